@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// A small static file server for the built PWA (dist/).
+//
+//   node scripts/serve-www.mjs [--port 8080] [--dir dist] [--host 127.0.0.1]
+//                              [--server-url URL] [--api-key KEY]
+//
+// Prints `www listening on http://HOST:PORT` as its first stdout line (--port 0 picks a free
+// port). Serves `/config.json` = {defaultServerUrl, defaultApiKey} from the flags so the page is
+// pointed at a local (fake) Immich server by default. Every response has Cache-Control: no-cache
+// so a rebuilt service worker and wasm are always picked up.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+
+function parseArgs(argv) {
+  const opts = { port: 8080, dir: 'dist', host: '127.0.0.1', serverUrl: '', apiKey: '' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? a.split(/=(.*)/s, 2) : [a, undefined];
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    switch (flag) {
+      case '--port': opts.port = Number(value()); break;
+      case '--dir': opts.dir = value(); break;
+      case '--host': opts.host = value(); break;
+      case '--server-url': opts.serverUrl = value() ?? ''; break;
+      case '--api-key': opts.apiKey = value() ?? ''; break;
+      case '-h': case '--help':
+        console.log('usage: node scripts/serve-www.mjs [--port N] [--dir DIR] [--host H] [--server-url URL] [--api-key KEY]');
+        process.exit(0);
+      default:
+        console.error(`serve-www: unknown argument ${a}`);
+        process.exit(2);
+    }
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
+    console.error('serve-www: --port must be 0..65535');
+    process.exit(2);
+  }
+  return opts;
+}
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.ts': 'text/plain; charset=utf-8',
+};
+
+const opts = parseArgs(process.argv.slice(2));
+const root = path.resolve(opts.dir);
+if (!fs.existsSync(path.join(root, 'index.html'))) {
+  console.error(`serve-www: ${root}/index.html not found; build first (npx webpack)`);
+  process.exit(1);
+}
+
+const configJson = JSON.stringify({ defaultServerUrl: opts.serverUrl, defaultApiKey: opts.apiKey });
+
+function send(res, status, headers, body) {
+  res.writeHead(status, { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...headers });
+  res.end(body);
+}
+
+const server = http.createServer((req, res) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return send(res, 405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }, 'method not allowed\n');
+  }
+  let pathname;
+  try {
+    pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  } catch {
+    return send(res, 400, { 'Content-Type': 'text/plain' }, 'bad request\n');
+  }
+  if (pathname === '/config.json') {
+    return send(res, 200, { 'Content-Type': MIME['.json'] }, req.method === 'HEAD' ? undefined : configJson);
+  }
+  if (pathname.endsWith('/')) pathname += 'index.html';
+  const file = path.resolve(root, '.' + pathname);
+  if (file !== root && !file.startsWith(root + path.sep)) {
+    return send(res, 403, { 'Content-Type': 'text/plain' }, 'forbidden\n');
+  }
+  fs.stat(file, (err, st) => {
+    if (err || !st.isFile()) return send(res, 404, { 'Content-Type': 'text/plain' }, 'not found\n');
+    const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const headers = { 'Content-Type': type, 'Content-Length': st.size };
+    if (path.basename(file) === 'sw.js') headers['Service-Worker-Allowed'] = '/';
+    res.writeHead(200, { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...headers });
+    if (req.method === 'HEAD') return res.end();
+    fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  });
+});
+
+server.listen(opts.port, opts.host, () => {
+  const { port } = server.address();
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  console.log(`www listening on http://${host}:${port}`);
+});
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections?.();
+    setTimeout(() => process.exit(0), 500).unref();
+  });
+}

@@ -1,0 +1,13 @@
+//! The upload queue: one state machine per file (`queue`), the backoff between attempts
+//! (`retry`), and the choice of what to do next (`plan`).
+
+mod plan;
+mod queue;
+mod retry;
+
+pub use plan::{next_step, Step};
+pub use queue::{CheckVerdict, ItemState, QueueItem, RunControl, TransitionError, UploadOutcome};
+pub use retry::RetryPolicy;
+
+#[cfg(test)]
+mod proptests;

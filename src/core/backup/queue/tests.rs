@@ -1,0 +1,397 @@
+use super::*;
+
+const NOW: i64 = 1_000_000;
+const SUM: &str = "a9993e364706816aba3e25717850c26c9cd0d89d";
+
+const ALL_STATES: [ItemState; 8] = [
+    ItemState::Pending,
+    ItemState::Hashing,
+    ItemState::Checking,
+    ItemState::Uploading,
+    ItemState::Done,
+    ItemState::Duplicate,
+    ItemState::FailedRetryable,
+    ItemState::FailedPermanent,
+];
+
+/// An item in `state` with the fields that state implies; FailedRetryable is due at NOW.
+fn item_in(state: ItemState) -> QueueItem {
+    let mut item = QueueItem::new("a1", "IMG_1.jpg", 1234, 5, 10);
+    item.state = state;
+    if !matches!(state, ItemState::Pending | ItemState::Hashing) {
+        item.checksum = Some(SUM.into());
+    }
+    if matches!(state, ItemState::Done | ItemState::Duplicate) {
+        item.remote_id = Some("r1".into());
+    }
+    if state == ItemState::FailedRetryable {
+        item.attempts = 1;
+        item.retry_at_ms = Some(NOW);
+        item.last_error = Some("timeout".into());
+    }
+    item
+}
+
+/// Runs `transition` on an item in every state: Ok only in `allowed`, and a refusal names the
+/// state and leaves the item untouched.
+fn check_only_allowed_from<T: std::fmt::Debug>(
+    allowed: &[ItemState],
+    mut transition: impl FnMut(&mut QueueItem) -> Result<T, TransitionError>,
+) {
+    for state in ALL_STATES {
+        let mut item = item_in(state);
+        let before = item.clone();
+        match transition(&mut item) {
+            Ok(_) => assert!(allowed.contains(&state), "{state:?} should be refused"),
+            Err(TransitionError::Invalid { from, .. }) => {
+                assert!(!allowed.contains(&state), "{state:?} should be allowed");
+                assert_eq!(from, state);
+                assert_eq!(item, before, "a refused transition changed the item");
+            }
+        }
+    }
+}
+
+fn policy() -> RetryPolicy {
+    RetryPolicy::default()
+}
+
+#[test]
+fn new_item_is_pending_and_empty() {
+    let item = QueueItem::new("id", "name.jpg", 9, 1, 2);
+    assert_eq!(item.state, ItemState::Pending);
+    assert_eq!(
+        (item.attempts, item.checksum, item.remote_id),
+        (0, None, None)
+    );
+    assert_eq!((item.last_error, item.retry_at_ms), (None, None));
+}
+
+#[test]
+fn finished_states() {
+    let finished: Vec<ItemState> = ALL_STATES.into_iter().filter(|s| s.is_finished()).collect();
+    assert_eq!(
+        finished,
+        vec![
+            ItemState::Done,
+            ItemState::Duplicate,
+            ItemState::FailedPermanent
+        ]
+    );
+}
+
+#[test]
+fn item_json_shape() {
+    let json = serde_json::to_value(item_in(ItemState::FailedRetryable)).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "id": "a1", "name": "IMG_1.jpg", "size": 1234, "modifiedAtMs": 5, "queuedAtMs": 10,
+            "state": "failedRetryable", "attempts": 1, "checksum": SUM, "remoteId": null,
+            "lastError": "timeout", "retryAtMs": NOW,
+        })
+    );
+    let back: QueueItem = serde_json::from_value(json).unwrap();
+    assert_eq!(back, item_in(ItemState::FailedRetryable));
+}
+
+#[test]
+fn begin_hash_from_pending_hashing_or_due_retry() {
+    check_only_allowed_from(
+        &[
+            ItemState::Pending,
+            ItemState::Hashing,
+            ItemState::FailedRetryable,
+        ],
+        |item| item.begin_hash(NOW),
+    );
+    let mut item = item_in(ItemState::FailedRetryable);
+    item.begin_hash(NOW).unwrap();
+    assert_eq!((item.state, item.retry_at_ms), (ItemState::Hashing, None));
+}
+
+#[test]
+fn begin_hash_refuses_a_retry_not_yet_due() {
+    let mut item = item_in(ItemState::FailedRetryable);
+    let before = item.clone();
+    let err = item.begin_hash(NOW - 1).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot begin hashing an item that is FailedRetryable"
+    );
+    assert_eq!(item, before);
+}
+
+#[test]
+fn hashed_moves_to_checking_with_checksum() {
+    check_only_allowed_from(&[ItemState::Hashing], |item| item.hashed(SUM.into()));
+    let mut item = item_in(ItemState::Hashing);
+    item.hashed(SUM.into()).unwrap();
+    assert_eq!(
+        (item.state, item.checksum.as_deref()),
+        (ItemState::Checking, Some(SUM))
+    );
+}
+
+#[test]
+fn hash_failed_is_permanent() {
+    check_only_allowed_from(&[ItemState::Hashing], |item| {
+        item.hash_failed("gone".into())
+    });
+    let mut item = item_in(ItemState::Hashing);
+    item.hash_failed("NotFoundError".into()).unwrap();
+    assert_eq!(item.state, ItemState::FailedPermanent);
+    assert_eq!(item.last_error.as_deref(), Some("NotFoundError"));
+}
+
+#[test]
+fn checked_verdicts() {
+    check_only_allowed_from(&[ItemState::Checking], |item| {
+        item.checked(CheckVerdict::Accept)
+    });
+    let mut accepted = item_in(ItemState::Checking);
+    accepted.checked(CheckVerdict::Accept).unwrap();
+    assert_eq!(accepted.state, ItemState::Uploading);
+
+    let mut duplicate = item_in(ItemState::Checking);
+    duplicate
+        .checked(CheckVerdict::Duplicate {
+            remote_id: "r9".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        (duplicate.state, duplicate.remote_id.as_deref()),
+        (ItemState::Duplicate, Some("r9"))
+    );
+
+    let mut unsupported = item_in(ItemState::Checking);
+    unsupported
+        .checked(CheckVerdict::Unsupported {
+            reason: "unsupported-format".into(),
+        })
+        .unwrap();
+    assert_eq!(unsupported.state, ItemState::FailedPermanent);
+    assert_eq!(
+        unsupported.last_error.as_deref(),
+        Some("unsupported-format")
+    );
+}
+
+#[test]
+fn begin_upload_only_from_uploading_and_changes_nothing() {
+    check_only_allowed_from(&[ItemState::Uploading], |item| item.begin_upload());
+    let mut item = item_in(ItemState::Uploading);
+    item.begin_upload().unwrap();
+    assert_eq!(item, item_in(ItemState::Uploading));
+}
+
+#[test]
+fn upload_finished_only_from_uploading() {
+    check_only_allowed_from(&[ItemState::Uploading], |item| {
+        item.upload_finished(
+            UploadOutcome::Created {
+                remote_id: "r".into(),
+            },
+            NOW,
+            &policy(),
+        )
+    });
+}
+
+#[test]
+fn upload_created_and_duplicate() {
+    let mut item = item_in(ItemState::Uploading);
+    item.last_error = Some("earlier timeout".into());
+    let control = item
+        .upload_finished(
+            UploadOutcome::Created {
+                remote_id: "r2".into(),
+            },
+            NOW,
+            &policy(),
+        )
+        .unwrap();
+    assert_eq!(control, RunControl::Continue);
+    assert_eq!(
+        (item.state, item.remote_id.as_deref()),
+        (ItemState::Done, Some("r2"))
+    );
+    assert_eq!((item.attempts, item.last_error), (1, None));
+
+    let mut item = item_in(ItemState::Uploading);
+    item.upload_finished(
+        UploadOutcome::Duplicate {
+            remote_id: "r3".into(),
+        },
+        NOW,
+        &policy(),
+    )
+    .unwrap();
+    assert_eq!(
+        (item.state, item.remote_id.as_deref()),
+        (ItemState::Duplicate, Some("r3"))
+    );
+}
+
+#[test]
+fn upload_unauthorized_consumes_nothing_and_stops() {
+    let mut item = item_in(ItemState::Uploading);
+    item.attempts = 3;
+    let before = item.clone();
+    item.begin_upload().unwrap();
+    let control = item
+        .upload_finished(UploadOutcome::Unauthorized, NOW, &policy())
+        .unwrap();
+    assert_eq!(control, RunControl::StopUnauthorized);
+    assert_eq!(item, before);
+}
+
+#[test]
+fn upload_rejected_is_permanent() {
+    let mut item = item_in(ItemState::Uploading);
+    let outcome = UploadOutcome::Rejected {
+        status: 400,
+        message: "bad file".into(),
+    };
+    item.upload_finished(outcome, NOW, &policy()).unwrap();
+    assert_eq!(item.state, ItemState::FailedPermanent);
+    assert_eq!(
+        item.last_error.as_deref(),
+        Some("the server refused the file (400): bad file")
+    );
+    assert_eq!(item.attempts, 1);
+}
+
+#[test]
+fn upload_retryable_waits_with_backoff() {
+    let mut item = item_in(ItemState::Uploading);
+    let outcome = UploadOutcome::Retryable {
+        message: "503".into(),
+    };
+    item.upload_finished(outcome, NOW, &policy()).unwrap();
+    assert_eq!(item.state, ItemState::FailedRetryable);
+    assert_eq!(item.retry_at_ms, Some(NOW + 2_000));
+    assert_eq!(
+        (item.attempts, item.last_error.as_deref()),
+        (1, Some("503"))
+    );
+}
+
+#[test]
+fn upload_retryable_gives_up_after_max_attempts() {
+    let policy = RetryPolicy {
+        max_attempts: 3,
+        ..policy()
+    };
+    let mut item = item_in(ItemState::Uploading);
+    let mut now = NOW;
+    for expected_wait in [2_000, 4_000] {
+        item.begin_upload().unwrap();
+        item.upload_finished(
+            UploadOutcome::Retryable {
+                message: "timeout".into(),
+            },
+            now,
+            &policy,
+        )
+        .unwrap();
+        assert_eq!(item.retry_at_ms, Some(now + expected_wait));
+        now += expected_wait;
+        assert!(item.retry_due(now).unwrap());
+    }
+    item.begin_upload().unwrap();
+    item.upload_finished(
+        UploadOutcome::Retryable {
+            message: "timeout".into(),
+        },
+        now,
+        &policy,
+    )
+    .unwrap();
+    assert_eq!(item.state, ItemState::FailedPermanent);
+    assert_eq!(item.attempts, 3);
+    assert_eq!(
+        item.last_error.as_deref(),
+        Some("gave up after 3 attempts: timeout")
+    );
+}
+
+#[test]
+fn zero_max_attempts_still_tries_once() {
+    let policy = RetryPolicy {
+        max_attempts: 0,
+        ..policy()
+    };
+    let mut item = item_in(ItemState::Uploading);
+    item.upload_finished(
+        UploadOutcome::Retryable {
+            message: "x".into(),
+        },
+        NOW,
+        &policy,
+    )
+    .unwrap();
+    assert_eq!((item.state, item.attempts), (ItemState::FailedPermanent, 1));
+}
+
+#[test]
+fn recover_interrupted_resets_only_hashing() {
+    for state in ALL_STATES {
+        let mut item = item_in(state);
+        item.recover_interrupted();
+        let expected = if state == ItemState::Hashing {
+            ItemState::Pending
+        } else {
+            state
+        };
+        assert_eq!(item.state, expected);
+        let mut unchanged = item_in(state);
+        unchanged.state = expected;
+        assert_eq!(item, unchanged, "only the state may change");
+    }
+}
+
+#[test]
+fn retry_due_only_from_failed_retryable() {
+    check_only_allowed_from(&[ItemState::FailedRetryable], |item| item.retry_due(NOW));
+}
+
+#[test]
+fn retry_due_with_checksum_goes_back_to_uploading() {
+    let mut item = item_in(ItemState::FailedRetryable);
+    assert_eq!(item.retry_due(NOW - 1), Ok(false));
+    assert_eq!(item, item_in(ItemState::FailedRetryable));
+    assert_eq!(item.retry_due(NOW), Ok(true));
+    assert_eq!(
+        (item.state, item.retry_at_ms, item.attempts),
+        (ItemState::Uploading, None, 1)
+    );
+}
+
+#[test]
+fn retry_due_without_checksum_goes_back_to_pending() {
+    let mut item = item_in(ItemState::FailedRetryable);
+    item.checksum = None;
+    assert_eq!(item.retry_due(NOW + 1), Ok(true));
+    assert_eq!(item.state, ItemState::Pending);
+}
+
+#[test]
+fn full_happy_path() {
+    let mut item = QueueItem::new("a", "a.jpg", 3, 0, 0);
+    item.begin_hash(NOW).unwrap();
+    item.hashed(SUM.into()).unwrap();
+    item.checked(CheckVerdict::Accept).unwrap();
+    item.begin_upload().unwrap();
+    item.upload_finished(
+        UploadOutcome::Created {
+            remote_id: "r".into(),
+        },
+        NOW,
+        &policy(),
+    )
+    .unwrap();
+    assert_eq!(item.state, ItemState::Done);
+    let err = item.begin_hash(NOW).unwrap_err();
+    assert_eq!(err.to_string(), "cannot begin hashing an item that is Done");
+}

@@ -1,0 +1,80 @@
+//! Streaming SHA-1, the checksum Immich deduplicates uploads by.
+
+/// Streaming SHA-1 (sha1_smol); the web layer feeds it chunks of a Blob.
+#[derive(Clone, Default)]
+pub struct Sha1Stream {
+    hasher: sha1_smol::Sha1,
+    bytes_seen: u64,
+}
+
+impl Sha1Stream {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.bytes_seen += bytes.len() as u64;
+    }
+
+    /// How many bytes were fed so far: the hashing progress of a file.
+    pub fn bytes_seen(&self) -> u64 {
+        self.bytes_seen
+    }
+
+    /// The digest as 40 lowercase hex digits, the form stored in `QueueItem::checksum`.
+    pub fn finish_hex(self) -> String {
+        self.hasher.digest().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn one_shot(bytes: &[u8]) -> String {
+        let mut stream = Sha1Stream::new();
+        stream.update(bytes);
+        stream.finish_hex()
+    }
+
+    #[test]
+    fn known_vectors() {
+        assert_eq!(one_shot(b""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+        assert_eq!(one_shot(b"abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            one_shot(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
+        );
+    }
+
+    #[test]
+    fn counts_bytes_seen() {
+        let mut stream = Sha1Stream::new();
+        assert_eq!(stream.bytes_seen(), 0);
+        stream.update(b"ab");
+        stream.update(b"");
+        stream.update(b"c");
+        assert_eq!(stream.bytes_seen(), 3);
+        assert_eq!(
+            stream.finish_hex(),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn chunked_equals_one_shot(
+            data in proptest::collection::vec(any::<u8>(), 0..5000),
+            chunk in 1usize..300,
+        ) {
+            let mut stream = Sha1Stream::new();
+            for part in data.chunks(chunk) {
+                stream.update(part);
+            }
+            prop_assert_eq!(stream.bytes_seen(), data.len() as u64);
+            prop_assert_eq!(stream.finish_hex(), one_shot(&data));
+        }
+    }
+}

@@ -1,0 +1,428 @@
+//! The Immich server's replies, read and classified. The web layer hands over a status code and
+//! the body text; the decisions about what a reply means for the user or the queue live here.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::core::backup::{CheckVerdict, UploadOutcome};
+
+/// An API key. Its Debug and Display never show it, so it cannot leak through a log line or an
+/// error text by accident; `expose` is called only where the key goes on the wire or to storage.
+#[derive(Clone, PartialEq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: String) -> ApiKey {
+        ApiKey(key.trim().to_owned())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey([redacted])")
+    }
+}
+
+/// What the page shows after a successful login check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerInfo {
+    pub server_url: String,
+    pub user_name: String,
+    pub user_email: String,
+    pub version: String,
+}
+
+/// Why a login check failed, worded for the person typing the address and key.
+#[derive(Debug, Error, PartialEq)]
+pub enum LoginError {
+    #[error("Please enter your API key (Account settings > API keys in the Immich web app).")]
+    MissingApiKey,
+    #[error(
+        "Could not reach the server at {0}: check the address and that the server is running."
+    )]
+    Unreachable(String),
+    #[error("The server at {0} does not answer like an Immich server: check the address.")]
+    NotImmich(String),
+    #[error("The server refused the API key: check that it is correct and has not been revoked.")]
+    WrongApiKey,
+    #[error("The API key lacks a permission this app needs (user.read): {0}")]
+    Forbidden(String),
+    #[error("Unexpected answer from the server (HTTP {status}): {message}")]
+    Unexpected { status: u16, message: String },
+}
+
+/// An error body of the Immich API: `{"message": ..., "error": ..., "statusCode": ...}`.
+/// `message` is sometimes a list of validation messages.
+#[derive(Deserialize)]
+struct ErrorBody {
+    message: Option<serde_json::Value>,
+}
+
+/// The readable part of an error reply, or a short excerpt of a body that is not Immich's shape.
+pub fn error_message(body: &str) -> String {
+    let from_json = serde_json::from_str::<ErrorBody>(body)
+        .ok()
+        .and_then(|b| b.message)
+        .map(|m| match m {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        });
+    from_json.unwrap_or_else(|| body.chars().take(200).collect())
+}
+
+/// `GET /server/ping` must answer `{"res":"pong"}`.
+pub fn is_pong(status: u16, body: &str) -> bool {
+    #[derive(Deserialize)]
+    struct Pong {
+        res: String,
+    }
+    status == 200 && serde_json::from_str::<Pong>(body).is_ok_and(|p| p.res == "pong")
+}
+
+/// Reads `GET /server/version` into "major.minor.patch".
+pub fn parse_version(body: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Version {
+        major: u32,
+        minor: u32,
+        patch: u32,
+    }
+    let v: Version = serde_json::from_str(body).ok()?;
+    Some(format!("{}.{}.{}", v.major, v.minor, v.patch))
+}
+
+/// The user of the key, from `GET /users/me`.
+pub fn parse_user(status: u16, body: &str) -> Result<(String, String), LoginError> {
+    #[derive(Deserialize)]
+    struct User {
+        name: String,
+        email: String,
+    }
+    match status {
+        200 => serde_json::from_str::<User>(body)
+            .map(|u| (u.name, u.email))
+            .map_err(|e| LoginError::Unexpected {
+                status,
+                message: format!("unreadable user: {e}"),
+            }),
+        401 => Err(LoginError::WrongApiKey),
+        403 => Err(LoginError::Forbidden(error_message(body))),
+        _ => Err(LoginError::Unexpected {
+            status,
+            message: error_message(body),
+        }),
+    }
+}
+
+/// Why a reply to a backup request could not be used.
+#[derive(Debug, Error, PartialEq)]
+pub enum ReplyError {
+    #[error("the server refused the API key (HTTP {0})")]
+    Unauthorized(u16),
+    #[error("the server answered HTTP {status}: {message}")]
+    Status { status: u16, message: String },
+    #[error("unreadable reply from the server: {0}")]
+    Malformed(String),
+}
+
+#[derive(Serialize)]
+struct BulkCheckRequest<'a> {
+    assets: Vec<BulkCheckAsset<'a>>,
+}
+
+#[derive(Serialize)]
+struct BulkCheckAsset<'a> {
+    id: &'a str,
+    checksum: &'a str,
+}
+
+/// The body of `POST /assets/bulk-upload-check` for (local id, SHA-1 hex) pairs.
+pub fn bulk_check_body(assets: &[(&str, &str)]) -> String {
+    let request = BulkCheckRequest {
+        assets: assets
+            .iter()
+            .map(|(id, checksum)| BulkCheckAsset { id, checksum })
+            .collect(),
+    };
+    serde_json::to_string(&request).unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+struct BulkCheckReply {
+    results: Vec<BulkCheckResult>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BulkCheckResult {
+    id: String,
+    action: String,
+    reason: Option<String>,
+    asset_id: Option<String>,
+}
+
+/// Reads the bulk-upload-check reply into a verdict per local id.
+pub fn parse_bulk_check(
+    status: u16,
+    body: &str,
+) -> Result<Vec<(String, CheckVerdict)>, ReplyError> {
+    check_status(status, body)?;
+    let reply: BulkCheckReply =
+        serde_json::from_str(body).map_err(|e| ReplyError::Malformed(e.to_string()))?;
+    reply
+        .results
+        .into_iter()
+        .map(|r| {
+            let verdict = match (r.action.as_str(), r.reason.as_deref(), r.asset_id) {
+                ("accept", _, _) => CheckVerdict::Accept,
+                ("reject", Some("duplicate"), Some(remote_id)) => {
+                    CheckVerdict::Duplicate { remote_id }
+                }
+                ("reject", reason, _) => CheckVerdict::Unsupported {
+                    reason: reason.unwrap_or("rejected by the server").to_owned(),
+                },
+                (other, _, _) => {
+                    return Err(ReplyError::Malformed(format!("unknown action {other:?}")))
+                }
+            };
+            Ok((r.id, verdict))
+        })
+        .collect()
+}
+
+fn check_status(status: u16, body: &str) -> Result<(), ReplyError> {
+    match status {
+        200..=299 => Ok(()),
+        401 | 403 => Err(ReplyError::Unauthorized(status)),
+        _ => Err(ReplyError::Status {
+            status,
+            message: error_message(body),
+        }),
+    }
+}
+
+/// What an upload attempt came to. `None` status means the request never got an answer.
+pub fn classify_upload(status: Option<u16>, body: &str) -> UploadOutcome {
+    #[derive(Deserialize)]
+    struct UploadReply {
+        id: String,
+        status: String,
+    }
+    let Some(status) = status else {
+        return UploadOutcome::Retryable {
+            message: format!("network error: {body}"),
+        };
+    };
+    match status {
+        200 | 201 => match serde_json::from_str::<UploadReply>(body) {
+            Ok(reply) if reply.status == "duplicate" => UploadOutcome::Duplicate {
+                remote_id: reply.id,
+            },
+            Ok(reply) => UploadOutcome::Created {
+                remote_id: reply.id,
+            },
+            Err(e) => UploadOutcome::Retryable {
+                message: format!("unreadable upload reply: {e}"),
+            },
+        },
+        401 | 403 => UploadOutcome::Unauthorized,
+        408 | 429 | 500..=599 => UploadOutcome::Retryable {
+            message: format!("HTTP {status}: {}", error_message(body)),
+        },
+        _ => UploadOutcome::Rejected {
+            status,
+            message: error_message(body),
+        },
+    }
+}
+
+/// The text fields of `POST /assets` besides the file itself, as the official CLI sends them.
+pub fn upload_fields(size: u64, modified_at_ms: i64) -> Vec<(&'static str, String)> {
+    let modified = iso8601_utc(modified_at_ms);
+    vec![
+        ("fileCreatedAt", modified.clone()),
+        ("fileModifiedAt", modified),
+        ("fileSize", size.to_string()),
+        ("isFavorite", "false".to_owned()),
+    ]
+}
+
+/// Milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.sssZ` (what JavaScript's toISOString
+/// gives), for any date from year 0 to 9999.
+pub fn iso8601_utc(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    // Civil date from a day count (proleptic Gregorian), after Howard Hinnant's algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        in_day / 3_600_000,
+        in_day / 60_000 % 60,
+        in_day / 1000 % 60,
+        in_day % 1000
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_message_reads_immich_errors_and_lists() {
+        assert_eq!(
+            error_message(r#"{"message":"Invalid API key","statusCode":401}"#),
+            "Invalid API key"
+        );
+        assert_eq!(
+            error_message(r#"{"message":["a must be set","b too"]}"#),
+            "a must be set; b too"
+        );
+        assert_eq!(error_message("<html>oops"), "<html>oops");
+    }
+
+    #[test]
+    fn pong_version_and_user() {
+        assert!(is_pong(200, r#"{"res":"pong"}"#));
+        assert!(!is_pong(200, "<html></html>"));
+        assert!(!is_pong(404, r#"{"res":"pong"}"#));
+        assert_eq!(
+            parse_version(r#"{"major":2,"minor":3,"patch":1}"#).as_deref(),
+            Some("2.3.1")
+        );
+        assert_eq!(parse_version("nope"), None);
+        assert_eq!(
+            parse_user(200, r#"{"name":"Ann","email":"a@b.c","id":"x"}"#),
+            Ok(("Ann".into(), "a@b.c".into()))
+        );
+        assert_eq!(parse_user(401, "{}"), Err(LoginError::WrongApiKey));
+        assert!(matches!(
+            parse_user(200, "{}"),
+            Err(LoginError::Unexpected { status: 200, .. })
+        ));
+    }
+
+    #[test]
+    fn iso_dates_match_javascript() {
+        assert_eq!(iso8601_utc(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso8601_utc(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(iso8601_utc(1_764_150_821_123), "2025-11-26T09:53:41.123Z");
+        assert_eq!(iso8601_utc(-1), "1969-12-31T23:59:59.999Z");
+        let fields = upload_fields(12, 0);
+        assert_eq!(
+            fields[0],
+            ("fileCreatedAt", "1970-01-01T00:00:00.000Z".to_owned())
+        );
+        assert_eq!(fields[2], ("fileSize", "12".to_owned()));
+    }
+
+    #[test]
+    fn api_key_debug_hides_the_key() {
+        let key = ApiKey::new(" secret-key ".into());
+        assert_eq!(key.expose(), "secret-key");
+        assert!(!format!("{key:?}").contains("secret"));
+    }
+
+    #[test]
+    fn login_errors_never_need_the_key_to_explain_themselves() {
+        let text = LoginError::WrongApiKey.to_string();
+        assert!(text.contains("API key"));
+    }
+
+    #[test]
+    fn bulk_check_round_trip() {
+        let body = bulk_check_body(&[("a", "00ff"), ("b", "11ee")]);
+        assert_eq!(
+            body,
+            r#"{"assets":[{"id":"a","checksum":"00ff"},{"id":"b","checksum":"11ee"}]}"#
+        );
+        let reply = r#"{"results":[{"id":"a","action":"accept"},
+            {"id":"b","action":"reject","reason":"duplicate","assetId":"r1","isTrashed":false},
+            {"id":"c","action":"reject","reason":"unsupported-format"}]}"#;
+        let verdicts = parse_bulk_check(200, reply).unwrap();
+        assert_eq!(verdicts[0], ("a".into(), CheckVerdict::Accept));
+        assert_eq!(
+            verdicts[1],
+            (
+                "b".into(),
+                CheckVerdict::Duplicate {
+                    remote_id: "r1".into()
+                }
+            )
+        );
+        assert_eq!(
+            verdicts[2],
+            (
+                "c".into(),
+                CheckVerdict::Unsupported {
+                    reason: "unsupported-format".into()
+                }
+            )
+        );
+        assert_eq!(
+            parse_bulk_check(401, "{}"),
+            Err(ReplyError::Unauthorized(401))
+        );
+        assert!(matches!(
+            parse_bulk_check(200, "[1,2"),
+            Err(ReplyError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn upload_replies_are_classified() {
+        assert_eq!(
+            classify_upload(Some(201), r#"{"id":"x","status":"created"}"#),
+            UploadOutcome::Created {
+                remote_id: "x".into()
+            }
+        );
+        assert_eq!(
+            classify_upload(Some(200), r#"{"id":"x","status":"duplicate"}"#),
+            UploadOutcome::Duplicate {
+                remote_id: "x".into()
+            }
+        );
+        assert_eq!(classify_upload(Some(401), ""), UploadOutcome::Unauthorized);
+        assert!(matches!(
+            classify_upload(Some(503), ""),
+            UploadOutcome::Retryable { .. }
+        ));
+        assert!(matches!(
+            classify_upload(None, "Failed to fetch"),
+            UploadOutcome::Retryable { .. }
+        ));
+        assert_eq!(
+            classify_upload(Some(400), r#"{"message":"checksum mismatch"}"#),
+            UploadOutcome::Rejected {
+                status: 400,
+                message: "checksum mismatch".into()
+            }
+        );
+        assert!(matches!(
+            classify_upload(Some(201), "not json"),
+            UploadOutcome::Retryable { .. }
+        ));
+    }
+}

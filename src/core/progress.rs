@@ -1,0 +1,171 @@
+//! Backup progress and the notifications that show it.
+//!
+//! Web notifications have no progress bar, so every payload also renders its numbers in the
+//! text; the web layer shows each kind under its own `tag`, replacing the previous one in place.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::backup::{ItemState, QueueItem};
+use crate::core::settings::Settings;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadState {
+    pub total_count: u32,
+    /// Done + Duplicate.
+    pub completed_count: u32,
+    /// FailedPermanent.
+    pub failed_count: u32,
+    pub current_file: Option<String>,
+    /// 0..=100; None = indeterminate.
+    pub current_progress: Option<f64>,
+}
+
+impl UploadState {
+    pub fn from_items(
+        items: &[QueueItem],
+        current_file: Option<String>,
+        current_progress: Option<f64>,
+    ) -> UploadState {
+        let count = |wanted: &[ItemState]| {
+            let n = items
+                .iter()
+                .filter(|item| wanted.contains(&item.state))
+                .count();
+            u32::try_from(n).unwrap_or(u32::MAX)
+        };
+        UploadState {
+            total_count: u32::try_from(items.len()).unwrap_or(u32::MAX),
+            completed_count: count(&[ItemState::Done, ItemState::Duplicate]),
+            failed_count: count(&[ItemState::FailedPermanent]),
+            current_file,
+            current_progress,
+        }
+    }
+
+    fn finished_count(&self) -> u32 {
+        self.completed_count.saturating_add(self.failed_count)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationPayload {
+    pub title: String,
+    pub content: String,
+    pub progress: u32,
+    pub max: u32,
+    pub indeterminate: bool,
+    pub is_detail: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum NotificationKind {
+    TotalProgress,
+    SingleProgress,
+    Error,
+}
+
+impl NotificationKind {
+    /// The notification tag: a new payload of a kind replaces the shown one.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::TotalProgress => "immich-backup-total",
+            Self::SingleProgress => "immich-backup-single",
+            Self::Error => "immich-backup-error",
+        }
+    }
+}
+
+/// "Uploading photo 5 of 100"; None when the user turned total progress off.
+pub fn total_progress_notification(
+    state: &UploadState,
+    settings: &Settings,
+) -> Option<NotificationPayload> {
+    if !settings.background_backup_total_progress {
+        return None;
+    }
+    let finished = state.finished_count().min(state.total_count);
+    let current = finished.saturating_add(1).min(state.total_count);
+    Some(NotificationPayload {
+        title: "Backing up your photos".into(),
+        content: format!("Uploading photo {current} of {}", state.total_count),
+        progress: finished,
+        max: state.total_count,
+        indeterminate: state.total_count == 0,
+        is_detail: false,
+    })
+}
+
+/// "IMG_1.jpg 42%"; None unless the user turned single progress on and a file is in flight.
+pub fn single_progress_notification(
+    state: &UploadState,
+    settings: &Settings,
+) -> Option<NotificationPayload> {
+    if !settings.background_backup_single_progress {
+        return None;
+    }
+    let file = state.current_file.as_deref()?;
+    // NaN or out-of-range progress from a caller is shown as indeterminate / clamped.
+    let percent = state
+        .current_progress
+        .filter(|p| p.is_finite())
+        .map(|p| p.clamp(0.0, 100.0).round() as u32);
+    Some(NotificationPayload {
+        title: "Uploading".into(),
+        content: match percent {
+            Some(percent) => format!("{file} {percent}%"),
+            None => file.to_owned(),
+        },
+        progress: percent.unwrap_or(0),
+        max: 100,
+        indeterminate: percent.is_none(),
+        is_detail: true,
+    })
+}
+
+/// Shown once more uploads failed in a row than the grace period allows.
+pub fn error_notification(
+    consecutive_failures: u32,
+    last_error: &str,
+    settings: &Settings,
+) -> Option<NotificationPayload> {
+    if consecutive_failures <= settings.upload_error_notification_grace_period {
+        return None;
+    }
+    Some(NotificationPayload {
+        title: "Backup error".into(),
+        content: format!(
+            "{consecutive_failures} uploads failed in a row. Last error: {last_error}"
+        ),
+        progress: 0,
+        max: 0,
+        indeterminate: false,
+        is_detail: false,
+    })
+}
+
+/// "Backup complete: 20 photos, 1 failed" (the failed part only when some failed).
+pub fn finished_notification(state: &UploadState) -> NotificationPayload {
+    let photos = match state.completed_count {
+        1 => "1 photo".to_owned(),
+        n => format!("{n} photos"),
+    };
+    let content = match state.failed_count {
+        0 => format!("Backup complete: {photos}"),
+        failed => format!("Backup complete: {photos}, {failed} failed"),
+    };
+    NotificationPayload {
+        title: "Immich".into(),
+        content,
+        progress: state.total_count,
+        max: state.total_count,
+        indeterminate: false,
+        is_detail: false,
+    }
+}
+
+#[cfg(test)]
+#[path = "progress_tests.rs"]
+mod tests;

@@ -1,0 +1,186 @@
+use super::*;
+
+fn items(states: &[ItemState]) -> Vec<QueueItem> {
+    states
+        .iter()
+        .enumerate()
+        .map(|(i, &state)| {
+            let mut item = QueueItem::new(format!("id{i}"), "f.jpg", 1, 0, 0);
+            item.state = state;
+            item
+        })
+        .collect()
+}
+
+fn state(total: u32, completed: u32, failed: u32) -> UploadState {
+    UploadState {
+        total_count: total,
+        completed_count: completed,
+        failed_count: failed,
+        current_file: Some("IMG_0042.HEIC".into()),
+        current_progress: Some(41.6),
+    }
+}
+
+fn with(change: impl FnOnce(&mut Settings)) -> Settings {
+    let mut settings = Settings::default();
+    change(&mut settings);
+    settings
+}
+
+#[test]
+fn upload_state_counts() {
+    use ItemState::*;
+    let items = items(&[
+        Pending,
+        Hashing,
+        Checking,
+        Uploading,
+        Done,
+        Duplicate,
+        Done,
+        FailedRetryable,
+        FailedPermanent,
+    ]);
+    let state = UploadState::from_items(&items, Some("a.jpg".into()), Some(50.0));
+    assert_eq!(
+        state,
+        UploadState {
+            total_count: 9,
+            completed_count: 3,
+            failed_count: 1,
+            current_file: Some("a.jpg".into()),
+            current_progress: Some(50.0),
+        }
+    );
+    assert_eq!(UploadState::from_items(&[], None, None).total_count, 0);
+}
+
+#[test]
+fn upload_state_json_shape() {
+    let json = serde_json::to_value(UploadState::from_items(&[], None, None)).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"totalCount": 0, "completedCount": 0, "failedCount": 0,
+            "currentFile": null, "currentProgress": null})
+    );
+}
+
+#[test]
+fn total_progress_renders_numbers_in_text() {
+    let payload = total_progress_notification(&state(100, 3, 1), &Settings::default()).unwrap();
+    assert_eq!(payload.title, "Backing up your photos");
+    assert_eq!(payload.content, "Uploading photo 5 of 100");
+    assert_eq!((payload.progress, payload.max), (4, 100));
+    assert!(!payload.indeterminate && !payload.is_detail);
+}
+
+#[test]
+fn total_progress_caps_the_current_photo_at_the_total() {
+    let payload = total_progress_notification(&state(20, 19, 1), &Settings::default()).unwrap();
+    assert_eq!(payload.content, "Uploading photo 20 of 20");
+    assert_eq!((payload.progress, payload.max), (20, 20));
+    let empty = total_progress_notification(&state(0, 0, 0), &Settings::default()).unwrap();
+    assert_eq!(empty.content, "Uploading photo 0 of 0");
+    assert!(empty.indeterminate);
+}
+
+#[test]
+fn total_progress_honours_the_setting() {
+    let off = with(|s| s.background_backup_total_progress = false);
+    assert_eq!(total_progress_notification(&state(10, 1, 0), &off), None);
+}
+
+#[test]
+fn single_progress_is_off_by_default() {
+    assert_eq!(
+        single_progress_notification(&state(10, 1, 0), &Settings::default()),
+        None
+    );
+}
+
+#[test]
+fn single_progress_renders_the_percentage() {
+    let on = with(|s| s.background_backup_single_progress = true);
+    let payload = single_progress_notification(&state(10, 1, 0), &on).unwrap();
+    assert_eq!(payload.content, "IMG_0042.HEIC 42%");
+    assert_eq!((payload.progress, payload.max), (42, 100));
+    assert!(payload.is_detail && !payload.indeterminate);
+}
+
+#[test]
+fn single_progress_indeterminate_and_odd_values() {
+    let on = with(|s| s.background_backup_single_progress = true);
+    let mut current = state(10, 1, 0);
+    current.current_progress = None;
+    let payload = single_progress_notification(&current, &on).unwrap();
+    assert_eq!(payload.content, "IMG_0042.HEIC");
+    assert!(payload.indeterminate);
+
+    current.current_progress = Some(f64::NAN);
+    assert!(
+        single_progress_notification(&current, &on)
+            .unwrap()
+            .indeterminate
+    );
+    current.current_progress = Some(250.0);
+    assert_eq!(
+        single_progress_notification(&current, &on).unwrap().content,
+        "IMG_0042.HEIC 100%"
+    );
+
+    current.current_file = None;
+    assert_eq!(single_progress_notification(&current, &on), None);
+}
+
+#[test]
+fn error_waits_out_the_grace_period() {
+    let settings = Settings::default(); // grace period 2
+    assert_eq!(error_notification(0, "timeout", &settings), None);
+    assert_eq!(error_notification(2, "timeout", &settings), None);
+    let payload = error_notification(3, "timeout", &settings).unwrap();
+    assert_eq!(payload.title, "Backup error");
+    assert_eq!(
+        payload.content,
+        "3 uploads failed in a row. Last error: timeout"
+    );
+
+    let no_grace = with(|s| s.upload_error_notification_grace_period = 0);
+    assert!(error_notification(1, "x", &no_grace).is_some());
+    assert_eq!(error_notification(0, "x", &no_grace), None);
+}
+
+#[test]
+fn finished_summary() {
+    let payload = finished_notification(&state(21, 20, 1));
+    assert_eq!(payload.content, "Backup complete: 20 photos, 1 failed");
+    assert_eq!((payload.progress, payload.max), (21, 21));
+    assert_eq!(
+        finished_notification(&state(1, 1, 0)).content,
+        "Backup complete: 1 photo"
+    );
+    assert_eq!(
+        finished_notification(&state(0, 0, 0)).content,
+        "Backup complete: 0 photos"
+    );
+}
+
+#[test]
+fn tags_and_payload_json_shape() {
+    assert_eq!(NotificationKind::TotalProgress.tag(), "immich-backup-total");
+    assert_eq!(
+        NotificationKind::SingleProgress.tag(),
+        "immich-backup-single"
+    );
+    assert_eq!(NotificationKind::Error.tag(), "immich-backup-error");
+    assert_eq!(
+        serde_json::to_value(NotificationKind::SingleProgress).unwrap(),
+        serde_json::json!("singleProgress")
+    );
+    let json = serde_json::to_value(finished_notification(&state(2, 2, 0))).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"title": "Immich", "content": "Backup complete: 2 photos",
+            "progress": 2, "max": 2, "indeterminate": false, "isDetail": false})
+    );
+}

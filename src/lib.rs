@@ -1,0 +1,140 @@
+//! immich-background: Immich backup for the web, as a service worker written in Rust.
+//!
+//! ```text
+//!   page (www/app.js)                      service worker (www/sw.js)
+//!   connect / enqueueFiles / settings      workerMessage / workerWake
+//!            \                                   |
+//!             \-- IndexedDB (web::store) --------+-- run loop (web::backup_run)
+//!                                                |     ask core::backup::next_step(items, now)
+//!                                                |     perform it: hash (web::files),
+//!                                                |     check / upload (web::http)
+//!                                                |     record the result (web::store)
+//!                                                |     report (web::notify: channel + notifications)
+//! ```
+//!
+//! `core` decides and is tested natively; `web` performs I/O and is compiled for wasm32 only.
+//! This file is the JavaScript surface and holds no logic.
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+#[cfg(target_arch = "wasm32")]
+pub use bindings::*;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings {
+    use wasm_bindgen::prelude::*;
+
+    use crate::core::settings::Settings;
+    use crate::web::{notify, page, worker};
+
+    #[wasm_bindgen(typescript_custom_section)]
+    const TYPES: &'static str = r#"
+/** The seven settings of the mobile app, same names and defaults. */
+export interface Settings {
+  backgroundBackup: boolean;
+  backupRequireWifi: boolean;
+  backupRequireCharging: boolean;
+  /** minutes, 1..=1440 */
+  backupTriggerDelay: number;
+  backgroundBackupTotalProgress: boolean;
+  backgroundBackupSingleProgress: boolean;
+  /** failed uploads in a row before an error notification, 0..=1000 */
+  uploadErrorNotificationGracePeriod: number;
+}
+export interface ServerInfo { serverUrl: string; userName: string; userEmail: string; version: string; }
+export interface Login { serverUrl: string; }
+export interface UploadState {
+  totalCount: number; completedCount: number; failedCount: number;
+  currentFile: string | null;
+  /** 0..100, or null when the platform cannot tell (uploads by fetch) */
+  currentProgress: number | null;
+}
+export interface LogEntry { atMs: number; level: "INFO" | "WARNING" | "SEVERE"; message: string; }
+"#;
+
+    fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+        notify::to_js(value).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    fn fail(message: String) -> JsError {
+        JsError::new(&message)
+    }
+
+    #[wasm_bindgen(js_name = defaultSettings, unchecked_return_type = "Settings")]
+    pub fn default_settings() -> Result<JsValue, JsError> {
+        to_js(&Settings::default())
+    }
+
+    #[wasm_bindgen(js_name = loadSettings, unchecked_return_type = "Settings")]
+    pub async fn load_settings() -> Result<JsValue, JsError> {
+        to_js(&page::load_settings().await.map_err(fail)?)
+    }
+
+    /// Validates and stores the settings; rejects with a message naming the bad key.
+    #[wasm_bindgen(js_name = saveSettings, unchecked_return_type = "Settings")]
+    pub async fn save_settings(
+        #[wasm_bindgen(unchecked_param_type = "Settings")] value: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let json: serde_json::Value = serde_wasm_bindgen::from_value(value)
+            .map_err(|e| JsError::new(&format!("settings must be an object: {e}")))?;
+        to_js(&page::save_settings(&json).await.map_err(fail)?)
+    }
+
+    /// Checks the server and API key, and stores them when both work.
+    #[wasm_bindgen(unchecked_return_type = "ServerInfo")]
+    pub async fn connect(server_url: String, api_key: String) -> Result<JsValue, JsError> {
+        to_js(&page::connect(&server_url, &api_key).await.map_err(fail)?)
+    }
+
+    #[wasm_bindgen(js_name = currentLogin, unchecked_return_type = "Login | undefined")]
+    pub async fn current_login() -> Result<JsValue, JsError> {
+        Ok(match page::current_login().await.map_err(fail)? {
+            Some(server_url) => to_js(&serde_json::json!({ "serverUrl": server_url }))?,
+            None => JsValue::UNDEFINED,
+        })
+    }
+
+    #[wasm_bindgen]
+    pub async fn logout() -> Result<(), JsError> {
+        page::logout().await.map_err(fail)
+    }
+
+    /// Stores the files in IndexedDB and queues them; resolves to how many were queued.
+    #[wasm_bindgen(js_name = enqueueFiles)]
+    pub async fn enqueue_files(
+        #[wasm_bindgen(unchecked_param_type = "File[]")] files: js_sys::Array,
+    ) -> Result<u32, JsError> {
+        page::enqueue_files(&files).await.map_err(fail)
+    }
+
+    #[wasm_bindgen(js_name = uploadState, unchecked_return_type = "UploadState")]
+    pub async fn upload_state() -> Result<JsValue, JsError> {
+        to_js(&page::upload_state().await.map_err(fail)?)
+    }
+
+    /// Removes finished rows (backed up, duplicate, failed permanently).
+    #[wasm_bindgen(js_name = clearFinished)]
+    pub async fn clear_finished() -> Result<u32, JsError> {
+        page::clear_finished().await.map_err(fail)
+    }
+
+    #[wasm_bindgen(js_name = readLogs, unchecked_return_type = "LogEntry[]")]
+    pub async fn read_logs() -> Result<JsValue, JsError> {
+        to_js(&page::read_logs().await.map_err(fail)?)
+    }
+
+    /// Service worker: a channel message from a page.
+    #[wasm_bindgen(js_name = workerMessage)]
+    pub async fn worker_message(data: JsValue) -> Result<(), JsValue> {
+        worker::handle_message(data).await
+    }
+
+    /// Service worker: continue a backup that was requested and not finished.
+    #[wasm_bindgen(js_name = workerWake)]
+    pub async fn worker_wake() -> Result<(), JsValue> {
+        worker::wake().await
+    }
+}

@@ -1,0 +1,387 @@
+//! One backup run: asks the core for the next step, performs it, records the result, reports.
+//! Every state change is written to IndexedDB before the next request goes out, so a kill at any
+//! point resumes from the last recorded step.
+
+use gloo_timers::future::sleep;
+use std::time::Duration;
+use web_sys::FormData;
+
+use crate::core::backup::{
+    next_step, CheckVerdict, QueueItem, RetryPolicy, RunControl, Step, UploadOutcome,
+};
+use crate::core::channel::Phase;
+use crate::core::channel::{ChannelMessage, ProgressUpdate};
+use crate::core::immich::{self, ReplyError};
+use crate::core::progress::{self, NotificationKind, UploadState};
+use crate::core::settings::Settings;
+use crate::web::files::BlobHasher;
+use crate::web::http::ImmichHttp;
+use crate::web::logger::{now_ms, Logger};
+use crate::web::notify;
+use crate::web::store::{Store, StoreError};
+use crate::web::worker::{take_queue_changed, take_stop_request};
+
+/// As many checksums per bulk-upload-check as the official CLI's batches allow comfortably.
+const CHECK_BATCH: usize = 500;
+/// A wait for a retry is cut into slices so a stop request is noticed.
+const MAX_SLEEP_MS: i64 = 5_000;
+
+pub enum RunEnd {
+    Completed(String),
+    Stopped,
+    Unauthorized(String),
+    Unreachable(String),
+}
+
+impl From<StoreError> for String {
+    fn from(e: StoreError) -> String {
+        e.to_string()
+    }
+}
+
+pub struct BackupRun<'a> {
+    store: &'a Store,
+    logger: Logger<'a>,
+    http: ImmichHttp,
+    settings: Settings,
+    items: Vec<QueueItem>,
+    policy: RetryPolicy,
+    consecutive_failures: u32,
+}
+
+impl<'a> BackupRun<'a> {
+    pub async fn start(store: &'a Store) -> Result<RunEnd, String> {
+        let Some(login) = store.load_login().await? else {
+            return Ok(RunEnd::Unauthorized(
+                "Log in to your Immich server before backing up.".into(),
+            ));
+        };
+        let (settings, warnings) = store.load_settings().await?;
+        let logger = Logger::new(store, vec![login.api_key.expose().to_owned()]);
+        for warning in warnings {
+            logger.warning(&warning).await;
+        }
+        let mut items = store.load_queue().await?;
+        let before = items.clone();
+        items.iter_mut().for_each(QueueItem::recover_interrupted);
+        let recovered: Vec<&QueueItem> = items
+            .iter()
+            .zip(&before)
+            .filter(|(now, then)| now != then)
+            .map(|(now, _)| now)
+            .collect();
+        store.save_items(&recovered).await?;
+        let mut run = BackupRun {
+            store,
+            logger,
+            http: ImmichHttp::new(login.server, Some(login.api_key)),
+            settings,
+            items,
+            policy: RetryPolicy::default(),
+            consecutive_failures: 0,
+        };
+        notify::broadcast(&ChannelMessage::Initialized)
+            .await
+            .map_err(|_| "could not reach the pages".to_owned())?;
+        let unfinished = run.items.iter().filter(|i| !i.state.is_finished()).count();
+        run.logger
+            .info(&format!("Backup started: {unfinished} files to back up"))
+            .await;
+        run.drive().await
+    }
+
+    fn item_mut(&mut self, id: &str) -> Option<&mut QueueItem> {
+        self.items.iter_mut().find(|item| item.id == id)
+    }
+
+    async fn drive(&mut self) -> Result<RunEnd, String> {
+        loop {
+            if take_stop_request() {
+                self.logger.info("Backup stopped by the user").await;
+                return Ok(RunEnd::Stopped);
+            }
+            if take_queue_changed() {
+                self.merge_new_items().await?;
+            }
+            let now = now_ms();
+            match next_step(&self.items, now, CHECK_BATCH) {
+                Step::Retry(ids) => self.retry(&ids, now).await?,
+                Step::Hash(id) => self.hash(&id).await?,
+                Step::Check(ids) => {
+                    if let Some(end) = self.check(&ids).await? {
+                        return Ok(end);
+                    }
+                }
+                Step::Upload(id) => {
+                    if let Some(end) = self.upload(&id).await? {
+                        return Ok(end);
+                    }
+                }
+                Step::WaitUntil(at) => {
+                    let wait = (at - now).clamp(0, MAX_SLEEP_MS);
+                    sleep(Duration::from_millis(wait.unsigned_abs())).await;
+                }
+                Step::Finished => {
+                    if self.merge_new_items().await? == 0 {
+                        return Ok(self.finish().await);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Picks up files queued by a page while this run was going.
+    async fn merge_new_items(&mut self) -> Result<usize, String> {
+        let stored = self.store.load_queue().await?;
+        let new: Vec<QueueItem> = stored
+            .into_iter()
+            .filter(|s| !self.items.iter().any(|i| i.id == s.id))
+            .collect();
+        let count = new.len();
+        self.items.extend(new);
+        Ok(count)
+    }
+
+    async fn finish(&mut self) -> RunEnd {
+        let state = UploadState::from_items(&self.items, None, None);
+        let done = progress::finished_notification(&state);
+        self.report(Phase::Idle, None, None, None).await;
+        if let Err(e) = notify::show(NotificationKind::TotalProgress, &done).await {
+            self.logger
+                .warning(&format!("notification not shown: {e:?}"))
+                .await;
+        }
+        self.logger.info(&done.content).await;
+        RunEnd::Completed(done.content)
+    }
+
+    async fn save(&self, ids: &[&str]) -> Result<(), String> {
+        let items: Vec<&QueueItem> = self
+            .items
+            .iter()
+            .filter(|item| ids.contains(&item.id.as_str()))
+            .collect();
+        Ok(self.store.save_items(&items).await?)
+    }
+
+    async fn retry(&mut self, ids: &[String], now: i64) -> Result<(), String> {
+        for id in ids {
+            if let Some(item) = self.item_mut(id) {
+                item.retry_due(now).map_err(|e| e.to_string())?;
+            }
+        }
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        self.save(&ids).await
+    }
+
+    async fn hash(&mut self, id: &str) -> Result<(), String> {
+        let blob = self.store.load_blob(id).await?;
+        let Some(item) = self.item_mut(id) else {
+            return Ok(());
+        };
+        item.begin_hash(now_ms()).map_err(|e| e.to_string())?;
+        let name = item.name.clone();
+        let Some(asset) = blob else {
+            item.hash_failed("the picked file is no longer stored".into())
+                .map_err(|e| e.to_string())?;
+            return self.save(&[id]).await;
+        };
+        self.save(&[id]).await?;
+        let mut hasher = BlobHasher::new(asset.blob);
+        let total = hasher.size();
+        let outcome = loop {
+            match hasher.step().await {
+                Ok(true) => {
+                    let done = hasher.bytes_done();
+                    let percent = done as f64 * 100.0 / total as f64;
+                    self.report(
+                        Phase::Hashing,
+                        Some((&name, Some(percent))),
+                        Some(done),
+                        Some(total),
+                    )
+                    .await;
+                }
+                Ok(false) => break Ok(hasher.finish_hex()),
+                Err(e) => break Err(e.to_string()),
+            }
+        };
+        let Some(item) = self.item_mut(id) else {
+            return Ok(());
+        };
+        match outcome {
+            Ok(checksum) => item.hashed(checksum),
+            Err(message) => item.hash_failed(message),
+        }
+        .map_err(|e| e.to_string())?;
+        self.save(&[id]).await
+    }
+
+    async fn check(&mut self, ids: &[String]) -> Result<Option<RunEnd>, String> {
+        let pairs: Vec<(&str, &str)> = self
+            .items
+            .iter()
+            .filter(|item| ids.contains(&item.id))
+            .filter_map(|item| Some((item.id.as_str(), item.checksum.as_deref()?)))
+            .collect();
+        let body = immich::bulk_check_body(&pairs);
+        self.report(Phase::Checking, None, None, None).await;
+        let reply = match self.http.post_json("/assets/bulk-upload-check", body).await {
+            Ok(reply) => reply,
+            Err(e) => return Ok(Some(self.unreachable(&e.to_string()).await)),
+        };
+        let verdicts = match immich::parse_bulk_check(reply.status, &reply.body) {
+            Ok(verdicts) => verdicts,
+            Err(ReplyError::Unauthorized(_)) => return Ok(Some(self.unauthorized().await)),
+            Err(e) => return Ok(Some(self.unreachable(&e.to_string()).await)),
+        };
+        let mut changed = Vec::new();
+        for (id, verdict) in verdicts {
+            let Some(item) = self.item_mut(&id) else {
+                continue;
+            };
+            if let CheckVerdict::Unsupported { reason } = &verdict {
+                let message = format!("{}: not accepted by the server ({reason})", item.name);
+                self.logger.warning(&message).await;
+            }
+            if let Some(item) = self.item_mut(&id) {
+                item.checked(verdict).map_err(|e| e.to_string())?;
+                changed.push(id);
+            }
+        }
+        let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
+        self.save(&changed).await?;
+        Ok(None)
+    }
+
+    async fn upload(&mut self, id: &str) -> Result<Option<RunEnd>, String> {
+        let blob = self.store.load_blob(id).await?;
+        let Some(item) = self.item_mut(id) else {
+            return Ok(None);
+        };
+        item.begin_upload().map_err(|e| e.to_string())?;
+        let (name, size, modified, checksum) = (
+            item.name.clone(),
+            item.size,
+            item.modified_at_ms,
+            item.checksum.clone().unwrap_or_default(),
+        );
+        self.save(&[id]).await?;
+        self.report(Phase::Uploading, Some((&name, None)), None, Some(size))
+            .await;
+        let outcome = match blob {
+            None => UploadOutcome::Rejected {
+                status: 0,
+                message: "the picked file is no longer stored".into(),
+            },
+            Some(asset) => match upload_form(&asset.blob, &name, size, modified) {
+                Err(message) => UploadOutcome::Retryable { message },
+                Ok(form) => match self.http.upload(form, &checksum).await {
+                    Ok(reply) => immich::classify_upload(Some(reply.status), &reply.body),
+                    Err(e) => immich::classify_upload(None, &e.to_string()),
+                },
+            },
+        };
+        let failure = match &outcome {
+            UploadOutcome::Rejected { message, .. } | UploadOutcome::Retryable { message } => {
+                Some(message.clone())
+            }
+            _ => None,
+        };
+        let policy = self.policy.clone();
+        let Some(item) = self.item_mut(id) else {
+            return Ok(None);
+        };
+        let control = item
+            .upload_finished(outcome, now_ms(), &policy)
+            .map_err(|e| e.to_string())?;
+        self.save(&[id]).await?;
+        if let RunControl::StopUnauthorized = control {
+            return Ok(Some(self.unauthorized().await));
+        }
+        match failure {
+            Some(message) => {
+                self.consecutive_failures += 1;
+                self.logger
+                    .warning(&format!("{name}: upload failed: {message}"))
+                    .await;
+                if let Some(note) = progress::error_notification(
+                    self.consecutive_failures,
+                    &message,
+                    &self.settings,
+                ) {
+                    notify::show(NotificationKind::Error, &note).await.ok();
+                }
+            }
+            None => self.consecutive_failures = 0,
+        }
+        Ok(None)
+    }
+
+    async fn unauthorized(&self) -> RunEnd {
+        let message = "The server refused the API key: log in again to continue the backup.";
+        self.logger.severe(message).await;
+        RunEnd::Unauthorized(message.into())
+    }
+
+    async fn unreachable(&self, detail: &str) -> RunEnd {
+        let message = format!(
+            "Could not reach {}: {detail}. The backup continues when the server is back.",
+            self.http.server().api_base()
+        );
+        self.logger.warning(&message).await;
+        RunEnd::Unreachable(message)
+    }
+
+    /// Sends the current state to every page and refreshes the progress notifications.
+    async fn report(
+        &self,
+        phase: Phase,
+        current: Option<(&str, Option<f64>)>,
+        file_bytes_done: Option<u64>,
+        file_bytes_total: Option<u64>,
+    ) {
+        let (file, percent) = current.map_or((None, None), |(f, p)| (Some(f.to_owned()), p));
+        let state = UploadState::from_items(&self.items, file, percent);
+        let total = progress::total_progress_notification(&state, &self.settings);
+        let single = progress::single_progress_notification(&state, &self.settings);
+        let update = ProgressUpdate {
+            state,
+            notification: total.clone(),
+            phase,
+            file_bytes_done,
+            file_bytes_total,
+        };
+        if let Err(e) = notify::broadcast(&ChannelMessage::UpdateNotification(Some(update))).await {
+            web_sys::console::warn_2(&"[immich-background] progress not sent".into(), &e);
+        }
+        // Phase::Idle reports come with their own final notification.
+        if phase == Phase::Idle {
+            return;
+        }
+        for (kind, payload) in [
+            (NotificationKind::TotalProgress, total),
+            (NotificationKind::SingleProgress, single),
+        ] {
+            if let Some(payload) = payload {
+                notify::show(kind, &payload).await.ok();
+            }
+        }
+    }
+}
+
+fn upload_form(
+    blob: &web_sys::Blob,
+    name: &str,
+    size: u64,
+    modified_at_ms: i64,
+) -> Result<FormData, String> {
+    let form = FormData::new().map_err(|_| "FormData unavailable".to_owned())?;
+    form.append_with_blob_and_filename("assetData", blob, name)
+        .map_err(|_| "could not attach the file".to_owned())?;
+    for (key, value) in immich::upload_fields(size, modified_at_ms) {
+        form.append_with_str(key, &value)
+            .map_err(|_| "could not build the upload form".to_owned())?;
+    }
+    Ok(form)
+}

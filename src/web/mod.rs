@@ -1,0 +1,10 @@
+//! Thin adapters over browser APIs, one per file. They perform what src/core decides.
+
+pub mod backup_run;
+pub mod files;
+pub mod http;
+pub mod logger;
+pub mod notify;
+pub mod page;
+pub mod store;
+pub mod worker;

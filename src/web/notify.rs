@@ -1,0 +1,60 @@
+//! Telling people what happens: channel messages to every page (clients.postMessage, mirrored on
+//! a BroadcastChannel) and system notifications updated in place by tag.
+
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    BroadcastChannel, Client, ClientQueryOptions, ClientType, Notification, NotificationOptions,
+    NotificationPermission, ServiceWorkerGlobalScope,
+};
+
+use crate::core::channel::{ChannelMessage, CHANNEL_NAME};
+use crate::core::progress::{NotificationKind, NotificationPayload};
+
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+}
+
+fn worker_scope() -> Option<ServiceWorkerGlobalScope> {
+    js_sys::global().dyn_into::<ServiceWorkerGlobalScope>().ok()
+}
+
+/// Sends a channel message to every window of this origin, controlled or not (a page that has
+/// just been reloaded is not controlled until the worker claims it).
+pub async fn broadcast(message: &ChannelMessage) -> Result<(), JsValue> {
+    let payload = to_js(&message.to_json())?;
+    if let Some(scope) = worker_scope() {
+        let options = ClientQueryOptions::new();
+        options.set_include_uncontrolled(true);
+        options.set_type(ClientType::Window);
+        let clients = JsFuture::from(scope.clients().match_all_with_options(&options)).await?;
+        for client in js_sys::Array::from(&clients).iter() {
+            client.unchecked_into::<Client>().post_message(&payload)?;
+        }
+    }
+    let mirror = BroadcastChannel::new(CHANNEL_NAME)?;
+    mirror.post_message(&payload)?;
+    mirror.close();
+    Ok(())
+}
+
+/// Shows or replaces the notification of this kind. Without the permission there is nothing to
+/// show, which is not an error: the page still gets the channel messages.
+pub async fn show(kind: NotificationKind, payload: &NotificationPayload) -> Result<(), JsValue> {
+    let Some(scope) = worker_scope() else {
+        return Ok(());
+    };
+    if Notification::permission() != NotificationPermission::Granted {
+        return Ok(());
+    }
+    let options = NotificationOptions::new();
+    options.set_body(&payload.content);
+    options.set_tag(kind.tag());
+    options.set_silent(Some(true));
+    let promise = scope
+        .registration()
+        .show_notification_with_options(&payload.title, &options)?;
+    JsFuture::from(promise).await?;
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! The page side: login check, settings, queueing picked files, reading state and logs.
+
+use wasm_bindgen::JsCast;
+use web_sys::File;
+
+use crate::core::backup::QueueItem;
+use crate::core::immich::{self, ApiKey, LoginError, ServerInfo};
+use crate::core::log::LogEntry;
+use crate::core::progress::UploadState;
+use crate::core::server_url::ServerUrl;
+use crate::core::settings::Settings;
+use crate::web::http::ImmichHttp;
+use crate::web::logger::{now_ms, Logger};
+use crate::web::store::{Login, Store};
+
+/// Any failure the page can show: already worded for a person.
+pub type PageResult<T> = Result<T, String>;
+
+async fn open_store() -> PageResult<Store> {
+    Store::open().await.map_err(|e| e.to_string())
+}
+
+/// Checks the server and key the way the mobile app does (ping, version, the key's user) and
+/// stores the login only when all of it worked.
+pub async fn connect(url: &str, api_key: &str) -> PageResult<ServerInfo> {
+    let server = ServerUrl::parse(url).map_err(|e| e.to_string())?;
+    let key = ApiKey::new(api_key.to_owned());
+    if key.is_empty() {
+        return Err(LoginError::MissingApiKey.to_string());
+    }
+    let unauthenticated = ImmichHttp::new(server.clone(), None);
+    let base = server.api_base().to_owned();
+    let ping = unauthenticated
+        .get("/server/ping")
+        .await
+        .map_err(|_| LoginError::Unreachable(base.clone()).to_string())?;
+    if !immich::is_pong(ping.status, &ping.body) {
+        return Err(LoginError::NotImmich(base).to_string());
+    }
+    let version = match unauthenticated.get("/server/version").await {
+        Ok(reply) => immich::parse_version(&reply.body).unwrap_or_else(|| "unknown".into()),
+        Err(_) => "unknown".into(),
+    };
+    let authenticated = ImmichHttp::new(server.clone(), Some(key.clone()));
+    let me = authenticated
+        .get("/users/me")
+        .await
+        .map_err(|_| LoginError::Unreachable(base.clone()).to_string())?;
+    let (user_name, user_email) =
+        immich::parse_user(me.status, &me.body).map_err(|e| e.to_string())?;
+    let store = open_store().await?;
+    store
+        .save_login(&Login {
+            server,
+            api_key: key,
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    Logger::new(&store, Vec::new())
+        .info(&format!("Logged in to {base} as {user_email}"))
+        .await;
+    Ok(ServerInfo {
+        server_url: base,
+        user_name,
+        user_email,
+        version,
+    })
+}
+
+pub async fn current_login() -> PageResult<Option<String>> {
+    let login = open_store()
+        .await?
+        .load_login()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(login.map(|l| l.server.api_base().to_owned()))
+}
+
+pub async fn logout() -> PageResult<()> {
+    open_store()
+        .await?
+        .clear_login()
+        .await
+        .map_err(|e| e.to_string())
+}
+
+pub async fn load_settings() -> PageResult<Settings> {
+    let (settings, _) = open_store()
+        .await?
+        .load_settings()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(settings)
+}
+
+pub async fn save_settings(value: &serde_json::Value) -> PageResult<Settings> {
+    let settings = Settings::from_json(value).map_err(|e| e.to_string())?;
+    open_store()
+        .await?
+        .save_settings(&settings)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(settings)
+}
+
+fn new_id(file: &File, index: usize, now: i64) -> String {
+    // Unique per pick; the random part keeps two picks in the same millisecond apart.
+    let random = (js_sys::Math::random() * 1e12) as u64;
+    format!("{now:x}-{index:x}-{random:x}-{}", file.size() as u64)
+}
+
+/// Queues picked files. Anything that is not a File is refused before anything is written.
+pub async fn enqueue_files(files: &js_sys::Array) -> PageResult<u32> {
+    let now = now_ms();
+    let mut picked = Vec::new();
+    for (index, value) in files.iter().enumerate() {
+        let file: File = value
+            .dyn_into()
+            .map_err(|_| format!("item {index} is not a file"))?;
+        let item = QueueItem::new(
+            new_id(&file, index, now),
+            file.name(),
+            file.size() as u64,
+            file.last_modified() as i64,
+            now,
+        );
+        picked.push((item, web_sys::Blob::from(file)));
+    }
+    let store = open_store().await?;
+    store.enqueue(&picked).await.map_err(|e| e.to_string())?;
+    Logger::new(&store, Vec::new())
+        .info(&format!("Queued {} files", picked.len()))
+        .await;
+    Ok(u32::try_from(picked.len()).unwrap_or(u32::MAX))
+}
+
+pub async fn upload_state() -> PageResult<UploadState> {
+    let items = open_store()
+        .await?
+        .load_queue()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(UploadState::from_items(&items, None, None))
+}
+
+pub async fn clear_finished() -> PageResult<u32> {
+    open_store()
+        .await?
+        .clear_finished()
+        .await
+        .map_err(|e| e.to_string())
+}
+
+pub async fn read_logs() -> PageResult<Vec<LogEntry>> {
+    open_store()
+        .await?
+        .load_logs()
+        .await
+        .map_err(|e| e.to_string())
+}

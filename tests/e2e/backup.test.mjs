@@ -1,0 +1,100 @@
+// A full backup of 20 picked files through the PWA, the service worker and the fake server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, sha1, randomFile, randomSize } from './harness.mjs';
+
+let env;
+before(async () => {
+  env = await start();
+});
+after(async () => {
+  await env?.stop();
+});
+
+function makeFiles() {
+  const files = [];
+  files.push({ name: 'empty.jpg', buffer: Buffer.alloc(0) });
+  files.push({ name: 'Łódź-早上好.jpg', buffer: randomFile(randomSize(20_000, 200_000)) });
+  const twin = randomFile(randomSize(20_000, 200_000));
+  files.push({ name: 'twin-a.jpg', buffer: twin });
+  files.push({ name: 'twin-b.jpg', buffer: Buffer.from(twin) });
+  files.push({ name: 'big-6mb.jpg', buffer: randomFile(6 * 1024 * 1024 + 12_345) });
+  for (let i = 0; files.length < 20; i++) {
+    files.push({ name: `IMG_${String(1000 + i)}.jpg`, buffer: randomFile(randomSize(20_000, 200_000)) });
+  }
+  return files;
+}
+
+test('backs up 20 picked files, duplicates by content once', { timeout: 120_000 }, async () => {
+  const { page } = env;
+  const files = makeFiles();
+  const distinct = [...new Set(files.map((f) => sha1(f.buffer)))];
+  assert.equal(files.length, 20);
+  assert.equal(distinct.length, 19);
+
+  await env.open();
+  // the page asks the worker for the state on load; the worker answers to every page
+  await page.waitForFunction(() => window.__channel.some((m) => m.method === 'updateNotification'), null, { timeout: 15_000 })
+    .catch(() => assert.fail('the worker did not answer the page\'s {method:"updateNotification"} within 15 s'));
+
+  const login = await env.login();
+  assert.equal(login.error, '', `connect failed: ${login.error}`);
+  assert.match(login.status, /^Connected to http:\/\/127\.0\.0\.1:\d+\/api as .+ \(Immich v\d+\.\d+\.\d+\)$/);
+  assert.equal(await page.isDisabled('#backup-start'), false, 'Back up is enabled once logged in');
+
+  await env.pickFiles(files);
+  const queued = await env.uploadState();
+  assert.equal(queued.totalCount, 20, `uploadState after enqueue: ${JSON.stringify(queued)}`);
+
+  await page.evaluate(() => { window.__channel.length = 0; });
+  await page.click('#backup-start');
+  await page.waitForFunction(() => window.__channel.some((m) => m.method === 'systemStop'), null, { timeout: 90_000, polling: 200 });
+  await page.waitForTimeout(300); // anything sent after the stop would show up here
+
+  const channel = await env.channel();
+  const stop = channel.find((m) => m.method === 'systemStop');
+  assert.equal(stop.args?.reason, 'completed', `systemStop: ${JSON.stringify(stop)}`);
+
+  // the server has every distinct content exactly once
+  const stats = await env.statistics();
+  assert.equal(stats.total, distinct.length, `statistics: ${JSON.stringify(stats)}`);
+  const known = await env.checkChecksums(distinct);
+  for (const [checksum, r] of Object.entries(known)) {
+    assert.ok(r && r.action === 'reject' && r.reason === 'duplicate', `checksum ${checksum} not on the server: ${JSON.stringify(r)}`);
+  }
+
+  // the page shows the result
+  await page.waitForFunction(() => /\b20 of 20 backed up/.test(document.getElementById('total-text').textContent), null, { timeout: 5_000 })
+    .catch(async () => assert.fail(`#total-text: ${await page.textContent('#total-text')}`));
+  assert.doesNotMatch(await page.textContent('#total-text'), /failed/);
+  assert.ok((await page.textContent('#status')).length > 0, '#status shows the systemStop message');
+  assert.equal(await page.textContent('#status'), stop.args.message);
+
+  // the channel: initialized, updateNotification (completedCount never decreasing), systemStop
+  const summary = channel.map((m) => m.method).join(',');
+  assert.equal(channel[0].method, 'initialized', `order: ${summary}`);
+  assert.equal(channel.at(-1).method, 'systemStop', `order: ${summary}`);
+  const middle = channel.slice(1, -1);
+  assert.ok(middle.length > 0, 'progress messages between initialized and systemStop');
+  let last = -1;
+  for (const m of middle) {
+    assert.equal(m.method, 'updateNotification', `order: ${summary}`);
+    const c = m.args?.state?.completedCount;
+    assert.equal(typeof c, 'number', `updateNotification without state.completedCount: ${JSON.stringify(m)}`);
+    assert.ok(c >= last, `completedCount went down from ${last} to ${c}`);
+    last = c;
+  }
+  const final = await env.uploadState();
+  assert.deepEqual({ total: final.totalCount, completed: final.completedCount, failed: final.failedCount },
+    { total: 20, completed: 20, failed: 0 }, `uploadState: ${JSON.stringify(final)}`);
+
+  // the service worker showed the total-progress notification
+  const notes = await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    return (await reg.getNotifications()).map((n) => ({ tag: n.tag, title: n.title, body: n.body }));
+  });
+  assert.ok(notes.some((n) => n.tag === 'immich-backup-total'), `notifications: ${JSON.stringify(notes)}`);
+  for (const n of notes) assert.ok(!`${n.title} ${n.body}`.includes('immich-dev-key'), 'no API key in notifications');
+
+  assert.deepEqual(env.pageErrors.map(String), [], 'no uncaught errors in the page');
+});

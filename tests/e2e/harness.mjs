@@ -1,0 +1,215 @@
+// Shared set-up for the end-to-end tests: a fake Immich server, the static server for dist/,
+// and a headless Chromium (playwright-core) with a fresh context. Everything started here is
+// stopped by `stop()` (call it from an `after` hook).
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const API_KEY = process.env.IMMICH_API_KEY ?? 'immich-dev-key';
+const FAKE_IMMICH_BIN = path.resolve(ROOT, process.env.FAKE_IMMICH_BIN ?? 'target/debug/fake-immich');
+const DIST = path.resolve(ROOT, process.env.E2E_DIST ?? 'dist');
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/**
+ * Spawns `cmd args`, resolves with the first stdout line matching `pattern` (its first group),
+ * rejects if the process exits first or nothing matches within `timeoutMs`.
+ */
+function spawnAndWait(name, cmd, args, pattern, timeoutMs = 20_000) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (stderr.length > 20_000) stderr = stderr.slice(-10_000);
+    if (process.env.E2E_VERBOSE) process.stderr.write(`[${name}] ${d}`);
+  });
+  const lines = readline.createInterface({ input: child.stdout });
+  const found = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+    lines.on('line', (line) => {
+      if (process.env.E2E_VERBOSE) process.stderr.write(`[${name}] ${line}\n`);
+      const m = pattern.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${name}: cannot run ${cmd}: ${err.message}`));
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (code ${code}, signal ${signal}) before it was ready\n${stderr}`));
+    });
+  });
+  // keep draining stdout after the first line so the child never blocks on a full pipe
+  return found.then((value) => ({ child, value }), (err) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
+}
+
+function killChild(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+    }, 3000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Starts everything. Options: uploadDelayMs (fake-immich --upload-delay-ms).
+ * Returns { serverUrl, wwwUrl, browser, context, page, dataDir, stop(), ... helpers }.
+ */
+export async function start({ uploadDelayMs } = {}) {
+  for (const f of ['index.html', 'app.js', 'sw.js', 'pkg/immich_background.js', 'pkg/immich_background_bg.wasm']) {
+    if (!fs.existsSync(path.join(DIST, f))) {
+      throw new Error(`dist/${f} is missing: build the PWA first (wasm-pack build --target web && npx webpack)`);
+    }
+  }
+  if (!fs.existsSync(FAKE_IMMICH_BIN)) {
+    throw new Error(`${FAKE_IMMICH_BIN} is missing: build it first (cargo build -p fake-immich) or set FAKE_IMMICH_BIN`);
+  }
+
+  const env = { children: [], dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'immich-e2e-')) };
+  env.stop = async () => {
+    try {
+      await env.browser?.close();
+    } catch { /* already gone */ }
+    await Promise.all(env.children.map(killChild));
+    fs.rmSync(env.dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const immichArgs = ['--port', '0', '--data-dir', env.dataDir, '--api-key', API_KEY];
+    if (uploadDelayMs) immichArgs.push('--upload-delay-ms', String(uploadDelayMs));
+    const immich = await spawnAndWait('fake-immich', FAKE_IMMICH_BIN, immichArgs, /listening on (http:\/\/\S+)/);
+    env.children.push(immich.child);
+    env.serverUrl = immich.value.replace(/\/$/, '');
+
+    const www = await spawnAndWait('serve-www', process.execPath, [
+      path.join(ROOT, 'scripts/serve-www.mjs'), '--port', '0', '--dir', DIST,
+      '--server-url', env.serverUrl, '--api-key', API_KEY,
+    ], /www listening on (http:\/\/\S+)/);
+    env.children.push(www.child);
+    env.wwwUrl = www.value.replace(/\/$/, '') + '/';
+
+    env.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    env.context = await env.browser.newContext();
+    await env.context.grantPermissions(['notifications', 'background-sync'], { origin: new URL(env.wwwUrl).origin });
+    env.page = await env.context.newPage();
+    env.pageErrors = [];
+    env.page.on('pageerror', (err) => env.pageErrors.push(err));
+    if (process.env.E2E_VERBOSE) {
+      env.page.on('console', (m) => process.stderr.write(`[page ${m.type()}] ${m.text()}\n`));
+      env.context.on('serviceworker', (w) => process.stderr.write(`[sw] started ${w.url()}\n`));
+    }
+  } catch (err) {
+    await env.stop();
+    throw err;
+  }
+
+  /** GET/POST a fake-immich API path (e.g. '/api/assets/statistics') with the API key. */
+  env.api = async (apiPath, { method = 'GET', body } = {}) => {
+    const res = await fetch(env.serverUrl + apiPath, {
+      method,
+      headers: { 'x-api-key': API_KEY, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${apiPath}: HTTP ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  env.statistics = () => env.api('/api/assets/statistics');
+  /** bulk-upload-check for many SHA-1 (hex) checksums: resolves with {checksum: result}. */
+  env.checkChecksums = async (checksums) => {
+    const { results } = await env.api('/api/assets/bulk-upload-check', {
+      method: 'POST',
+      body: { assets: checksums.map((checksum, i) => ({ id: String(i), checksum })) },
+    });
+    const byId = new Map(results.map((r) => [String(r.id), r]));
+    return Object.fromEntries(checksums.map((c, i) => [c, byId.get(String(i))]));
+  };
+
+  /** Opens the PWA and waits until it has booted (wasm loaded, worker registered). */
+  env.open = async () => {
+    await env.page.goto(env.wwwUrl);
+    await waitForReady(env.page);
+  };
+
+  /** Fills the server form and connects; resolves with the status text. */
+  env.login = async ({ url = env.serverUrl, key = API_KEY } = {}) => {
+    await env.page.fill('#server-url', url);
+    await env.page.fill('#api-key', key);
+    await env.page.click('#connect');
+    await env.page.waitForFunction(() => {
+      const s = document.getElementById('login-status').textContent;
+      return s.startsWith('Connected') || !document.getElementById('login-error').hidden;
+    }, null, { timeout: 20_000 });
+    return {
+      status: await env.page.textContent('#login-status'),
+      error: await env.page.$eval('#login-error', (e) => (e.hidden ? '' : e.textContent)),
+    };
+  };
+
+  /** Picks files through the file input and waits until the page says they are queued. */
+  env.pickFiles = async (files) => {
+    await env.page.setInputFiles('#file-input', files.map((f) => ({ name: f.name, mimeType: f.mimeType ?? 'image/jpeg', buffer: f.buffer })));
+    await env.page.waitForFunction((n) => document.getElementById('queue-status').textContent === `${n} file${n === 1 ? '' : 's'} queued`
+      || !document.getElementById('files-error').hidden, files.length, { timeout: 60_000 });
+    const err = await env.page.$eval('#files-error', (e) => (e.hidden ? '' : e.textContent));
+    if (err) throw new Error(`enqueueFiles failed: ${err}`);
+  };
+
+  /** The page's window.__channel (all channel messages so far). */
+  env.channel = () => env.page.evaluate(() => window.__channel ?? []);
+
+  /** uploadState() evaluated in the page (through the wasm package the page imported). */
+  env.uploadState = () => env.page.evaluate(async () => {
+    const ib = await import(new URL('pkg/immich_background.js', location.href).href);
+    return ib.uploadState();
+  });
+
+  return env;
+}
+
+export async function waitForReady(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true'
+    || !document.getElementById('boot-error').hidden, null, { timeout: 30_000 });
+  const bootError = await page.$eval('#boot-error', (e) => (e.hidden ? '' : e.textContent));
+  if (bootError) throw new Error(`the page did not boot: ${bootError}`);
+}
+
+export const sha1 = (buf) => createHash('sha1').update(buf).digest('hex');
+
+/** A pseudo-random buffer of `size` bytes (random content: every file distinct). */
+export function randomFile(size) {
+  return randomBytes(size);
+}
+
+export function randomSize(min, max) {
+  return min + Math.floor(Math.random() * (max - min + 1));
+}

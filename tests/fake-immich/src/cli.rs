@@ -1,0 +1,42 @@
+//! Command-line flags.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// An Immich-compatible test server (HTTP API subset and socket.io), state kept in SQLite.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "fake-immich", version)]
+pub struct Args {
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 2283)]
+    pub port: u16,
+
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Where the SQLite database and the uploaded files live; created if missing.
+    #[arg(long, default_value = "./.data/fake-immich")]
+    pub data_dir: PathBuf,
+
+    /// API key of the seeded user.
+    #[arg(long, default_value = "immich-dev-key")]
+    pub api_key: String,
+
+    /// Email of the seeded user.
+    #[arg(long, default_value = "admin@immich.local")]
+    pub email: String,
+
+    /// Password of the seeded user.
+    #[arg(long, default_value = "immich-dev-password")]
+    pub password: String,
+
+    /// Sleep this long before answering each upload, so tests can interrupt a slow run.
+    #[arg(long, default_value_t = 0)]
+    pub upload_delay_ms: u64,
+
+    /// Engine.IO ping interval; lowered by tests to watch the heartbeat.
+    #[arg(long, default_value_t = 25_000)]
+    pub ping_interval_ms: u64,
+}

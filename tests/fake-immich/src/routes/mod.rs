@@ -1,0 +1,79 @@
+//! The HTTP surface: routes, CORS, request logging and the JSON 404.
+
+mod assets;
+mod logging;
+mod server;
+mod session;
+mod upload;
+mod users;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::{HeaderName, Method, StatusCode, Uri};
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::cors::{Any, CorsLayer};
+
+use crate::error::error_body;
+use crate::socketio::connection;
+use crate::state::SharedState;
+
+/// The PWA is served from another localhost port, so every origin may call.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers([
+            CONTENT_TYPE,
+            AUTHORIZATION,
+            IF_NONE_MATCH,
+            HeaderName::from_static("x-api-key"),
+            HeaderName::from_static("x-immich-checksum"),
+        ])
+        .expose_headers([ETAG])
+}
+
+async fn not_found(method: Method, uri: Uri) -> Response {
+    error_body(
+        StatusCode::NOT_FOUND,
+        &format!("Cannot {method} {}", uri.path()),
+    )
+}
+
+pub fn router(state: SharedState) -> Router {
+    Router::new()
+        .route("/.well-known/immich", get(server::well_known))
+        .route("/api/server/ping", get(server::ping))
+        .route("/api/server/version", get(server::version))
+        .route("/api/server/media-types", get(server::media_types))
+        .route("/api/users/me", get(users::me))
+        .route("/api/api-keys/me", get(users::my_api_key))
+        .route("/api/auth/login", post(session::login))
+        .route("/api/auth/validateToken", post(session::validate_token))
+        // Uploads stream to disk, so the default in-memory body cap does not apply.
+        .route(
+            "/api/assets",
+            post(upload::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/api/assets/bulk-upload-check",
+            post(assets::bulk_upload_check),
+        )
+        .route("/api/assets/statistics", get(assets::statistics))
+        .route("/api/assets/{id}", get(assets::get_asset))
+        .route("/api/assets/{id}/original", get(assets::original))
+        .route("/api/socket.io", get(connection::upgrade))
+        .route("/api/socket.io/", get(connection::upgrade))
+        .fallback(not_found)
+        .layer(cors())
+        .layer(middleware::from_fn(logging::log_request))
+        .with_state(state)
+}

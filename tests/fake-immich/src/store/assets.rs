@@ -1,0 +1,155 @@
+//! Asset rows: insert with per-user checksum dedupe, look-ups and counts.
+
+use rusqlite::types::Type;
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{Store, StoreError};
+use crate::checksum::Sha1;
+use crate::media::AssetType;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssetRecord {
+    pub id: String,
+    pub owner_id: String,
+    pub checksum: Sha1,
+    pub asset_type: AssetType,
+    pub original_file_name: String,
+    pub device_asset_id: Option<String>,
+    pub device_id: Option<String>,
+    pub file_created_at: String,
+    pub file_modified_at: String,
+    pub is_favorite: bool,
+    pub visibility: String,
+    pub duration_ms: Option<f64>,
+    pub live_photo_video_id: Option<String>,
+    pub size: u64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsertOutcome {
+    Created,
+    /// The owner already had these bytes; carries the existing asset's id.
+    Duplicate(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssetStats {
+    pub images: u64,
+    pub videos: u64,
+    pub total: u64,
+}
+
+const ASSET_COLUMNS: &str =
+    "id, owner_id, checksum, asset_type, original_file_name, device_asset_id,
+    device_id, file_created_at, file_modified_at, is_favorite, visibility, duration_ms,
+    live_photo_video_id, size, created_at, updated_at";
+
+fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<AssetRecord> {
+    let checksum: Vec<u8> = row.get(2)?;
+    let checksum = Sha1::try_from(checksum.as_slice())
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, Type::Blob, Box::new(e)))?;
+    let asset_type: String = row.get(3)?;
+    let size: i64 = row.get(13)?;
+    Ok(AssetRecord {
+        id: row.get(0)?,
+        owner_id: row.get(1)?,
+        checksum,
+        asset_type: AssetType::parse(&asset_type),
+        original_file_name: row.get(4)?,
+        device_asset_id: row.get(5)?,
+        device_id: row.get(6)?,
+        file_created_at: row.get(7)?,
+        file_modified_at: row.get(8)?,
+        is_favorite: row.get(9)?,
+        visibility: row.get(10)?,
+        duration_ms: row.get(11)?,
+        live_photo_video_id: row.get(12)?,
+        size: u64::try_from(size).unwrap_or(0),
+        created_at: row.get(14)?,
+        updated_at: row.get(15)?,
+    })
+}
+
+impl Store {
+    /// Inserts the asset unless its owner already has the checksum (then reports that asset).
+    /// The unique index makes this atomic even for concurrent uploads of the same bytes.
+    pub fn insert_asset(&self, asset: &AssetRecord) -> Result<InsertOutcome, StoreError> {
+        let conn = self.conn()?;
+        let inserted = conn.execute(
+            "INSERT INTO assets (id, owner_id, checksum, asset_type, original_file_name,
+                device_asset_id, device_id, file_created_at, file_modified_at, is_favorite,
+                visibility, duration_ms, live_photo_video_id, size, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+             ON CONFLICT(owner_id, checksum) DO NOTHING",
+            params![
+                asset.id,
+                asset.owner_id,
+                asset.checksum.as_slice(),
+                asset.asset_type.as_str(),
+                asset.original_file_name,
+                asset.device_asset_id,
+                asset.device_id,
+                asset.file_created_at,
+                asset.file_modified_at,
+                asset.is_favorite,
+                asset.visibility,
+                asset.duration_ms,
+                asset.live_photo_video_id,
+                i64::try_from(asset.size).unwrap_or(i64::MAX),
+                asset.created_at,
+                asset.updated_at,
+            ],
+        )?;
+        if inserted == 1 {
+            return Ok(InsertOutcome::Created);
+        }
+        let existing: String = conn.query_row(
+            "SELECT id FROM assets WHERE owner_id = ?1 AND checksum = ?2",
+            params![asset.owner_id, asset.checksum.as_slice()],
+            |row| row.get(0),
+        )?;
+        Ok(InsertOutcome::Duplicate(existing))
+    }
+
+    pub fn asset(&self, owner_id: &str, id: &str) -> Result<Option<AssetRecord>, StoreError> {
+        let sql = format!("SELECT {ASSET_COLUMNS} FROM assets WHERE id = ?1 AND owner_id = ?2");
+        Ok(self
+            .conn()?
+            .query_row(&sql, [id, owner_id], asset_from_row)
+            .optional()?)
+    }
+
+    pub fn asset_id_by_checksum(
+        &self,
+        owner_id: &str,
+        sum: &Sha1,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()?
+            .query_row(
+                "SELECT id FROM assets WHERE owner_id = ?1 AND checksum = ?2",
+                params![owner_id, sum.as_slice()],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn asset_stats(&self, owner_id: &str) -> Result<AssetStats, StoreError> {
+        let (images, videos, total): (i64, i64, i64) = self.conn()?.query_row(
+            "SELECT COUNT(*) FILTER (WHERE asset_type = 'IMAGE'),
+                    COUNT(*) FILTER (WHERE asset_type = 'VIDEO'),
+                    COUNT(*)
+             FROM assets WHERE owner_id = ?1",
+            [owner_id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )?;
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Ok(AssetStats {
+            images: count(images),
+            videos: count(videos),
+            total: count(total),
+        })
+    }
+}

@@ -1,0 +1,86 @@
+//! The persistent state: one SQLite file in the data directory, so a restart loses nothing.
+
+mod assets;
+mod users;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+pub use assets::{AssetRecord, InsertOutcome};
+pub use users::{AuthMethod, User};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database lock was poisoned by a panic")]
+    Poisoned,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    password TEXT NOT NULL,
+    api_key TEXT NOT NULL,
+    api_key_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS assets (
+    id TEXT PRIMARY KEY,
+    owner_id TEXT NOT NULL REFERENCES users(id),
+    checksum BLOB NOT NULL,
+    asset_type TEXT NOT NULL,
+    original_file_name TEXT NOT NULL,
+    device_asset_id TEXT,
+    device_id TEXT,
+    file_created_at TEXT NOT NULL,
+    file_modified_at TEXT NOT NULL,
+    is_favorite INTEGER NOT NULL,
+    visibility TEXT NOT NULL,
+    duration_ms REAL,
+    live_photo_video_id TEXT,
+    size INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+-- One asset per content per user: concurrent uploads of the same bytes collapse here.
+CREATE UNIQUE INDEX IF NOT EXISTS assets_owner_checksum ON assets(owner_id, checksum);
+";
+
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+        self.conn.lock().map_err(|_| StoreError::Poisoned)
+    }
+}
+
+/// Timestamps the way Immich prints them: UTC, milliseconds, `Z`.
+pub fn now_iso() -> String {
+    to_iso(chrono::Utc::now())
+}
+
+pub fn to_iso(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

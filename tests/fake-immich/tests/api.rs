@@ -1,0 +1,176 @@
+//! Server info, authentication and error shapes.
+
+mod common;
+
+use common::http::{get, post_json, KEY};
+use common::{Server, TempDir, API_KEY, EMAIL, PASSWORD};
+use serde_json::json;
+
+#[test]
+fn server_info_needs_no_auth() {
+    let dir = TempDir::new("info");
+    let server = Server::start(dir.path(), &[]);
+
+    let ping = get(&server.url("/api/server/ping"), &[]);
+    assert_eq!((ping.status, ping.json()), (200, json!({"res": "pong"})));
+
+    let version = get(&server.url("/api/server/version"), &[]).json();
+    assert_eq!(version["major"], 2);
+    assert!(version["minor"].is_u64() && version["patch"].is_u64());
+
+    let well_known = get(&server.url("/.well-known/immich"), &[]).json();
+    assert_eq!(well_known, json!({"api": {"endpoint": "/api"}}));
+
+    let media = get(&server.url("/api/server/media-types"), &[]).json();
+    for ext in [
+        ".jpg", ".jpeg", ".png", ".heic", ".webp", ".gif", ".tif", ".tiff", ".dng", ".avif",
+    ] {
+        assert!(
+            media["image"]
+                .as_array()
+                .is_some_and(|a| a.contains(&json!(ext))),
+            "{ext}"
+        );
+    }
+    for ext in [".mp4", ".mov", ".webm"] {
+        assert!(
+            media["video"]
+                .as_array()
+                .is_some_and(|a| a.contains(&json!(ext))),
+            "{ext}"
+        );
+    }
+    assert_eq!(media["sidecar"], json!([".xmp"]));
+}
+
+#[test]
+fn bad_or_missing_credentials_are_401_and_secrets_are_never_logged() {
+    let dir = TempDir::new("auth");
+    let server = Server::start(dir.path(), &[]);
+    let me = server.url("/api/users/me");
+
+    let missing = get(&me, &[]);
+    assert_eq!(missing.status, 401);
+    let body = missing.json();
+    assert_eq!(body["message"], "Authentication required");
+    assert_eq!(body["error"], "Unauthorized");
+    assert_eq!(body["statusCode"], 401);
+    assert!(body["correlationId"].is_string());
+
+    let wrong = get(&me, &[("x-api-key", "wrong-key-8c1f")]);
+    assert_eq!(wrong.status, 401);
+    assert_eq!(wrong.json()["message"], "Invalid API key");
+
+    let bad_token = get(&me, &[("authorization", "Bearer not-a-token-5e2a")]);
+    assert_eq!(bad_token.status, 401);
+
+    assert_eq!(get(&me, &KEY).status, 200);
+    assert_eq!(get(&format!("{me}?apiKey={API_KEY}"), &[]).status, 200);
+    let login = post_json(
+        &server.url("/api/auth/login"),
+        &[],
+        &json!({"email": EMAIL, "password": PASSWORD}),
+    );
+    let token = login.json()["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    assert_eq!(get(&format!("{me}?sessionKey={token}"), &[]).status, 200);
+
+    let log = server.log_containing("POST /api/auth/login 201");
+    assert!(
+        log.contains("GET /api/users/me 401"),
+        "requests are logged: {log}"
+    );
+    for secret in [
+        API_KEY,
+        "wrong-key-8c1f",
+        "not-a-token-5e2a",
+        PASSWORD,
+        token.as_str(),
+    ] {
+        assert!(!log.contains(secret), "{secret} leaked into the log: {log}");
+    }
+}
+
+#[test]
+fn login_gives_a_bearer_token() {
+    let dir = TempDir::new("login");
+    let server = Server::start(dir.path(), &[]);
+    let login_url = server.url("/api/auth/login");
+
+    let wrong = post_json(
+        &login_url,
+        &[],
+        &json!({"email": EMAIL, "password": "nope"}),
+    );
+    assert_eq!(wrong.status, 401);
+    assert_eq!(wrong.json()["message"], "Incorrect email or password");
+    assert_eq!(
+        post_json(&login_url, &[], &json!({"email": EMAIL})).status,
+        400
+    );
+
+    let login = post_json(
+        &login_url,
+        &[],
+        &json!({"email": EMAIL, "password": PASSWORD}),
+    );
+    assert_eq!(login.status, 201);
+    let body = login.json();
+    assert_eq!(body["userEmail"], EMAIL);
+    assert_eq!(body["shouldChangePassword"], false);
+    assert_eq!(body["isOnboarded"], true);
+    let bearer = format!("Bearer {}", body["accessToken"].as_str().expect("token"));
+    let auth = [("authorization", bearer.as_str())];
+
+    let me = get(&server.url("/api/users/me"), &auth);
+    assert_eq!(me.status, 200);
+    assert_eq!(me.json()["email"], EMAIL);
+    assert_eq!(me.json()["id"], body["userId"]);
+
+    let validate = post_json(&server.url("/api/auth/validateToken"), &auth, &json!({}));
+    assert_eq!(validate.json(), json!({"authStatus": true}));
+}
+
+#[test]
+fn api_key_info_grants_all() {
+    let dir = TempDir::new("apikey");
+    let server = Server::start(dir.path(), &[]);
+    let key = get(&server.url("/api/api-keys/me"), &KEY);
+    assert_eq!(key.status, 200);
+    let body = key.json();
+    assert_eq!(body["permissions"], json!(["all"]));
+    assert!(body["id"].is_string() && body["createdAt"].is_string());
+}
+
+#[test]
+fn users_me_honours_if_none_match() {
+    let dir = TempDir::new("etag");
+    let server = Server::start(dir.path(), &[]);
+    let me = server.url("/api/users/me");
+    let first = get(&me, &KEY);
+    let etag = first.etag.clone().expect("ETag header");
+    let again = get(&me, &[KEY[0], ("if-none-match", etag.as_str())]);
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    let stale = get(&me, &[KEY[0], ("if-none-match", "\"stale\"")]);
+    assert_eq!(stale.status, 200);
+}
+
+#[test]
+fn unknown_routes_and_ids_get_json_errors() {
+    let dir = TempDir::new("errors");
+    let server = Server::start(dir.path(), &[]);
+    let unknown = get(&server.url("/api/does-not-exist"), &KEY);
+    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.json()["statusCode"], 404);
+
+    assert_eq!(get(&server.url("/api/assets/not-a-uuid"), &KEY).status, 400);
+    let missing = get(
+        &server.url("/api/assets/6f1c1f8e-8d5c-4f0e-9a57-0c6f3f1d2b3a"),
+        &KEY,
+    );
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["error"], "Not Found");
+}

@@ -1,0 +1,137 @@
+//! A blocking HTTP client (ureq) and a hand-built multipart body.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use super::{Server, API_KEY};
+
+pub struct Reply {
+    pub status: u16,
+    pub etag: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+}
+
+fn agent() -> &'static ureq::Agent {
+    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into()
+    })
+}
+
+fn finish(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+    let mut response = result.expect("HTTP request");
+    let etag = response
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_vec()
+        .expect("read body");
+    Reply { status, etag, body }
+}
+
+pub fn get(url: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut request = agent().get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    finish(request.call())
+}
+
+pub fn post(url: &str, headers: &[(&str, &str)], content_type: &str, body: &[u8]) -> Reply {
+    let mut request = agent().post(url).header("content-type", content_type);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    finish(request.send(body))
+}
+
+pub fn post_json(url: &str, headers: &[(&str, &str)], body: &Value) -> Reply {
+    post(
+        url,
+        headers,
+        "application/json",
+        body.to_string().as_bytes(),
+    )
+}
+
+pub const KEY: [(&str, &str); 1] = [("x-api-key", API_KEY)];
+
+pub struct Form {
+    boundary: String,
+    body: Vec<u8>,
+}
+
+impl Form {
+    pub fn new() -> Self {
+        Self {
+            boundary: "----fake-immich-test-boundary-7d3f".into(),
+            body: Vec::new(),
+        }
+    }
+
+    pub fn text(mut self, name: &str, value: &str) -> Self {
+        let head = format!(
+            "--{}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n",
+            self.boundary
+        );
+        self.body.extend_from_slice(head.as_bytes());
+        self
+    }
+
+    pub fn file(mut self, name: &str, filename: &str, bytes: &[u8]) -> Self {
+        let head = format!(
+            "--{}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n",
+            self.boundary
+        );
+        self.body.extend_from_slice(head.as_bytes());
+        self.body.extend_from_slice(bytes);
+        self.body.extend_from_slice(b"\r\n");
+        self
+    }
+
+    /// The usual fields of an upload, with the file under `assetData`.
+    pub fn asset(filename: &str, bytes: &[u8]) -> Self {
+        Self::new()
+            .text("deviceAssetId", filename)
+            .text("deviceId", "integration-test")
+            .text("fileCreatedAt", "2024-05-01T10:20:30.000Z")
+            .text("fileModifiedAt", "2024-05-01T10:20:30.000Z")
+            .file("assetData", filename, bytes)
+    }
+
+    pub fn send(mut self, url: &str, headers: &[(&str, &str)]) -> Reply {
+        self.body
+            .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        let content_type = format!("multipart/form-data; boundary={}", self.boundary);
+        post(url, headers, &content_type, &self.body)
+    }
+}
+
+/// Uploads with the API key; returns the reply.
+pub fn upload(server: &Server, filename: &str, bytes: &[u8]) -> Reply {
+    Form::asset(filename, bytes).send(&server.url("/api/assets"), &KEY)
+}
+
+pub fn total_assets(server: &Server) -> u64 {
+    let stats = get(&server.url("/api/assets/statistics"), &KEY);
+    assert_eq!(stats.status, 200);
+    stats.json()["total"].as_u64().expect("total is a number")
+}

@@ -1,0 +1,60 @@
+//! SHA-1 of Blobs read in chunks inside a real service worker, against values computed natively.
+#![cfg(target_arch = "wasm32")]
+
+use immich_background::web::files::{BlobHasher, CHUNK_BYTES};
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen_test::*;
+use web_sys::Blob;
+
+wasm_bindgen_test_configure!(run_in_service_worker);
+
+fn blob_of(bytes: &[u8]) -> Blob {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    Blob::new_with_u8_array_sequence(&parts).expect("a Blob from bytes")
+}
+
+async fn hash(blob: Blob) -> (String, u32) {
+    let mut hasher = BlobHasher::new(blob);
+    let mut steps = 0;
+    while hasher.step().await.expect("readable blob") {
+        steps += 1;
+    }
+    (hasher.finish_hex(), steps)
+}
+
+#[wasm_bindgen_test]
+async fn known_vectors() {
+    assert_eq!(
+        hash(blob_of(b"")).await.0,
+        "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+    );
+    assert_eq!(
+        hash(blob_of(b"abc")).await.0,
+        "a9993e364706816aba3e25717850c26c9cd0d89d"
+    );
+    assert_eq!(
+        hash(blob_of(
+            b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
+        ))
+        .await
+        .0,
+        "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
+    );
+}
+
+/// Three chunks of a linear-congruential stream; the expected digest came from Python's hashlib
+/// over the same bytes.
+#[wasm_bindgen_test]
+async fn multi_chunk_blob_matches_native_sha1() {
+    let len = (2 * CHUNK_BYTES + 12_345) as usize;
+    let mut state: u32 = 12_345;
+    let bytes: Vec<u8> = (0..len)
+        .map(|_| {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (state >> 16) as u8
+        })
+        .collect();
+    let (digest, steps) = hash(blob_of(&bytes)).await;
+    assert_eq!(digest, "6c600ba702820170e8891e73a8328d9492939a93");
+    assert_eq!(steps, 2, "the blob is read in three chunks");
+}

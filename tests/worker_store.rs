@@ -1,0 +1,132 @@
+//! The IndexedDB queue, in a real service worker: what is written survives a reopen, and
+//! results are recorded together with the queue state.
+#![cfg(target_arch = "wasm32")]
+
+use immich_background::core::backup::{
+    CheckVerdict, ItemState, QueueItem, RetryPolicy, UploadOutcome,
+};
+use immich_background::core::log::{LogEntry, LogLevel, LOG_CAPACITY};
+use immich_background::core::settings::Settings;
+use immich_background::web::store::Store;
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen_test::*;
+use web_sys::Blob;
+
+wasm_bindgen_test_configure!(run_in_service_worker);
+
+fn blob_of(bytes: &[u8]) -> Blob {
+    Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(bytes))).expect("a Blob")
+}
+
+async fn blob_text(blob: &Blob) -> String {
+    let text = wasm_bindgen_futures::JsFuture::from(blob.text())
+        .await
+        .expect("text");
+    text.as_string().unwrap_or_default()
+}
+
+fn unique_name(test: &str) -> String {
+    format!("{test}-{}", js_sys::Math::random())
+}
+
+#[wasm_bindgen_test]
+async fn queued_files_survive_a_reopen() {
+    let name = unique_name("queue");
+    let store = Store::open_named(&name).await.expect("open");
+    let first = QueueItem::new("a", "Łódź.jpg", 5, 1_000, 2_000);
+    let second = QueueItem::new("b", "b.jpg", 3, 1_000, 2_001);
+    store
+        .enqueue(&[
+            (first.clone(), blob_of(b"hello")),
+            (second.clone(), blob_of(b"abc")),
+        ])
+        .await
+        .expect("enqueue");
+    drop(store);
+
+    let store = Store::open_named(&name).await.expect("reopen");
+    let mut items = store.load_queue().await.expect("load");
+    items.sort_by(|x, y| x.id.cmp(&y.id));
+    assert_eq!(items, vec![first, second]);
+    let blob = store
+        .load_blob("a")
+        .await
+        .expect("load blob")
+        .expect("stored");
+    assert_eq!(blob_text(&blob.blob).await, "hello");
+}
+
+#[wasm_bindgen_test]
+async fn a_finished_upload_records_its_result_and_drops_the_file_in_one_write() {
+    let store = Store::open_named(&unique_name("finish"))
+        .await
+        .expect("open");
+    let mut item = QueueItem::new("a", "a.jpg", 5, 1_000, 2_000);
+    store
+        .enqueue(&[(item.clone(), blob_of(b"hello"))])
+        .await
+        .expect("enqueue");
+
+    item.begin_hash(3_000).expect("hash");
+    item.hashed("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d".into())
+        .expect("hashed");
+    item.checked(CheckVerdict::Accept).expect("checked");
+    item.begin_upload().expect("upload");
+    item.upload_finished(
+        UploadOutcome::Created {
+            remote_id: "r1".into(),
+        },
+        4_000,
+        &RetryPolicy::default(),
+    )
+    .expect("finished");
+    store.save_items(&[&item]).await.expect("save");
+
+    let items = store.load_queue().await.expect("load");
+    assert_eq!(items[0].state, ItemState::Done);
+    assert_eq!(items[0].remote_id.as_deref(), Some("r1"));
+    assert!(store.load_blob("a").await.expect("load blob").is_none());
+    assert_eq!(store.clear_finished().await.expect("clear"), 1);
+    assert!(store.load_queue().await.expect("load").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn settings_login_state_and_logs_persist() {
+    let name = unique_name("settings");
+    let store = Store::open_named(&name).await.expect("open");
+    assert_eq!(
+        store.load_settings().await.expect("defaults").0,
+        Settings::default()
+    );
+    let changed = Settings {
+        backup_trigger_delay: 45,
+        background_backup_single_progress: true,
+        ..Settings::default()
+    };
+    store.save_settings(&changed).await.expect("save");
+    assert!(!store.run_requested().await.expect("run state"));
+    store.set_run_requested(true).await.expect("request");
+    for i in 0..LOG_CAPACITY + 5 {
+        let entry = LogEntry {
+            at_ms: i as i64,
+            level: LogLevel::Info,
+            message: format!("line {i}"),
+        };
+        store.append_log(&entry).await.expect("log");
+    }
+    drop(store);
+
+    let store = Store::open_named(&name).await.expect("reopen");
+    assert_eq!(store.load_settings().await.expect("load").0, changed);
+    assert!(store.run_requested().await.expect("run state"));
+    let logs = store.load_logs().await.expect("logs");
+    assert_eq!(logs.len(), LOG_CAPACITY);
+    assert_eq!(
+        logs[0].message, "line 5",
+        "the oldest lines are dropped first"
+    );
+    assert_eq!(
+        logs[LOG_CAPACITY - 1].message,
+        format!("line {}", LOG_CAPACITY + 4)
+    );
+}

@@ -1,0 +1,141 @@
+// Section 3: start/stop, progress bars and status, all driven by channel messages.
+import { $, showError, errorMessage } from './dom.js';
+import { post, onChannelMessage } from './worker.js';
+
+export function setupBackup(ib, { onStopped }) {
+  const startBtn = $('backup-start');
+  const stopBtn = $('backup-stop');
+  const clearBtn = $('clear-finished');
+  const totalBar = $('total-progress');
+  const totalText = $('total-text');
+  const fileBar = $('file-progress');
+  const fileText = $('file-text');
+  const status = $('status');
+  const error = $('backup-error');
+
+  let loggedIn = false;
+  let running = false;
+  const sync = () => {
+    startBtn.disabled = !loggedIn || running;
+    stopBtn.disabled = !loggedIn;
+  };
+
+  function renderTotal(state) {
+    if (!state) return;
+    const total = Number(state.totalCount) || 0;
+    const done = Number(state.completedCount) || 0;
+    const failed = Number(state.failedCount) || 0;
+    totalBar.max = Math.max(total, 1);
+    totalBar.value = Math.min(done, totalBar.max);
+    totalText.textContent = total === 0
+      ? 'Nothing queued'
+      : `${done} of ${total} backed up${failed ? `, ${failed} failed` : ''}`;
+  }
+
+  function renderFile(state, phase, bytesDone, bytesTotal) {
+    const name = state?.currentFile;
+    if (!name || phase === 'idle') {
+      fileBar.max = 100;
+      fileBar.value = 0;
+      fileText.textContent = '';
+      return;
+    }
+    const pct = state.currentProgress;
+    if (typeof pct === 'number' && Number.isFinite(pct)) {
+      fileBar.max = 100;
+      fileBar.value = Math.max(0, Math.min(100, pct));
+      const verb = phase === 'uploading' ? 'uploading' : phase === 'checking' ? 'checking' : 'hashing';
+      fileText.textContent = `${verb} ${name}… ${Math.round(pct)}%`;
+    } else if (phase === 'uploading' && bytesTotal > 0 && bytesDone != null) {
+      fileBar.max = bytesTotal;
+      fileBar.value = Math.min(bytesDone, bytesTotal);
+      fileText.textContent = `uploading ${name}… ${Math.round((100 * bytesDone) / bytesTotal)}%`;
+    } else {
+      fileBar.removeAttribute('value'); // indeterminate
+      fileText.textContent = phase === 'checking' ? `checking ${name}…` : `uploading ${name}…`;
+    }
+  }
+
+  onChannelMessage((msg) => {
+    switch (msg.method) {
+      case 'initialized':
+        running = true;
+        status.textContent = 'Backup running';
+        showError(error, '');
+        break;
+      case 'updateNotification': {
+        const a = msg.args ?? {};
+        renderTotal(a.state);
+        renderFile(a.state, a.phase, a.fileBytesDone, a.fileBytesTotal);
+        if (a.phase && a.phase !== 'idle') running = true;
+        break;
+      }
+      case 'systemStop': {
+        running = false;
+        const a = msg.args ?? {};
+        status.textContent = a.message || a.reason || 'Backup stopped';
+        renderFile(null, 'idle');
+        if (a.reason && a.reason !== 'completed' && a.reason !== 'stoppedByUser') showError(error, a.message || a.reason);
+        refreshState();
+        onStopped(a);
+        break;
+      }
+    }
+    sync();
+  });
+
+  async function refreshState() {
+    try {
+      const state = await ib.uploadState();
+      renderTotal(state);
+      return state;
+    } catch (err) {
+      showError(error, errorMessage(err));
+    }
+  }
+
+  startBtn.addEventListener('click', async () => {
+    showError(error, '');
+    // ask for notifications only when the user starts a backup; a "no" does not stop it
+    if ('Notification' in window && Notification.permission === 'default') {
+      try { await Notification.requestPermission(); } catch { /* ignore */ }
+    }
+    try {
+      await post({ method: 'start' });
+      status.textContent = 'Starting backup…';
+    } catch (err) {
+      showError(error, errorMessage(err));
+    }
+  });
+
+  stopBtn.addEventListener('click', async () => {
+    try {
+      await post({ method: 'stop' });
+      status.textContent = 'Stopping after the current file…';
+    } catch (err) {
+      showError(error, errorMessage(err));
+    }
+  });
+
+  clearBtn.addEventListener('click', async () => {
+    try {
+      const n = await ib.clearFinished();
+      status.textContent = `Cleared ${n} finished`;
+      await refreshState();
+    } catch (err) {
+      showError(error, errorMessage(err));
+    }
+  });
+
+  sync();
+  return {
+    refreshState,
+    setLoggedIn(yes) {
+      loggedIn = yes;
+      sync();
+    },
+    async stopIfRunning() {
+      if (running) await post({ method: 'stop' }).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// Section 2: picking files (input, drag and drop, folders) and queueing them.
+import { $, showError, errorMessage, plural } from './dom.js';
+
+/** All files below a FileSystemDirectoryHandle, depth first. */
+async function walk(dir, out) {
+  for await (const handle of dir.values()) {
+    if (handle.kind === 'file') out.push(await handle.getFile());
+    else if (handle.kind === 'directory') await walk(handle, out);
+  }
+  return out;
+}
+
+export function setupFiles(ib, { onQueued }) {
+  const input = $('file-input');
+  const zone = $('drop-zone');
+  const folderBtn = $('pick-folder');
+  const status = $('queue-status');
+  const error = $('files-error');
+
+  const queueNow = async (files) => {
+    showError(error, '');
+    if (!files.length) return;
+    status.textContent = `Queueing ${plural(files.length, 'file')}…`;
+    try {
+      const n = await ib.enqueueFiles(files);
+      status.textContent = `${plural(n, 'file')} queued`;
+      await onQueued(n);
+    } catch (err) {
+      status.textContent = '';
+      showError(error, errorMessage(err));
+    }
+  };
+  // one pick at a time, in the order the user made them
+  let busy = Promise.resolve();
+  const serially = (job) => (busy = busy.then(job, job));
+  const enqueue = (files) => serially(() => queueNow(files));
+
+  input.addEventListener('change', () => {
+    const files = Array.from(input.files ?? []);
+    input.value = '';
+    enqueue(files);
+  });
+
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    zone.classList.remove('over');
+    const dt = event.dataTransfer;
+    // the DataTransfer is only readable during the event: take the handles synchronously
+    const items = Array.from(dt.items ?? []).filter((i) => i.kind === 'file');
+    const fallback = Array.from(dt.files ?? []);
+    if (items.length && typeof items[0].getAsFileSystemHandle === 'function') {
+      const handles = items.map((i) => i.getAsFileSystemHandle());
+      serially(async () => {
+        let files = [];
+        try {
+          for (const fh of await Promise.all(handles)) {
+            if (fh?.kind === 'directory') await walk(fh, files);
+            else if (fh) files.push(await fh.getFile());
+          }
+        } catch {
+          files = fallback;
+        }
+        await queueNow(files.length ? files : fallback);
+      });
+    } else {
+      enqueue(fallback);
+    }
+  });
+
+  if (typeof window.showDirectoryPicker === 'function') {
+    folderBtn.hidden = false;
+    folderBtn.addEventListener('click', async () => {
+      showError(error, '');
+      let dir;
+      try {
+        dir = await window.showDirectoryPicker({ id: 'immich-backup', mode: 'read' });
+      } catch (err) {
+        if (err?.name !== 'AbortError') showError(error, errorMessage(err));
+        return;
+      }
+      status.textContent = `Reading ${dir.name}…`;
+      try {
+        enqueue(await walk(dir, []));
+      } catch (err) {
+        status.textContent = '';
+        showError(error, `could not read the folder: ${errorMessage(err)}`);
+      }
+    });
+  }
+}

@@ -1,0 +1,49 @@
+// The service worker of the PWA. A module worker: register it with {type: 'module'}.
+// It holds no logic: every event is handed to the wasm package (src/web/worker.rs), which owns
+// the queue, the runs, the notifications and the channel messages. Handlers are registered
+// synchronously at top level, as the platform requires; the wasm loads once per worker start.
+import init, { workerMessage, workerWake } from './pkg/immich_background.js';
+
+const ready = init();
+
+const report = (what) => (err) => console.error(`immich-background sw: ${what} failed:`, err);
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(ready.then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  // Functional events (message, sync) are held back until activation completes, so the activate
+  // event waits for the claim only; workerWake (which may run a whole backup) is started after it
+  // and kept alive by the worker's own later events (the page's updateNotification, sync).
+  event.waitUntil(
+    self.clients.claim().then(() => ready).then(() => {
+      workerWake().catch(report('workerWake (activate)'));
+    }),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  event.waitUntil(ready.then(() => workerMessage(event.data)).catch(report('workerMessage')));
+});
+
+self.addEventListener('sync', (event) => {
+  event.waitUntil(ready.then(() => workerWake()));
+});
+
+self.addEventListener('periodicsync', (event) => {
+  event.waitUntil(ready.then(() => workerWake()));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(
+    (async () => {
+      const scope = self.registration.scope;
+      const all = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const mine = all.find((c) => c.url.startsWith(scope));
+      if (mine) return mine.focus();
+      return self.clients.openWindow(scope);
+    })(),
+  );
+});
