@@ -81,6 +81,6 @@ impl ChannelMessage {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "channel_tests.rs"]
 mod tests;

@@ -285,7 +285,7 @@ pub fn iso8601_utc(ms: i64) -> String {
     )
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

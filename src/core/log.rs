@@ -113,7 +113,7 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -42,5 +42,5 @@ pub mod progress;
 pub mod server_url;
 pub mod settings;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod test_json;

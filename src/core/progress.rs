@@ -166,6 +166,6 @@ pub fn finished_notification(state: &UploadState) -> NotificationPayload {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "progress_tests.rs"]
 mod tests;

@@ -102,7 +102,7 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -246,6 +246,6 @@ fn read_values(
     settings
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "settings_tests.rs"]
 mod tests;

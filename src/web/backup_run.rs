@@ -288,7 +288,7 @@ impl<'a> BackupRun<'a> {
             }
             _ => None,
         };
-        let policy = self.policy.clone();
+        let policy = self.policy;
         let Some(item) = self.item_mut(id) else {
             return Ok(None);
         };

@@ -87,7 +87,7 @@ function killChild(child) {
 export async function start({ uploadDelayMs } = {}) {
   for (const f of ['index.html', 'app.js', 'sw.js', 'pkg/immich_background.js', 'pkg/immich_background_bg.wasm']) {
     if (!fs.existsSync(path.join(DIST, f))) {
-      throw new Error(`dist/${f} is missing: build the PWA first (wasm-pack build --target web && npx webpack)`);
+      throw new Error(`${path.join(DIST, f)} is missing: build the PWA first (wasm-pack build --target web && npx webpack)`);
     }
   }
   if (!fs.existsSync(FAKE_IMMICH_BIN)) {

@@ -9,5 +9,5 @@ pub use plan::{next_step, Step};
 pub use queue::{CheckVerdict, ItemState, QueueItem, RunControl, TransitionError, UploadOutcome};
 pub use retry::RetryPolicy;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;

@@ -72,7 +72,7 @@ fn ids(items: &[&QueueItem]) -> Vec<String> {
     items.iter().map(|item| item.id.clone()).collect()
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
