@@ -126,6 +126,19 @@ export interface LogEntry { atMs: number; level: "INFO" | "WARNING" | "SEVERE"; 
         to_js(&page::read_logs().await.map_err(fail)?)
     }
 
+    /// SHA-1 (lowercase hex) of a Blob, read in chunks: memory stays at a few chunks whatever
+    /// the size. The same code hashes every queued file.
+    #[wasm_bindgen(js_name = hashBlob)]
+    pub async fn hash_blob(blob: web_sys::Blob) -> Result<String, JsError> {
+        let mut hasher = crate::web::files::BlobHasher::new(blob);
+        while hasher
+            .step()
+            .await
+            .map_err(|e| JsError::new(&e.to_string()))?
+        {}
+        Ok(hasher.finish_hex())
+    }
+
     /// Service worker: a channel message from a page.
     #[wasm_bindgen(js_name = workerMessage)]
     pub async fn worker_message(data: JsValue) -> Result<(), JsValue> {

@@ -2,9 +2,12 @@
 // It holds no logic: every event is handed to the wasm package (src/web/worker.rs), which owns
 // the queue, the runs, the notifications and the channel messages. Handlers are registered
 // synchronously at top level, as the platform requires; the wasm loads once per worker start.
-import init, { workerMessage, workerWake } from './pkg/immich_background.js';
+import init, * as wasm from './pkg/immich_background.js';
 
+const { workerMessage, workerWake } = wasm;
 const ready = init();
+// The package's functions, for the worker's DevTools console and the benchmarks (hashBlob).
+self.immichBackground = wasm;
 
 const report = (what) => (err) => console.error(`immich-background sw: ${what} failed:`, err);
 

@@ -166,6 +166,15 @@ pub fn finished_notification(state: &UploadState) -> NotificationPayload {
     }
 }
 
+/// How far through a file we are, 0..=100; an empty file is done as soon as it is started.
+pub fn percent(done: u64, total: u64) -> f64 {
+    if total == 0 {
+        100.0
+    } else {
+        (done.min(total) as f64 * 100.0) / total as f64
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "progress_tests.rs"]
 mod tests;

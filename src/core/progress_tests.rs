@@ -184,3 +184,11 @@ fn tags_and_payload_json_shape() {
             "progress": 2, "max": 2, "indeterminate": false, "isDetail": false})
     );
 }
+
+#[test]
+fn percent_of_a_file() {
+    assert_eq!(percent(0, 0), 100.0);
+    assert_eq!(percent(0, 200), 0.0);
+    assert_eq!(percent(50, 200), 25.0);
+    assert_eq!(percent(300, 200), 100.0);
+}

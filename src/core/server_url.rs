@@ -90,7 +90,21 @@ impl ServerUrl {
 }
 
 fn parse_url(text: &str) -> Result<Url, ServerUrlError> {
-    Url::parse(text).map_err(|err| ServerUrlError::Invalid(err.to_string()))
+    use url::ParseError;
+    Url::parse(text).map_err(|err| {
+        let why = match err {
+            ParseError::EmptyHost => "the address has no host name",
+            ParseError::InvalidPort => "the port number is not valid",
+            ParseError::InvalidIpv4Address | ParseError::InvalidIpv6Address => {
+                "the IP address is not valid"
+            }
+            ParseError::InvalidDomainCharacter | ParseError::IdnaError => {
+                "the host name contains characters that are not allowed"
+            }
+            _ => "it should look like https://photos.example.org",
+        };
+        ServerUrlError::Invalid(why.to_owned())
+    })
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -219,6 +233,19 @@ mod tests {
             ServerUrl::parse("file:///etc/passwd"),
             Err(ServerUrlError::UnsupportedScheme(_))
         ));
+    }
+
+    #[test]
+    fn parse_failures_are_explained_in_plain_words() {
+        let message = |input: &str| ServerUrl::parse(input).unwrap_err().to_string();
+        assert_eq!(
+            message("ht!tp://"),
+            "not a valid server address: it should look like https://photos.example.org"
+        );
+        assert_eq!(
+            message("https://h.example:99999"),
+            "not a valid server address: the port number is not valid"
+        );
     }
 
     #[test]

@@ -190,18 +190,16 @@ impl<'a> BackupRun<'a> {
         let mut hasher = BlobHasher::new(asset.blob);
         let total = hasher.size();
         let outcome = loop {
+            let done = hasher.bytes_done();
+            self.report(
+                Phase::Hashing,
+                Some((&name, Some(progress::percent(done, total)))),
+                Some(done),
+                Some(total),
+            )
+            .await;
             match hasher.step().await {
-                Ok(true) => {
-                    let done = hasher.bytes_done();
-                    let percent = done as f64 * 100.0 / total as f64;
-                    self.report(
-                        Phase::Hashing,
-                        Some((&name, Some(percent))),
-                        Some(done),
-                        Some(total),
-                    )
-                    .await;
-                }
+                Ok(true) => {}
                 Ok(false) => break Ok(hasher.finish_hex()),
                 Err(e) => break Err(e.to_string()),
             }

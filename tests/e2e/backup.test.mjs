@@ -84,6 +84,16 @@ test('backs up 20 picked files, duplicates by content once', { timeout: 120_000 
     assert.ok(c >= last, `completedCount went down from ${last} to ${c}`);
     last = c;
   }
+  // per-file progress: bytes hashed for the 6 MB file (read in several chunks), then an honest
+  // indeterminate state while it is sent (fetch reports no upload progress)
+  const big = middle.filter((m) => m.args.state.currentFile === 'big-6mb.jpg');
+  const hashed = big.filter((m) => m.args.phase === 'hashing').map((m) => m.args.state.currentProgress);
+  assert.ok(hashed.some((p) => p > 0 && p < 100), `partial hashing progress for the big file: ${hashed}`);
+  assert.deepEqual(hashed, [...hashed].sort((a, b) => a - b), 'hashing progress only grows');
+  const sending = big.filter((m) => m.args.phase === 'uploading');
+  assert.ok(sending.length > 0 && sending.every((m) => m.args.state.currentProgress === null),
+    `uploading is indeterminate: ${JSON.stringify(sending.map((m) => m.args.state))}`);
+
   const final = await env.uploadState();
   assert.deepEqual({ total: final.totalCount, completed: final.completedCount, failed: final.failedCount },
     { total: 20, completed: 20, failed: 0 }, `uploadState: ${JSON.stringify(final)}`);

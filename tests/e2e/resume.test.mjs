@@ -42,6 +42,8 @@ test('resumes after reload and worker stop, uploads each file exactly once', { t
   await cdp.send('ServiceWorker.enable');
   await cdp.send('ServiceWorker.stopAllWorkers');
   await cdp.detach();
+  const killed = await env.uploadState();
+  assert.ok(killed.completedCount < 12, `the worker was stopped mid-run: ${JSON.stringify(killed)}`);
   await page.reload();
   await waitForReady(page); // the page posts updateNotification: the worker resumes the run
 

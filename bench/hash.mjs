@@ -1,0 +1,50 @@
+// Benchmark (a): SHA-1 of one 256 MiB Blob inside the service worker, streamed in chunks by the
+// wasm package (hashBlob, the code every queued file goes through) against the baseline
+// crypto.subtle.digest('SHA-1') on the whole buffer, in the same worker, same run.
+import { start } from '../tests/e2e/harness.mjs';
+
+const MIB = 1024 * 1024;
+const SIZE_MIB = Number(process.env.BENCH_HASH_MIB ?? 256);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+const env = await start();
+try {
+  await env.open();
+  const worker = env.context.serviceWorkers()[0] ?? (await env.context.waitForEvent('serviceworker'));
+  const result = await worker.evaluate(async ({ sizeMib, rounds }) => {
+    const chunk = new Uint8Array(1024 * 1024);
+    crypto.getRandomValues(chunk.subarray(0, 65536));
+    for (let i = 65536; i < chunk.length; i += 65536) chunk.copyWithin(i, 0, 65536);
+    const parts = [];
+    for (let i = 0; i < sizeMib; i++) {
+      chunk[0] = i; // every MiB differs
+      parts.push(chunk.slice());
+    }
+    const blob = new Blob(parts);
+    const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const times = { wasm: [], subtle: [] };
+    let digests = {};
+    for (let r = 0; r < rounds; r++) {
+      let t = performance.now();
+      digests.wasm = await self.immichBackground.hashBlob(blob);
+      times.wasm.push(performance.now() - t);
+      t = performance.now();
+      digests.subtle = hex(await crypto.subtle.digest('SHA-1', await blob.arrayBuffer()));
+      times.subtle.push(performance.now() - t);
+    }
+    return { times, digests };
+  }, { sizeMib: SIZE_MIB, rounds: ROUNDS });
+  if (result.digests.wasm !== result.digests.subtle) {
+    throw new Error(`digests differ: wasm ${result.digests.wasm}, subtle ${result.digests.subtle}`);
+  }
+  const best = (xs) => Math.min(...xs);
+  const mbps = (ms) => (SIZE_MIB * MIB) / 1e6 / (ms / 1000);
+  const wasm = mbps(best(result.times.wasm));
+  const subtle = mbps(best(result.times.subtle));
+  console.log(`hash: ${SIZE_MIB} MiB Blob in the service worker, best of ${ROUNDS}`);
+  console.log(`  streaming wasm SHA-1 (4 MiB chunks): ${wasm.toFixed(0)} MB/s`);
+  console.log(`  crypto.subtle.digest (whole buffer): ${subtle.toFixed(0)} MB/s`);
+  console.log(`  ratio wasm / subtle: ${(wasm / subtle).toFixed(2)}`);
+} finally {
+  await env.stop();
+}
