@@ -6,8 +6,9 @@ import init, * as wasm from './pkg/immich_background.js';
 
 const { workerMessage, workerWake } = wasm;
 const ready = init();
-// The package's functions, for the worker's DevTools console and the benchmarks (hashBlob).
-self.immichBackground = wasm;
+// The package's functions and its instance (for memory use), for the worker's DevTools console
+// and the benchmarks.
+self.immichBackground = { ...wasm, ready };
 
 const report = (what) => (err) => console.error(`immich-background sw: ${what} failed:`, err);
 

@@ -4,10 +4,12 @@
 
 use gloo_timers::future::sleep;
 use std::time::Duration;
+use thiserror::Error;
 use web_sys::FormData;
 
 use crate::core::backup::{
-    next_step, CheckVerdict, QueueItem, RetryPolicy, RunControl, Step, UploadOutcome,
+    next_step, CheckVerdict, QueueItem, RetryPolicy, RunControl, Step, TransitionError,
+    UploadOutcome,
 };
 use crate::core::channel::Phase;
 use crate::core::channel::{ChannelMessage, ProgressUpdate};
@@ -33,10 +35,15 @@ pub enum RunEnd {
     Unreachable(String),
 }
 
-impl From<StoreError> for String {
-    fn from(e: StoreError) -> String {
-        e.to_string()
-    }
+/// A run that could not go on; the queue stays as recorded and the next wake-up continues it.
+#[derive(Debug, Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the queue refused a step: {0}")]
+    Transition(#[from] TransitionError),
+    #[error("could not send progress to the pages")]
+    Channel,
 }
 
 pub struct BackupRun<'a> {
@@ -50,7 +57,7 @@ pub struct BackupRun<'a> {
 }
 
 impl<'a> BackupRun<'a> {
-    pub async fn start(store: &'a Store) -> Result<RunEnd, String> {
+    pub async fn start(store: &'a Store) -> Result<RunEnd, RunError> {
         let Some(login) = store.load_login().await? else {
             return Ok(RunEnd::Unauthorized(
                 "Log in to your Immich server before backing up.".into(),
@@ -82,7 +89,7 @@ impl<'a> BackupRun<'a> {
         };
         notify::broadcast(&ChannelMessage::Initialized)
             .await
-            .map_err(|_| "could not reach the pages".to_owned())?;
+            .map_err(|_| RunError::Channel)?;
         let unfinished = run.items.iter().filter(|i| !i.state.is_finished()).count();
         run.logger
             .info(&format!("Backup started: {unfinished} files to back up"))
@@ -94,7 +101,7 @@ impl<'a> BackupRun<'a> {
         self.items.iter_mut().find(|item| item.id == id)
     }
 
-    async fn drive(&mut self) -> Result<RunEnd, String> {
+    async fn drive(&mut self) -> Result<RunEnd, RunError> {
         loop {
             if take_stop_request() {
                 self.logger.info("Backup stopped by the user").await;
@@ -131,7 +138,7 @@ impl<'a> BackupRun<'a> {
     }
 
     /// Picks up files queued by a page while this run was going.
-    async fn merge_new_items(&mut self) -> Result<usize, String> {
+    async fn merge_new_items(&mut self) -> Result<usize, RunError> {
         let stored = self.store.load_queue().await?;
         let new: Vec<QueueItem> = stored
             .into_iter()
@@ -155,7 +162,7 @@ impl<'a> BackupRun<'a> {
         RunEnd::Completed(done.content)
     }
 
-    async fn save(&self, ids: &[&str]) -> Result<(), String> {
+    async fn save(&self, ids: &[&str]) -> Result<(), RunError> {
         let items: Vec<&QueueItem> = self
             .items
             .iter()
@@ -164,26 +171,25 @@ impl<'a> BackupRun<'a> {
         Ok(self.store.save_items(&items).await?)
     }
 
-    async fn retry(&mut self, ids: &[String], now: i64) -> Result<(), String> {
+    async fn retry(&mut self, ids: &[String], now: i64) -> Result<(), RunError> {
         for id in ids {
             if let Some(item) = self.item_mut(id) {
-                item.retry_due(now).map_err(|e| e.to_string())?;
+                item.retry_due(now)?;
             }
         }
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         self.save(&ids).await
     }
 
-    async fn hash(&mut self, id: &str) -> Result<(), String> {
+    async fn hash(&mut self, id: &str) -> Result<(), RunError> {
         let blob = self.store.load_blob(id).await?;
         let Some(item) = self.item_mut(id) else {
             return Ok(());
         };
-        item.begin_hash(now_ms()).map_err(|e| e.to_string())?;
+        item.begin_hash(now_ms())?;
         let name = item.name.clone();
         let Some(asset) = blob else {
-            item.hash_failed("the picked file is no longer stored".into())
-                .map_err(|e| e.to_string())?;
+            item.hash_failed("the picked file is no longer stored".into())?;
             return self.save(&[id]).await;
         };
         self.save(&[id]).await?;
@@ -210,12 +216,11 @@ impl<'a> BackupRun<'a> {
         match outcome {
             Ok(checksum) => item.hashed(checksum),
             Err(message) => item.hash_failed(message),
-        }
-        .map_err(|e| e.to_string())?;
+        }?;
         self.save(&[id]).await
     }
 
-    async fn check(&mut self, ids: &[String]) -> Result<Option<RunEnd>, String> {
+    async fn check(&mut self, ids: &[String]) -> Result<Option<RunEnd>, RunError> {
         let pairs: Vec<(&str, &str)> = self
             .items
             .iter()
@@ -243,7 +248,7 @@ impl<'a> BackupRun<'a> {
                 self.logger.warning(&message).await;
             }
             if let Some(item) = self.item_mut(&id) {
-                item.checked(verdict).map_err(|e| e.to_string())?;
+                item.checked(verdict)?;
                 changed.push(id);
             }
         }
@@ -252,12 +257,12 @@ impl<'a> BackupRun<'a> {
         Ok(None)
     }
 
-    async fn upload(&mut self, id: &str) -> Result<Option<RunEnd>, String> {
+    async fn upload(&mut self, id: &str) -> Result<Option<RunEnd>, RunError> {
         let blob = self.store.load_blob(id).await?;
         let Some(item) = self.item_mut(id) else {
             return Ok(None);
         };
-        item.begin_upload().map_err(|e| e.to_string())?;
+        item.begin_upload()?;
         let (name, size, modified, checksum) = (
             item.name.clone(),
             item.size,
@@ -290,9 +295,7 @@ impl<'a> BackupRun<'a> {
         let Some(item) = self.item_mut(id) else {
             return Ok(None);
         };
-        let control = item
-            .upload_finished(outcome, now_ms(), &policy)
-            .map_err(|e| e.to_string())?;
+        let control = item.upload_finished(outcome, now_ms(), &policy)?;
         self.save(&[id]).await?;
         if let RunControl::StopUnauthorized = control {
             return Ok(Some(self.unauthorized().await));

@@ -139,7 +139,7 @@ async fn run(store: Store) -> Result<(), JsValue> {
         ),
         Ok(RunEnd::Unauthorized(message)) => (StopReason::Unauthorized, message, false),
         Ok(RunEnd::Unreachable(message)) => (StopReason::ServerUnreachable, message, true),
-        Err(message) => (StopReason::Failed, message, true),
+        Err(e) => (StopReason::Failed, e.to_string(), true),
     };
     if !keep_requested {
         store.set_run_requested(false).await.map_err(js_error)?;

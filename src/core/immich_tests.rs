@@ -1,0 +1,138 @@
+use super::*;
+
+#[test]
+fn error_message_reads_immich_errors_and_lists() {
+    assert_eq!(
+        error_message(r#"{"message":"Invalid API key","statusCode":401}"#),
+        "Invalid API key"
+    );
+    assert_eq!(
+        error_message(r#"{"message":["a must be set","b too"]}"#),
+        "a must be set; b too"
+    );
+    assert_eq!(error_message("<html>oops"), "<html>oops");
+}
+
+#[test]
+fn pong_version_and_user() {
+    assert!(is_pong(200, r#"{"res":"pong"}"#));
+    assert!(!is_pong(200, "<html></html>"));
+    assert!(!is_pong(404, r#"{"res":"pong"}"#));
+    assert_eq!(
+        parse_version(r#"{"major":2,"minor":3,"patch":1}"#).as_deref(),
+        Some("2.3.1")
+    );
+    assert_eq!(parse_version("nope"), None);
+    assert_eq!(
+        parse_user(200, r#"{"name":"Ann","email":"a@b.c","id":"x"}"#),
+        Ok(("Ann".into(), "a@b.c".into()))
+    );
+    assert_eq!(parse_user(401, "{}"), Err(LoginError::WrongApiKey));
+    assert!(matches!(
+        parse_user(200, "{}"),
+        Err(LoginError::Unexpected { status: 200, .. })
+    ));
+}
+
+#[test]
+fn iso_dates_match_javascript() {
+    assert_eq!(iso8601_utc(0), "1970-01-01T00:00:00.000Z");
+    assert_eq!(iso8601_utc(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    assert_eq!(iso8601_utc(1_764_150_821_123), "2025-11-26T09:53:41.123Z");
+    assert_eq!(iso8601_utc(-1), "1969-12-31T23:59:59.999Z");
+    let fields = upload_fields(12, 0);
+    assert_eq!(
+        fields[0],
+        ("fileCreatedAt", "1970-01-01T00:00:00.000Z".to_owned())
+    );
+    assert_eq!(fields[2], ("fileSize", "12".to_owned()));
+}
+
+#[test]
+fn api_key_debug_hides_the_key() {
+    let key = ApiKey::new(" secret-key ".into());
+    assert_eq!(key.expose(), "secret-key");
+    assert!(!format!("{key:?}").contains("secret"));
+}
+
+#[test]
+fn login_errors_never_need_the_key_to_explain_themselves() {
+    let text = LoginError::WrongApiKey.to_string();
+    assert!(text.contains("API key"));
+}
+
+#[test]
+fn bulk_check_round_trip() {
+    let body = bulk_check_body(&[("a", "00ff"), ("b", "11ee")]);
+    assert_eq!(
+        body,
+        r#"{"assets":[{"id":"a","checksum":"00ff"},{"id":"b","checksum":"11ee"}]}"#
+    );
+    let reply = r#"{"results":[{"id":"a","action":"accept"},
+        {"id":"b","action":"reject","reason":"duplicate","assetId":"r1","isTrashed":false},
+        {"id":"c","action":"reject","reason":"unsupported-format"}]}"#;
+    let verdicts = parse_bulk_check(200, reply).unwrap();
+    assert_eq!(verdicts[0], ("a".into(), CheckVerdict::Accept));
+    assert_eq!(
+        verdicts[1],
+        (
+            "b".into(),
+            CheckVerdict::Duplicate {
+                remote_id: "r1".into()
+            }
+        )
+    );
+    assert_eq!(
+        verdicts[2],
+        (
+            "c".into(),
+            CheckVerdict::Unsupported {
+                reason: "unsupported-format".into()
+            }
+        )
+    );
+    assert_eq!(
+        parse_bulk_check(401, "{}"),
+        Err(ReplyError::Unauthorized(401))
+    );
+    assert!(matches!(
+        parse_bulk_check(200, "[1,2"),
+        Err(ReplyError::Malformed(_))
+    ));
+}
+
+#[test]
+fn upload_replies_are_classified() {
+    assert_eq!(
+        classify_upload(Some(201), r#"{"id":"x","status":"created"}"#),
+        UploadOutcome::Created {
+            remote_id: "x".into()
+        }
+    );
+    assert_eq!(
+        classify_upload(Some(200), r#"{"id":"x","status":"duplicate"}"#),
+        UploadOutcome::Duplicate {
+            remote_id: "x".into()
+        }
+    );
+    assert_eq!(classify_upload(Some(401), ""), UploadOutcome::Unauthorized);
+    assert!(matches!(
+        classify_upload(Some(503), ""),
+        UploadOutcome::Retryable { .. }
+    ));
+    assert!(matches!(
+        classify_upload(None, "Failed to fetch"),
+        UploadOutcome::Retryable { .. }
+    ));
+    assert_eq!(
+        classify_upload(Some(400), r#"{"message":"checksum mismatch"}"#),
+        UploadOutcome::Rejected {
+            status: 400,
+            message: "checksum mismatch".into()
+        }
+    );
+    assert!(matches!(
+        classify_upload(Some(201), "not json"),
+        UploadOutcome::Retryable { .. }
+    ));
+}
