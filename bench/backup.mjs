@@ -34,7 +34,10 @@ async function viaPwa() {
   try {
     await env.open();
     await env.login();
-    await env.pickFiles(files.map((f) => ({ name: path.basename(f), buffer: null, path: f })));
+    // by path: Playwright refuses more than 50 MB of buffers in one call
+    await env.page.setInputFiles('#file-input', files);
+    await env.page.waitForFunction((n) => document.getElementById('queue-status').textContent === `${n} files queued`,
+      COUNT, { timeout: 120_000 });
     const t0 = performance.now();
     await env.page.click('#backup-start');
     await env.page.waitForFunction(() => (window.__channel ?? []).some((m) => m.method === 'systemStop'),

@@ -166,6 +166,35 @@ pub fn finished_notification(state: &UploadState) -> NotificationPayload {
     }
 }
 
+/// Progress notifications are redrawn by the system on every update: more than a couple a second
+/// cost the run time and show nothing a person can read. Final and error notifications are not
+/// throttled.
+#[derive(Clone, Debug)]
+pub struct NotificationThrottle {
+    min_interval_ms: i64,
+    last_shown_ms: Option<i64>,
+}
+
+impl NotificationThrottle {
+    pub fn new(min_interval_ms: i64) -> NotificationThrottle {
+        NotificationThrottle {
+            min_interval_ms,
+            last_shown_ms: None,
+        }
+    }
+
+    /// Whether a progress notification may be shown now; if so, counts it as shown.
+    pub fn allow(&mut self, now_ms: i64) -> bool {
+        let due = self
+            .last_shown_ms
+            .is_none_or(|last| now_ms - last >= self.min_interval_ms || now_ms < last);
+        if due {
+            self.last_shown_ms = Some(now_ms);
+        }
+        due
+    }
+}
+
 /// How far through a file we are, 0..=100; an empty file is done as soon as it is started.
 pub fn percent(done: u64, total: u64) -> f64 {
     if total == 0 {

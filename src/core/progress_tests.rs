@@ -192,3 +192,17 @@ fn percent_of_a_file() {
     assert_eq!(percent(50, 200), 25.0);
     assert_eq!(percent(300, 200), 100.0);
 }
+
+#[test]
+fn throttle_lets_one_notification_through_per_interval() {
+    let mut throttle = NotificationThrottle::new(500);
+    assert!(throttle.allow(1_000), "the first one is shown");
+    assert!(!throttle.allow(1_200));
+    assert!(!throttle.allow(1_499));
+    assert!(throttle.allow(1_500));
+    assert!(!throttle.allow(1_600));
+    assert!(
+        throttle.allow(900),
+        "a clock that went back does not silence it"
+    );
+}

@@ -2,6 +2,7 @@
 //! Every state change is written to IndexedDB before the next request goes out, so a kill at any
 //! point resumes from the last recorded step.
 
+use futures_util::future::join;
 use gloo_timers::future::sleep;
 use std::time::Duration;
 use thiserror::Error;
@@ -14,7 +15,7 @@ use crate::core::backup::{
 use crate::core::channel::Phase;
 use crate::core::channel::{ChannelMessage, ProgressUpdate};
 use crate::core::immich::{self, ReplyError};
-use crate::core::progress::{self, NotificationKind, UploadState};
+use crate::core::progress::{self, NotificationKind, NotificationThrottle, UploadState};
 use crate::core::settings::Settings;
 use crate::web::files::BlobHasher;
 use crate::web::http::ImmichHttp;
@@ -27,6 +28,8 @@ use crate::web::worker::{take_queue_changed, take_stop_request};
 const CHECK_BATCH: usize = 500;
 /// A wait for a retry is cut into slices so a stop request is noticed.
 const MAX_SLEEP_MS: i64 = 5_000;
+/// At most two progress notification updates a second.
+const NOTIFICATION_INTERVAL_MS: i64 = 500;
 
 pub enum RunEnd {
     Completed(String),
@@ -54,6 +57,7 @@ pub struct BackupRun<'a> {
     items: Vec<QueueItem>,
     policy: RetryPolicy,
     consecutive_failures: u32,
+    throttle: NotificationThrottle,
 }
 
 impl<'a> BackupRun<'a> {
@@ -86,6 +90,7 @@ impl<'a> BackupRun<'a> {
             items,
             policy: RetryPolicy::default(),
             consecutive_failures: 0,
+            throttle: NotificationThrottle::new(NOTIFICATION_INTERVAL_MS),
         };
         notify::broadcast(&ChannelMessage::Initialized)
             .await
@@ -192,7 +197,7 @@ impl<'a> BackupRun<'a> {
             item.hash_failed("the picked file is no longer stored".into())?;
             return self.save(&[id]).await;
         };
-        self.save(&[id]).await?;
+        // Hashing is not written down: after a kill it starts over, as from Pending.
         let mut hasher = BlobHasher::new(asset.blob);
         let total = hasher.size();
         let outcome = loop {
@@ -269,20 +274,30 @@ impl<'a> BackupRun<'a> {
             item.modified_at_ms,
             item.checksum.clone().unwrap_or_default(),
         );
-        self.save(&[id]).await?;
-        self.report(Phase::Uploading, Some((&name, None)), None, Some(size))
-            .await;
+        // Nothing to write before the request: the row already says Uploading, and a repeat after
+        // a kill is answered "duplicate" by the server.
+        let report = self.progress_report(Phase::Uploading, Some((&name, None)), None, Some(size));
         let outcome = match blob {
-            None => UploadOutcome::Rejected {
-                status: 0,
-                message: "the picked file is no longer stored".into(),
-            },
+            None => {
+                report.send().await;
+                UploadOutcome::Rejected {
+                    status: 0,
+                    message: "the picked file is no longer stored".into(),
+                }
+            }
             Some(asset) => match upload_form(&asset.blob, &name, size, modified) {
-                Err(message) => UploadOutcome::Retryable { message },
-                Ok(form) => match self.http.upload(form, &checksum).await {
-                    Ok(reply) => immich::classify_upload(Some(reply.status), &reply.body),
-                    Err(e) => immich::classify_upload(None, &e.to_string()),
-                },
+                Err(message) => {
+                    report.send().await;
+                    UploadOutcome::Retryable { message }
+                }
+                Ok(form) => {
+                    // The pages hear about this file while it is on its way, not before.
+                    let (reply, ()) = join(self.http.upload(form, &checksum), report.send()).await;
+                    match reply {
+                        Ok(reply) => immich::classify_upload(Some(reply.status), &reply.body),
+                        Err(e) => immich::classify_upload(None, &e.to_string()),
+                    }
+                }
             },
         };
         let failure = match &outcome {
@@ -336,37 +351,67 @@ impl<'a> BackupRun<'a> {
 
     /// Sends the current state to every page and refreshes the progress notifications.
     async fn report(
-        &self,
+        &mut self,
         phase: Phase,
         current: Option<(&str, Option<f64>)>,
         file_bytes_done: Option<u64>,
         file_bytes_total: Option<u64>,
     ) {
+        self.progress_report(phase, current, file_bytes_done, file_bytes_total)
+            .send()
+            .await;
+    }
+
+    fn progress_report(
+        &mut self,
+        phase: Phase,
+        current: Option<(&str, Option<f64>)>,
+        file_bytes_done: Option<u64>,
+        file_bytes_total: Option<u64>,
+    ) -> ProgressReport {
         let (file, percent) = current.map_or((None, None), |(f, p)| (Some(f.to_owned()), p));
         let state = UploadState::from_items(&self.items, file, percent);
         let total = progress::total_progress_notification(&state, &self.settings);
         let single = progress::single_progress_notification(&state, &self.settings);
+        // Phase::Idle reports come with their own final notification.
+        let notifications = if phase != Phase::Idle && self.throttle.allow(now_ms()) {
+            [
+                (NotificationKind::TotalProgress, total.clone()),
+                (NotificationKind::SingleProgress, single),
+            ]
+            .into_iter()
+            .filter_map(|(kind, payload)| Some((kind, payload?)))
+            .collect()
+        } else {
+            Vec::new()
+        };
         let update = ProgressUpdate {
             state,
-            notification: total.clone(),
+            notification: total,
             phase,
             file_bytes_done,
             file_bytes_total,
         };
-        if let Err(e) = notify::broadcast(&ChannelMessage::UpdateNotification(Some(update))).await {
+        ProgressReport {
+            message: ChannelMessage::UpdateNotification(Some(update)),
+            notifications,
+        }
+    }
+}
+
+/// A progress report, built before it is sent so that sending can overlap a request.
+struct ProgressReport {
+    message: ChannelMessage,
+    notifications: Vec<(NotificationKind, progress::NotificationPayload)>,
+}
+
+impl ProgressReport {
+    async fn send(self) {
+        if let Err(e) = notify::broadcast(&self.message).await {
             web_sys::console::warn_2(&"[immich-background] progress not sent".into(), &e);
         }
-        // Phase::Idle reports come with their own final notification.
-        if phase == Phase::Idle {
-            return;
-        }
-        for (kind, payload) in [
-            (NotificationKind::TotalProgress, total),
-            (NotificationKind::SingleProgress, single),
-        ] {
-            if let Some(payload) = payload {
-                notify::show(kind, &payload).await.ok();
-            }
+        for (kind, payload) in &self.notifications {
+            notify::show(*kind, payload).await.ok();
         }
     }
 }

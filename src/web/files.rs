@@ -9,7 +9,7 @@ use web_sys::Blob;
 
 use crate::core::checksum::Sha1Stream;
 
-pub const CHUNK_BYTES: u64 = 4 * 1024 * 1024;
+pub const CHUNK_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, Error)]
 pub enum FileError {
