@@ -18,7 +18,7 @@ function makeFiles() {
   const twin = randomFile(randomSize(20_000, 200_000));
   files.push({ name: 'twin-a.jpg', buffer: twin });
   files.push({ name: 'twin-b.jpg', buffer: Buffer.from(twin) });
-  files.push({ name: 'big-6mb.jpg', buffer: randomFile(6 * 1024 * 1024 + 12_345) });
+  files.push({ name: 'big-20mb.jpg', buffer: randomFile(20 * 1024 * 1024 + 12_345) });
   for (let i = 0; files.length < 20; i++) {
     files.push({ name: `IMG_${String(1000 + i)}.jpg`, buffer: randomFile(randomSize(20_000, 200_000)) });
   }
@@ -84,9 +84,9 @@ test('backs up 20 picked files, duplicates by content once', { timeout: 120_000 
     assert.ok(c >= last, `completedCount went down from ${last} to ${c}`);
     last = c;
   }
-  // per-file progress: bytes hashed for the 6 MB file (read in several chunks), then an honest
+  // per-file progress: bytes hashed for the 20 MB file (read in several chunks), then an honest
   // indeterminate state while it is sent (fetch reports no upload progress)
-  const big = middle.filter((m) => m.args.state.currentFile === 'big-6mb.jpg');
+  const big = middle.filter((m) => m.args.state.currentFile === 'big-20mb.jpg');
   const hashed = big.filter((m) => m.args.phase === 'hashing').map((m) => m.args.state.currentProgress);
   assert.ok(hashed.some((p) => p > 0 && p < 100), `partial hashing progress for the big file: ${hashed}`);
   assert.deepEqual(hashed, [...hashed].sort((a, b) => a - b), 'hashing progress only grows');
