@@ -219,10 +219,14 @@ impl<'a> BackupRun<'a> {
             return Ok(());
         };
         match outcome {
-            Ok(checksum) => item.hashed(checksum),
-            Err(message) => item.hash_failed(message),
-        }?;
-        self.save(&[id]).await
+            // Not written yet: the check that follows writes the checksum with its verdict, and
+            // a kill before it only costs hashing the file again.
+            Ok(checksum) => Ok(item.hashed(checksum)?),
+            Err(message) => {
+                item.hash_failed(message)?;
+                self.save(&[id]).await
+            }
+        }
     }
 
     async fn check(&mut self, ids: &[String]) -> Result<Option<RunEnd>, RunError> {
