@@ -130,12 +130,9 @@ export interface LogEntry { atMs: number; level: "INFO" | "WARNING" | "SEVERE"; 
     /// the size. The same code hashes every queued file.
     #[wasm_bindgen(js_name = hashBlob)]
     pub async fn hash_blob(blob: web_sys::Blob) -> Result<String, JsError> {
-        let mut hasher = crate::web::files::BlobHasher::new(blob);
-        while hasher
-            .step()
-            .await
-            .map_err(|e| JsError::new(&e.to_string()))?
-        {}
+        let fail = |e: crate::web::files::FileError| JsError::new(&e.to_string());
+        let mut hasher = crate::web::files::BlobHasher::new(blob).map_err(fail)?;
+        while hasher.step().await.map_err(fail)? {}
         Ok(hasher.finish_hex())
     }
 

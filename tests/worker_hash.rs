@@ -1,7 +1,7 @@
 //! SHA-1 of Blobs read in chunks inside a real service worker, against values computed natively.
 #![cfg(target_arch = "wasm32")]
 
-use immich_background::web::files::{BlobHasher, CHUNK_BYTES};
+use immich_background::web::files::{BlobHasher, STEP_BYTES};
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen_test::*;
 use web_sys::Blob;
@@ -14,7 +14,7 @@ fn blob_of(bytes: &[u8]) -> Blob {
 }
 
 async fn hash(blob: Blob) -> (String, u32) {
-    let mut hasher = BlobHasher::new(blob);
+    let mut hasher = BlobHasher::new(blob).expect("a readable stream");
     let mut steps = 0;
     while hasher.step().await.expect("readable blob") {
         steps += 1;
@@ -42,14 +42,14 @@ async fn known_vectors() {
     );
 }
 
-/// 32 MiB and a bit of a linear-congruential stream, read in several chunks; the expected digest
+/// 32 MiB and a bit of a linear-congruential stream, read as a stream in several steps; the expected digest
 /// came from Python's hashlib over the same bytes.
 #[wasm_bindgen_test]
 async fn multi_chunk_blob_matches_native_sha1() {
     let len: usize = 33_566_777;
     assert!(
-        len as u64 > 2 * CHUNK_BYTES,
-        "the blob spans three chunks or more"
+        len as u64 > 2 * STEP_BYTES,
+        "the blob takes three steps or more"
     );
     let mut state: u32 = 12_345;
     let bytes: Vec<u8> = (0..len)
@@ -62,7 +62,7 @@ async fn multi_chunk_blob_matches_native_sha1() {
     assert_eq!(digest, "51215f97d985fc9e957385d703f89dd1b82b08b8");
     assert_eq!(
         u64::from(steps),
-        (len as u64 - 1) / CHUNK_BYTES,
-        "one step per chunk"
+        (len as u64 - 1) / STEP_BYTES,
+        "one progress step per STEP_BYTES"
     );
 }

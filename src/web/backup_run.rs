@@ -198,7 +198,13 @@ impl<'a> BackupRun<'a> {
             return self.save(&[id]).await;
         };
         // Hashing is not written down: after a kill it starts over, as from Pending.
-        let mut hasher = BlobHasher::new(asset.blob);
+        let mut hasher = match BlobHasher::new(asset.blob) {
+            Ok(hasher) => hasher,
+            Err(e) => {
+                item.hash_failed(e.to_string())?;
+                return self.save(&[id]).await;
+            }
+        };
         let total = hasher.size();
         let outcome = loop {
             let done = hasher.bytes_done();
