@@ -46,7 +46,7 @@ try {
   const wasm = mbps(best(result.times.wasm));
   const subtle = mbps(best(result.times.subtle));
   console.log(`hash: ${SIZE_MIB} MiB Blob in the service worker, best of ${ROUNDS}`);
-  console.log(`  streaming wasm SHA-1 (read in chunks): ${wasm.toFixed(0)} MB/s`);
+  console.log(`  streaming wasm SHA-1 (Blob.stream()): ${wasm.toFixed(0)} MB/s`);
   console.log(`  crypto.subtle.digest (whole buffer): ${subtle.toFixed(0)} MB/s`);
   console.log(`  ratio wasm / subtle: ${(wasm / subtle).toFixed(2)}`);
   console.log(`  wasm memory grown while hashing ${SIZE_MIB} MiB: ${(result.memoryGrowth / MIB).toFixed(1)} MiB`
