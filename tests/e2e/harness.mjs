@@ -104,11 +104,23 @@ export async function start({ uploadDelayMs } = {}) {
   };
 
   try {
-    const immichArgs = ['--port', '0', '--data-dir', env.dataDir, '--api-key', API_KEY];
-    if (uploadDelayMs) immichArgs.push('--upload-delay-ms', String(uploadDelayMs));
-    const immich = await spawnAndWait('fake-immich', FAKE_IMMICH_BIN, immichArgs, /listening on (http:\/\/\S+)/);
+    const immichArgs = (port) => {
+      const args = ['--port', String(port), '--data-dir', env.dataDir, '--api-key', API_KEY];
+      if (uploadDelayMs) args.push('--upload-delay-ms', String(uploadDelayMs));
+      return args;
+    };
+    const immich = await spawnAndWait('fake-immich', FAKE_IMMICH_BIN, immichArgs(0), /listening on (http:\/\/\S+)/);
     env.children.push(immich.child);
+    env.immich = immich.child;
     env.serverUrl = immich.value.replace(/\/$/, '');
+    /** Stops the fake server (an outage); `startServer` brings it back on the same port and data. */
+    env.stopServer = () => killChild(env.immich);
+    env.startServer = async () => {
+      const again = await spawnAndWait('fake-immich', FAKE_IMMICH_BIN, immichArgs(new URL(env.serverUrl).port),
+        /listening on (http:\/\/\S+)/);
+      env.children.push(again.child);
+      env.immich = again.child;
+    };
 
     const www = await spawnAndWait('serve-www', process.execPath, [
       path.join(ROOT, 'scripts/serve-www.mjs'), '--port', '0', '--dir', DIST,
