@@ -2,6 +2,9 @@
 import { $, showError, errorMessage } from './dom.js';
 import { post, onChannelMessage } from './worker.js';
 
+/** No message for this long during a run: the worker was stopped, wake it. */
+const WORKER_SILENCE_MS = 10_000;
+
 export function setupBackup(ib, { onStopped }) {
   const startBtn = $('backup-start');
   const stopBtn = $('backup-stop');
@@ -56,7 +59,19 @@ export function setupBackup(ib, { onStopped }) {
     }
   }
 
+  // A browser may stop the service worker at any time, and Chromium stops one whose event has
+  // run for 5 minutes. While a run is going, silence means the worker is gone: wake it with a
+  // message, and it resumes the run from what it recorded.
+  let lastHeard = Date.now();
+  setInterval(() => {
+    if (running && Date.now() - lastHeard > WORKER_SILENCE_MS) {
+      lastHeard = Date.now();
+      post({ method: 'updateNotification' }).catch(() => {});
+    }
+  }, 1_000);
+
   onChannelMessage((msg) => {
+    lastHeard = Date.now();
     switch (msg.method) {
       case 'initialized':
         running = true;
