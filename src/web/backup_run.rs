@@ -6,21 +6,21 @@ use futures_util::future::join;
 use gloo_timers::future::sleep;
 use std::time::Duration;
 use thiserror::Error;
-use web_sys::FormData;
 
 use crate::core::backup::{
     next_step, CheckVerdict, QueueItem, RetryPolicy, RunControl, Step, TransitionError,
     UploadOutcome,
 };
+use crate::core::channel::ChannelMessage;
 use crate::core::channel::Phase;
-use crate::core::channel::{ChannelMessage, ProgressUpdate};
 use crate::core::immich::{self, ReplyError};
 use crate::core::progress::{self, NotificationKind, NotificationThrottle, UploadState};
 use crate::core::settings::Settings;
 use crate::web::files::BlobHasher;
-use crate::web::http::ImmichHttp;
+use crate::web::http::{upload_form, ImmichHttp};
 use crate::web::logger::{now_ms, Logger};
 use crate::web::notify;
+use crate::web::progress_report::{FileProgress, ProgressReport};
 use crate::web::store::{Store, StoreError};
 use crate::web::worker::{take_queue_changed, take_stop_request};
 
@@ -157,7 +157,7 @@ impl<'a> BackupRun<'a> {
     async fn finish(&mut self) -> RunEnd {
         let state = UploadState::from_items(&self.items, None, None);
         let done = progress::finished_notification(&state);
-        self.report(Phase::Idle, None, None, None).await;
+        self.report(Phase::Idle, None).await;
         if let Err(e) = notify::show(NotificationKind::TotalProgress, &done).await {
             self.logger
                 .warning(&format!("notification not shown: {e:?}"))
@@ -208,13 +208,13 @@ impl<'a> BackupRun<'a> {
         let total = hasher.size();
         let outcome = loop {
             let done = hasher.bytes_done();
-            self.report(
-                Phase::Hashing,
-                Some((&name, Some(progress::percent(done, total)))),
-                Some(done),
-                Some(total),
-            )
-            .await;
+            let file = FileProgress {
+                name: &name,
+                percent: Some(progress::percent(done, total)),
+                bytes_done: Some(done),
+                bytes_total: Some(total),
+            };
+            self.report(Phase::Hashing, Some(file)).await;
             match hasher.step().await {
                 Ok(true) => {}
                 Ok(false) => break Ok(hasher.finish_hex()),
@@ -243,7 +243,7 @@ impl<'a> BackupRun<'a> {
             .filter_map(|item| Some((item.id.as_str(), item.checksum.as_deref()?)))
             .collect();
         let body = immich::bulk_check_body(&pairs);
-        self.report(Phase::Checking, None, None, None).await;
+        self.report(Phase::Checking, None).await;
         let reply = match self.http.post_json("/assets/bulk-upload-check", body).await {
             Ok(reply) => reply,
             Err(e) => return Ok(Some(self.unreachable(&e.to_string()).await)),
@@ -286,7 +286,13 @@ impl<'a> BackupRun<'a> {
         );
         // Nothing to write before the request: the row already says Uploading, and a repeat after
         // a kill is answered "duplicate" by the server.
-        let report = self.progress_report(Phase::Uploading, Some((&name, None)), None, Some(size));
+        let file = FileProgress {
+            name: &name,
+            percent: None,
+            bytes_done: None,
+            bytes_total: Some(size),
+        };
+        let report = self.progress_report(Phase::Uploading, Some(file));
         let outcome = match blob {
             None => {
                 report.send().await;
@@ -295,20 +301,24 @@ impl<'a> BackupRun<'a> {
                     message: "the picked file is no longer stored".into(),
                 }
             }
-            Some(asset) => match upload_form(&asset.blob, &name, size, modified) {
-                Err(message) => {
-                    report.send().await;
-                    UploadOutcome::Retryable { message }
-                }
-                Ok(form) => {
-                    // The pages hear about this file while it is on its way, not before.
-                    let (reply, ()) = join(self.http.upload(form, &checksum), report.send()).await;
-                    match reply {
-                        Ok(reply) => immich::classify_upload(Some(reply.status), &reply.body),
-                        Err(e) => immich::classify_upload(None, &e.to_string()),
+            Some(asset) => {
+                match upload_form(&asset.blob, &name, &immich::upload_fields(size, modified)) {
+                    Err(e) => {
+                        let message = e.to_string();
+                        report.send().await;
+                        UploadOutcome::Retryable { message }
+                    }
+                    Ok(form) => {
+                        // The pages hear about this file while it is on its way, not before.
+                        let (reply, ()) =
+                            join(self.http.upload(form, &checksum), report.send()).await;
+                        match reply {
+                            Ok(reply) => immich::classify_upload(Some(reply.status), &reply.body),
+                            Err(e) => immich::classify_upload(None, &e.to_string()),
+                        }
                     }
                 }
-            },
+            }
         };
         let failure = match &outcome {
             UploadOutcome::Rejected { message, .. } | UploadOutcome::Retryable { message } => {
@@ -359,85 +369,19 @@ impl<'a> BackupRun<'a> {
         RunEnd::Unreachable(message)
     }
 
-    /// Sends the current state to every page and refreshes the progress notifications.
-    async fn report(
-        &mut self,
-        phase: Phase,
-        current: Option<(&str, Option<f64>)>,
-        file_bytes_done: Option<u64>,
-        file_bytes_total: Option<u64>,
-    ) {
-        self.progress_report(phase, current, file_bytes_done, file_bytes_total)
-            .send()
-            .await;
-    }
-
-    fn progress_report(
-        &mut self,
-        phase: Phase,
-        current: Option<(&str, Option<f64>)>,
-        file_bytes_done: Option<u64>,
-        file_bytes_total: Option<u64>,
-    ) -> ProgressReport {
-        let (file, percent) = current.map_or((None, None), |(f, p)| (Some(f.to_owned()), p));
-        let state = UploadState::from_items(&self.items, file, percent);
-        let total = progress::total_progress_notification(&state, &self.settings);
-        let single = progress::single_progress_notification(&state, &self.settings);
-        // Phase::Idle reports come with their own final notification.
-        let notifications = if phase != Phase::Idle && self.throttle.allow(now_ms()) {
-            [
-                (NotificationKind::TotalProgress, total.clone()),
-                (NotificationKind::SingleProgress, single),
-            ]
-            .into_iter()
-            .filter_map(|(kind, payload)| Some((kind, payload?)))
-            .collect()
-        } else {
-            Vec::new()
-        };
-        let update = ProgressUpdate {
-            state,
-            notification: total,
+    fn progress_report(&mut self, phase: Phase, file: Option<FileProgress>) -> ProgressReport {
+        ProgressReport::build(
+            &self.items,
+            &self.settings,
+            &mut self.throttle,
+            now_ms(),
             phase,
-            file_bytes_done,
-            file_bytes_total,
-        };
-        ProgressReport {
-            message: ChannelMessage::UpdateNotification(Some(update)),
-            notifications,
-        }
+            file,
+        )
     }
-}
 
-/// A progress report, built before it is sent so that sending can overlap a request.
-struct ProgressReport {
-    message: ChannelMessage,
-    notifications: Vec<(NotificationKind, progress::NotificationPayload)>,
-}
-
-impl ProgressReport {
-    async fn send(self) {
-        if let Err(e) = notify::broadcast(&self.message).await {
-            web_sys::console::warn_2(&"[immich-background] progress not sent".into(), &e);
-        }
-        for (kind, payload) in &self.notifications {
-            notify::show(*kind, payload).await.ok();
-        }
+    /// Sends the current state to every page and refreshes the progress notifications.
+    async fn report(&mut self, phase: Phase, file: Option<FileProgress<'_>>) {
+        self.progress_report(phase, file).send().await;
     }
-}
-
-fn upload_form(
-    blob: &web_sys::Blob,
-    name: &str,
-    size: u64,
-    modified_at_ms: i64,
-) -> Result<FormData, String> {
-    let form = FormData::new().map_err(|_| "FormData unavailable".to_owned())?;
-    form.append_with_blob_and_filename("assetData", blob, name)
-        .map_err(|_| "could not attach the file".to_owned())?;
-    for (key, value) in immich::upload_fields(size, modified_at_ms) {
-        form.append_with_str(key, &value)
-            .map_err(|_| "could not build the upload form".to_owned())?;
-    }
-    Ok(form)
 }

@@ -25,6 +25,8 @@ pub enum HttpError {
     Network(String),
     #[error("the server did not answer within {0} s")]
     Timeout(u32),
+    #[error("the upload form could not be built")]
+    Form,
 }
 
 pub struct ImmichHttp {
@@ -69,6 +71,22 @@ impl ImmichHttp {
             .header("x-immich-checksum", checksum_hex);
         send(builder, UPLOAD_TIMEOUT_MS, move |b| b.body(form)).await
     }
+}
+
+/// The multipart body of `POST /assets`: the file under `assetData`, then the text fields.
+pub fn upload_form(
+    blob: &web_sys::Blob,
+    name: &str,
+    fields: &[(&str, String)],
+) -> Result<FormData, HttpError> {
+    let form_error = |_| HttpError::Form;
+    let form = FormData::new().map_err(form_error)?;
+    form.append_with_blob_and_filename("assetData", blob, name)
+        .map_err(form_error)?;
+    for (key, value) in fields {
+        form.append_with_str(key, value).map_err(form_error)?;
+    }
+    Ok(form)
 }
 
 async fn send(

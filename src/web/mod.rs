@@ -6,5 +6,6 @@ pub mod http;
 pub mod logger;
 pub mod notify;
 pub mod page;
+pub mod progress_report;
 pub mod store;
 pub mod worker;
