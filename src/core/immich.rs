@@ -137,6 +137,8 @@ pub enum ReplyError {
     Status { status: u16, message: String },
     #[error("unreadable reply from the server: {0}")]
     Malformed(String),
+    #[error("no answer from the server: {0}")]
+    Network(String),
 }
 
 #[derive(Serialize)]

@@ -57,6 +57,9 @@ pub struct BackupRun<'a> {
     items: Vec<QueueItem>,
     policy: RetryPolicy,
     consecutive_failures: u32,
+    /// Failed bulk checks in a row, and when the next may go out.
+    check_failures: u32,
+    paused_until_ms: Option<i64>,
     throttle: NotificationThrottle,
 }
 
@@ -90,6 +93,8 @@ impl<'a> BackupRun<'a> {
             items,
             policy: RetryPolicy::default(),
             consecutive_failures: 0,
+            check_failures: 0,
+            paused_until_ms: None,
             throttle: NotificationThrottle::new(NOTIFICATION_INTERVAL_MS),
         };
         notify::broadcast(&ChannelMessage::Initialized)
@@ -116,6 +121,10 @@ impl<'a> BackupRun<'a> {
                 self.merge_new_items().await?;
             }
             let now = now_ms();
+            if let Some(until) = self.paused_until_ms.filter(|until| *until > now) {
+                sleep_ms(until - now).await;
+                continue;
+            }
             match next_step(&self.items, now, CHECK_BATCH) {
                 Step::Retry(ids) => self.retry(&ids, now).await?,
                 Step::Hash(id) => self.hash(&id).await?,
@@ -129,10 +138,7 @@ impl<'a> BackupRun<'a> {
                         return Ok(end);
                     }
                 }
-                Step::WaitUntil(at) => {
-                    let wait = (at - now).clamp(0, MAX_SLEEP_MS);
-                    sleep(Duration::from_millis(wait.unsigned_abs())).await;
-                }
+                Step::WaitUntil(at) => sleep_ms(at - now).await,
                 Step::Finished => {
                     if self.merge_new_items().await? == 0 {
                         return Ok(self.finish().await);
@@ -244,32 +250,56 @@ impl<'a> BackupRun<'a> {
             .collect();
         let body = immich::bulk_check_body(&pairs);
         self.report(Phase::Checking, None).await;
-        let reply = match self.http.post_json("/assets/bulk-upload-check", body).await {
-            Ok(reply) => reply,
-            Err(e) => return Ok(Some(self.unreachable(&e.to_string()).await)),
+        let verdicts = match self.http.post_json("/assets/bulk-upload-check", body).await {
+            Ok(reply) => immich::parse_bulk_check(reply.status, &reply.body),
+            Err(e) => Err(ReplyError::Network(e.to_string())),
         };
-        let verdicts = match immich::parse_bulk_check(reply.status, &reply.body) {
+        let verdicts = match verdicts {
             Ok(verdicts) => verdicts,
             Err(ReplyError::Unauthorized(_)) => return Ok(Some(self.unauthorized().await)),
-            Err(e) => return Ok(Some(self.unreachable(&e.to_string()).await)),
+            Err(e) => return Ok(self.check_failed(&e.to_string()).await),
         };
+        self.check_failures = 0;
         let mut changed = Vec::new();
+        let mut refused = Vec::new();
         for (id, verdict) in verdicts {
             let Some(item) = self.item_mut(&id) else {
                 continue;
             };
             if let CheckVerdict::Unsupported { reason } = &verdict {
-                let message = format!("{}: not accepted by the server ({reason})", item.name);
-                self.logger.warning(&message).await;
+                refused.push(format!(
+                    "{}: not accepted by the server ({reason})",
+                    item.name
+                ));
             }
-            if let Some(item) = self.item_mut(&id) {
-                item.checked(verdict)?;
-                changed.push(id);
-            }
+            item.checked(verdict)?;
+            changed.push(id);
+        }
+        for message in refused {
+            self.logger.warning(&message).await;
         }
         let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
         self.save(&changed).await?;
         Ok(None)
+    }
+
+    /// A failed bulk check is tried again after a backoff; after too many, the run ends and the
+    /// next wake-up continues it.
+    async fn check_failed(&mut self, detail: &str) -> Option<RunEnd> {
+        self.check_failures += 1;
+        match self.policy.wait_before_retry(self.check_failures) {
+            Some(wait) => {
+                self.logger
+                    .warning(&format!(
+                        "Checking with the server failed ({detail}); trying again in {} s",
+                        wait / 1000
+                    ))
+                    .await;
+                self.paused_until_ms = Some(now_ms() + wait);
+                None
+            }
+            None => Some(self.unreachable(detail).await),
+        }
     }
 
     async fn upload(&mut self, id: &str) -> Result<Option<RunEnd>, RunError> {
@@ -384,4 +414,10 @@ impl<'a> BackupRun<'a> {
     async fn report(&mut self, phase: Phase, file: Option<FileProgress<'_>>) {
         self.progress_report(phase, file).send().await;
     }
+}
+
+/// Sleeps at most `MAX_SLEEP_MS`, so the run loop notices a stop request soon.
+async fn sleep_ms(ms: i64) {
+    let ms = ms.clamp(0, MAX_SLEEP_MS);
+    sleep(Duration::from_millis(ms.unsigned_abs())).await;
 }

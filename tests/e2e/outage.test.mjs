@@ -53,3 +53,27 @@ test('an outage mid-run is retried, not lost and not doubled', { timeout: 120_00
   assert.ok(logs.some((l) => l.level === 'WARNING' && /upload failed/.test(l.message)),
     `the failed attempts are logged: ${JSON.stringify(logs.map((l) => l.message))}`);
 });
+
+test('a server that is down when the files are checked is tried again with backoff', { timeout: 120_000 }, async () => {
+  const { page } = env;
+  const before = (await env.statistics()).total;
+  const files = Array.from({ length: 4 }, (_, i) => ({
+    name: `late-${i}.jpg`,
+    buffer: randomFile(randomSize(20_000, 80_000)),
+  }));
+  await env.pickFiles(files);
+  await env.stopServer();
+  await page.evaluate(() => { window.__channel.length = 0; });
+  await page.click('#backup-start');
+  await page.waitForTimeout(3_000); // the first check fails; the second waits 4 s more
+  assert.equal(await page.evaluate(() => window.__channel.some((m) => m.method === 'systemStop')), false,
+    'the run waits for the server instead of giving up');
+  await env.startServer();
+
+  await page.waitForFunction(() => window.__channel.some((m) => m.method === 'systemStop'), null, { timeout: 60_000, polling: 200 });
+  const stop = await page.evaluate(() => window.__channel.find((m) => m.method === 'systemStop'));
+  assert.equal(stop.args.reason, 'completed', JSON.stringify(stop));
+  assert.equal((await env.statistics()).total, before + 4);
+  const known = await env.checkChecksums(files.map((f) => sha1(f.buffer)));
+  assert.ok(Object.values(known).every((r) => r?.reason === 'duplicate'), JSON.stringify(known));
+});

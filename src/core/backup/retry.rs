@@ -35,6 +35,12 @@ impl RetryPolicy {
             .unwrap_or(i64::MAX);
         base.saturating_mul(factor).min(cap)
     }
+
+    /// After `failures` failed tries of a request that has no queue row of its own (a bulk
+    /// check): how long to wait before the next try, or None to give up for this run.
+    pub fn wait_before_retry(&self, failures: u32) -> Option<i64> {
+        (failures < self.max_attempts.max(1)).then(|| self.delay_after(failures))
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -93,5 +99,19 @@ mod tests {
         for n in 1..100 {
             assert!(policy.delay_after(n) <= policy.delay_after(n + 1));
         }
+    }
+
+    #[test]
+    fn a_request_without_a_row_is_retried_with_backoff_then_given_up() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.wait_before_retry(1), Some(2_000));
+        assert_eq!(policy.wait_before_retry(2), Some(4_000));
+        assert_eq!(policy.wait_before_retry(4), Some(16_000));
+        assert_eq!(policy.wait_before_retry(5), None);
+        let once = RetryPolicy {
+            max_attempts: 0,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(once.wait_before_retry(1), None);
     }
 }
