@@ -12,7 +12,7 @@ target/debug/fake-immich --port "$SERVER_PORT" --data-dir .data/fake-immich --ap
 server=$!
 trap 'kill $server $www 2>/dev/null || true' EXIT INT TERM
 node scripts/serve-www.mjs --port "$WWW_PORT" --dir dist \
-  --server-url "http://127.0.0.1:$SERVER_PORT" --api-key "$API_KEY" &
+  --server-url "http://127.0.0.1:$SERVER_PORT" --api-key "$API_KEY" --auto-connect &
 www=$!
 sleep 1
 cat <<MSG

@@ -2,18 +2,19 @@
 // A small static file server for the built PWA (dist/).
 //
 //   node scripts/serve-www.mjs [--port 8080] [--dir dist] [--host 127.0.0.1]
-//                              [--server-url URL] [--api-key KEY]
+//                              [--server-url URL] [--api-key KEY] [--auto-connect]
 //
 // Prints `www listening on http://HOST:PORT` as its first stdout line (--port 0 picks a free
 // port). Serves `/config.json` = {defaultServerUrl, defaultApiKey} from the flags so the page is
-// pointed at a local (fake) Immich server by default. Every response has Cache-Control: no-cache
+// pointed at a local (fake) Immich server by default; with --auto-connect the page also logs in
+// with them when it has no login yet (the bundled demo). Every response has Cache-Control: no-cache
 // so a rebuilt service worker and wasm are always picked up.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 
 function parseArgs(argv) {
-  const opts = { port: 8080, dir: 'dist', host: '127.0.0.1', serverUrl: '', apiKey: '' };
+  const opts = { port: 8080, dir: 'dist', host: '127.0.0.1', serverUrl: '', apiKey: '', autoConnect: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? a.split(/=(.*)/s, 2) : [a, undefined];
@@ -24,8 +25,9 @@ function parseArgs(argv) {
       case '--host': opts.host = value(); break;
       case '--server-url': opts.serverUrl = value() ?? ''; break;
       case '--api-key': opts.apiKey = value() ?? ''; break;
+      case '--auto-connect': opts.autoConnect = true; break;
       case '-h': case '--help':
-        console.log('usage: node scripts/serve-www.mjs [--port N] [--dir DIR] [--host H] [--server-url URL] [--api-key KEY]');
+        console.log('usage: node scripts/serve-www.mjs [--port N] [--dir DIR] [--host H] [--server-url URL] [--api-key KEY] [--auto-connect]');
         process.exit(0);
       default:
         console.error(`serve-www: unknown argument ${a}`);
@@ -62,7 +64,11 @@ if (!fs.existsSync(path.join(root, 'index.html'))) {
   process.exit(1);
 }
 
-const configJson = JSON.stringify({ defaultServerUrl: opts.serverUrl, defaultApiKey: opts.apiKey });
+const configJson = JSON.stringify({
+  defaultServerUrl: opts.serverUrl,
+  defaultApiKey: opts.apiKey,
+  autoConnect: opts.autoConnect,
+});
 
 function send(res, status, headers, body) {
   res.writeHead(status, { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...headers });

@@ -81,10 +81,11 @@ function killChild(child) {
 }
 
 /**
- * Starts everything. Options: uploadDelayMs (fake-immich --upload-delay-ms).
+ * Starts everything. Options: uploadDelayMs (fake-immich --upload-delay-ms), autoConnect
+ * (serve-www --auto-connect, as `npm start` runs it).
  * Returns { serverUrl, wwwUrl, browser, context, page, dataDir, stop(), ... helpers }.
  */
-export async function start({ uploadDelayMs } = {}) {
+export async function start({ uploadDelayMs, autoConnect } = {}) {
   for (const f of ['index.html', 'app.js', 'sw.js', 'pkg/immich_background.js', 'pkg/immich_background_bg.wasm']) {
     if (!fs.existsSync(path.join(DIST, f))) {
       throw new Error(`${path.join(DIST, f)} is missing: build the PWA first (wasm-pack build --target web && npx webpack)`);
@@ -124,7 +125,7 @@ export async function start({ uploadDelayMs } = {}) {
 
     const www = await spawnAndWait('serve-www', process.execPath, [
       path.join(ROOT, 'scripts/serve-www.mjs'), '--port', '0', '--dir', DIST,
-      '--server-url', env.serverUrl, '--api-key', API_KEY,
+      '--server-url', env.serverUrl, '--api-key', API_KEY, ...(autoConnect ? ['--auto-connect'] : []),
     ], /www listening on (http:\/\/\S+)/);
     env.children.push(www.child);
     env.wwwUrl = www.value.replace(/\/$/, '') + '/';

@@ -15,8 +15,7 @@ export function setupServer(ib, { onLogin, onLogout }) {
     if (yes) onLogin(); else onLogout();
   };
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  async function connect() {
     showError(error, '');
     status.textContent = 'Connecting…';
     connectBtn.disabled = true;
@@ -31,6 +30,11 @@ export function setupServer(ib, { onLogin, onLogout }) {
     } finally {
       connectBtn.disabled = false;
     }
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    connect();
   });
 
   logoutBtn.addEventListener('click', async () => {
@@ -66,6 +70,8 @@ export function setupServer(ib, { onLogin, onLogout }) {
       }
       if (typeof config.defaultApiKey === 'string' && !keyInput.value) keyInput.value = config.defaultApiKey;
       setLoggedIn(Boolean(login?.serverUrl));
+      // The bundled demo server: a new user can pick photos and back up straight away.
+      if (!login?.serverUrl && config.autoConnect === true && urlInput.value && keyInput.value) await connect();
     },
   };
 }

@@ -1,0 +1,26 @@
+// The first run, as `npm start` serves it: the page logs in to the bundled server by itself, so
+// picking photos and pressing Back up is all a new user does.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, randomFile } from './harness.mjs';
+
+let env;
+before(async () => {
+  env = await start({ autoConnect: true });
+});
+after(async () => {
+  await env?.stop();
+});
+
+test('the demo page is connected on first load and backs up straight away', { timeout: 60_000 }, async () => {
+  const { page } = env;
+  await env.open();
+  assert.match(await page.textContent('#login-status'), /^Connected to http:\/\/127\.0\.0\.1:\d+\/api as /);
+  assert.equal(await page.isDisabled('#backup-start'), false);
+
+  await env.pickFiles([1, 2, 3].map((i) => ({ name: `first-${i}.jpg`, buffer: randomFile(30_000) })));
+  await page.click('#backup-start');
+  await page.waitForFunction(() => window.__channel.some((m) => m.method === 'systemStop'), null, { timeout: 30_000 });
+  assert.match(await page.textContent('#total-text'), /^3 of 3 backed up$/);
+  assert.equal((await env.statistics()).total, 3);
+});
