@@ -18,11 +18,11 @@
 //! ```text
 //! loop {
 //!     match backup::next_step(&items, now_ms, batch) {
-//!         Step::Hash(id)      => { item.begin_hash(now_ms)?; save; hash the file; item.hashed(hex)?; save }
+//!         Step::Hash(id)      => { item.begin_hash(now_ms)?; hash the file; item.hashed(hex)? }
 //!         Step::Check(ids)    => { POST /assets/bulk-upload-check; item.checked(verdict)?; save }
-//!         Step::Upload(id)    => { item.begin_upload()?; save; POST /assets; item.upload_finished(..)?; save }
+//!         Step::Upload(id)    => { item.begin_upload()?; POST /assets; item.upload_finished(..)?; save }
 //!         Step::Retry(ids)    => { item.retry_due(now_ms)?; save }
-//!         Step::WaitUntil(t)  => { schedule a wake-up at t; break }
+//!         Step::WaitUntil(t)  => { sleep until t, a few seconds at a time, watching for a stop }
 //!         Step::Finished      => break,
 //!     }
 //! }
