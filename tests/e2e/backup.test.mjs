@@ -106,5 +106,12 @@ test('backs up 20 picked files, duplicates by content once', { timeout: 120_000 
   assert.ok(notes.some((n) => n.tag === 'immich-backup-total'), `notifications: ${JSON.stringify(notes)}`);
   for (const n of notes) assert.ok(!`${n.title} ${n.body}`.includes('immich-dev-key'), 'no API key in notifications');
 
+  const logs = await page.evaluate(async () => {
+    const ib = await import(new URL('pkg/immich_background.js', location.href).href);
+    return ib.readLogs();
+  });
+  assert.ok(logs.some((l) => /Backup started/.test(l.message)), `the run is logged: ${JSON.stringify(logs)}`);
+  for (const l of logs) assert.ok(!l.message.includes('immich-dev-key'), `no API key in the log: ${l.message}`);
+
   assert.deepEqual(env.pageErrors.map(String), [], 'no uncaught errors in the page');
 });
