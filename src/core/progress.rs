@@ -166,24 +166,24 @@ pub fn finished_notification(state: &UploadState) -> NotificationPayload {
     }
 }
 
-/// Progress notifications are redrawn by the system on every update: more than a couple a second
-/// cost the run time and show nothing a person can read. Final and error notifications are not
-/// throttled.
+/// At most one event per interval. Progress notifications are redrawn by the system on every
+/// update, and a channel message per small file costs more than the file: more than a few a
+/// second show nothing a person can read. Final and error reports are never throttled.
 #[derive(Clone, Debug)]
-pub struct NotificationThrottle {
+pub struct Throttle {
     min_interval_ms: i64,
     last_shown_ms: Option<i64>,
 }
 
-impl NotificationThrottle {
-    pub fn new(min_interval_ms: i64) -> NotificationThrottle {
-        NotificationThrottle {
+impl Throttle {
+    pub fn new(min_interval_ms: i64) -> Throttle {
+        Throttle {
             min_interval_ms,
             last_shown_ms: None,
         }
     }
 
-    /// Whether a progress notification may be shown now; if so, counts it as shown.
+    /// Whether the event may happen now; if so, counts it as happened.
     pub fn allow(&mut self, now_ms: i64) -> bool {
         let due = self
             .last_shown_ms

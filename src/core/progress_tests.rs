@@ -195,7 +195,7 @@ fn percent_of_a_file() {
 
 #[test]
 fn throttle_lets_one_notification_through_per_interval() {
-    let mut throttle = NotificationThrottle::new(500);
+    let mut throttle = Throttle::new(500);
     assert!(throttle.allow(1_000), "the first one is shown");
     assert!(!throttle.allow(1_200));
     assert!(!throttle.allow(1_499));

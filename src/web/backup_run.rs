@@ -14,9 +14,9 @@ use crate::core::backup::{
 use crate::core::channel::ChannelMessage;
 use crate::core::channel::Phase;
 use crate::core::immich::{self, ReplyError};
-use crate::core::progress::{self, NotificationKind, NotificationThrottle, UploadState};
+use crate::core::progress::{self, NotificationKind, Throttle, UploadState};
 use crate::core::settings::Settings;
-use crate::web::files::BlobHasher;
+use crate::web::files::{BlobHasher, STEP_BYTES};
 use crate::web::http::{upload_form, ImmichHttp};
 use crate::web::logger::{now_ms, Logger};
 use crate::web::notify;
@@ -30,6 +30,9 @@ const CHECK_BATCH: usize = 500;
 const MAX_SLEEP_MS: i64 = 5_000;
 /// At most two progress notification updates a second.
 const NOTIFICATION_INTERVAL_MS: i64 = 500;
+/// Files that hash in one step are announced at most this often: a run of small files still
+/// shows which one it is at, without a message per file.
+const SMALL_FILE_REPORT_INTERVAL_MS: i64 = 100;
 
 pub enum RunEnd {
     Completed(String),
@@ -60,7 +63,8 @@ pub struct BackupRun<'a> {
     /// Failed bulk checks in a row, and when the next may go out.
     check_failures: u32,
     paused_until_ms: Option<i64>,
-    throttle: NotificationThrottle,
+    throttle: Throttle,
+    small_file_reports: Throttle,
 }
 
 impl<'a> BackupRun<'a> {
@@ -95,7 +99,8 @@ impl<'a> BackupRun<'a> {
             consecutive_failures: 0,
             check_failures: 0,
             paused_until_ms: None,
-            throttle: NotificationThrottle::new(NOTIFICATION_INTERVAL_MS),
+            throttle: Throttle::new(NOTIFICATION_INTERVAL_MS),
+            small_file_reports: Throttle::new(SMALL_FILE_REPORT_INTERVAL_MS),
         };
         notify::broadcast(&ChannelMessage::Initialized)
             .await
@@ -212,15 +217,18 @@ impl<'a> BackupRun<'a> {
             }
         };
         let total = hasher.size();
+        let one_step = total <= STEP_BYTES;
         let outcome = loop {
             let done = hasher.bytes_done();
-            let file = FileProgress {
-                name: &name,
-                percent: Some(progress::percent(done, total)),
-                bytes_done: Some(done),
-                bytes_total: Some(total),
-            };
-            self.report(Phase::Hashing, Some(file)).await;
+            if !one_step || self.small_file_reports.allow(now_ms()) {
+                let file = FileProgress {
+                    name: &name,
+                    percent: Some(progress::percent(done, total)),
+                    bytes_done: Some(done),
+                    bytes_total: Some(total),
+                };
+                self.report(Phase::Hashing, Some(file)).await;
+            }
             match hasher.step().await {
                 Ok(true) => {}
                 Ok(false) => break Ok(hasher.finish_hex()),

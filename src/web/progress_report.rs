@@ -4,9 +4,7 @@
 
 use crate::core::backup::QueueItem;
 use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate};
-use crate::core::progress::{
-    self, NotificationKind, NotificationPayload, NotificationThrottle, UploadState,
-};
+use crate::core::progress::{self, NotificationKind, NotificationPayload, Throttle, UploadState};
 use crate::core::settings::Settings;
 use crate::web::notify;
 
@@ -27,7 +25,7 @@ impl ProgressReport {
     pub fn build(
         items: &[QueueItem],
         settings: &Settings,
-        throttle: &mut NotificationThrottle,
+        throttle: &mut Throttle,
         now_ms: i64,
         phase: Phase,
         file: Option<FileProgress>,
