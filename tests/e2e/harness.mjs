@@ -200,6 +200,48 @@ export async function start({ uploadDelayMs, autoConnect } = {}) {
   /** The page's window.__channel (all channel messages so far). */
   env.channel = () => env.page.evaluate(() => window.__channel ?? []);
 
+  /** Opens the PWA, logs in with the right key and queues `files`; the channel starts empty. */
+  env.openWithQueued = async (files) => {
+    await env.open();
+    const { error } = await env.login();
+    if (error) throw new Error(`connect failed: ${error}`);
+    await env.pickFiles(files);
+    await env.page.evaluate(() => { window.__channel.length = 0; });
+  };
+
+  /** Presses Back up and resolves once the worker reports `completed` files backed up. */
+  env.backUpUntil = async (completed) => {
+    await env.page.click('#backup-start');
+    await env.page.waitForFunction(
+      (n) => window.__channel.some((m) => m.method === 'updateNotification' && m.args?.state?.completedCount >= n),
+      completed, { timeout: 60_000, polling: 50 },
+    );
+  };
+
+  /** Resolves with the `count`-th systemStop message since the channel was emptied. */
+  env.waitForStop = async (count = 1) => {
+    await env.page.waitForFunction(
+      (n) => window.__channel.filter((m) => m.method === 'systemStop').length >= n,
+      count, { timeout: 90_000, polling: 100 },
+    );
+    const stops = (await env.channel()).filter((m) => m.method === 'systemStop');
+    return stops[count - 1];
+  };
+
+  /** Stops the service worker, as the browser may at any time (DevTools protocol). */
+  env.stopWorker = async () => {
+    const cdp = await env.context.newCDPSession(env.page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+  };
+
+  /** True when the server holds every one of these contents (bulk-upload-check says duplicate). */
+  env.holdsAll = async (buffers) => {
+    const known = await env.checkChecksums(buffers.map(sha1));
+    return Object.values(known).every((r) => r?.action === 'reject' && r.reason === 'duplicate');
+  };
+
   /** uploadState() evaluated in the page (through the wasm package the page imported). */
   env.uploadState = () => env.page.evaluate(async () => {
     const ib = await import(new URL('pkg/immich_background.js', location.href).href);
@@ -225,4 +267,12 @@ export function randomFile(size) {
 
 export function randomSize(min, max) {
   return min + Math.floor(Math.random() * (max - min + 1));
+}
+
+/** `count` photos of random content named `<prefix>-<i>.jpg`. */
+export function photos(prefix, count, { min = 20_000, max = 80_000 } = {}) {
+  return Array.from({ length: count }, (_, i) => ({
+    name: `${prefix}-${String(i).padStart(2, '0')}.jpg`,
+    buffer: randomFile(randomSize(min, max)),
+  }));
 }
