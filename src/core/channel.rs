@@ -59,6 +59,15 @@ pub enum StopReason {
     Failed,
 }
 
+impl StopReason {
+    /// Whether the backup stays requested, to go on at the next wake-up. A run that could not
+    /// reach the server or hit a local error is not what the user asked for; one that finished,
+    /// was stopped, or needs a new login is settled until the user acts.
+    pub fn resumes_on_wake(self) -> bool {
+        matches!(self, StopReason::ServerUnreachable | StopReason::Failed)
+    }
+}
+
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ChannelError {
     #[error("not a channel message: {0}")]

@@ -142,3 +142,12 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn only_interrupted_runs_resume_on_wake() {
+    assert!(StopReason::ServerUnreachable.resumes_on_wake());
+    assert!(StopReason::Failed.resumes_on_wake());
+    assert!(!StopReason::Completed.resumes_on_wake());
+    assert!(!StopReason::StoppedByUser.resumes_on_wake());
+    assert!(!StopReason::Unauthorized.resumes_on_wake());
+}

@@ -195,6 +195,34 @@ impl Throttle {
     }
 }
 
+/// When progress goes out: every step of a file that takes several, files that hash in one step
+/// at most every 100 ms (a run of small files still shows which one it is at, without a message
+/// per file), and progress notifications at most twice a second.
+#[derive(Clone, Debug)]
+pub struct ReportPacer {
+    notifications: Throttle,
+    small_files: Throttle,
+}
+
+impl Default for ReportPacer {
+    fn default() -> Self {
+        ReportPacer {
+            notifications: Throttle::new(500),
+            small_files: Throttle::new(100),
+        }
+    }
+}
+
+impl ReportPacer {
+    pub fn hashing_report_due(&mut self, file_takes_several_steps: bool, now_ms: i64) -> bool {
+        file_takes_several_steps || self.small_files.allow(now_ms)
+    }
+
+    pub fn notification_due(&mut self, now_ms: i64) -> bool {
+        self.notifications.allow(now_ms)
+    }
+}
+
 /// How far through a file we are, 0..=100; an empty file is done as soon as it is started.
 pub fn percent(done: u64, total: u64) -> f64 {
     if total == 0 {

@@ -206,3 +206,15 @@ fn throttle_lets_one_notification_through_per_interval() {
         "a clock that went back does not silence it"
     );
 }
+
+#[test]
+fn pacer_reports_large_files_always_and_small_files_sparingly() {
+    let mut pacer = ReportPacer::default();
+    assert!(pacer.hashing_report_due(false, 0));
+    assert!(!pacer.hashing_report_due(false, 50));
+    assert!(pacer.hashing_report_due(true, 60), "a step of a large file");
+    assert!(pacer.hashing_report_due(false, 100));
+    assert!(pacer.notification_due(0));
+    assert!(!pacer.notification_due(499));
+    assert!(pacer.notification_due(500));
+}

@@ -9,12 +9,12 @@ use thiserror::Error;
 
 use crate::core::backup::{
     next_step, CheckVerdict, QueueItem, RetryPolicy, RunControl, Step, TransitionError,
-    UploadOutcome,
+    UploadOutcome, CHECK_BATCH,
 };
-use crate::core::channel::ChannelMessage;
 use crate::core::channel::Phase;
+use crate::core::channel::{ChannelMessage, StopReason};
 use crate::core::immich::{self, ReplyError};
-use crate::core::progress::{self, NotificationKind, Throttle, UploadState};
+use crate::core::progress::{self, NotificationKind, ReportPacer, UploadState};
 use crate::core::settings::Settings;
 use crate::web::files::{BlobHasher, STEP_BYTES};
 use crate::web::http::{upload_form, ImmichHttp};
@@ -24,21 +24,22 @@ use crate::web::progress_report::{FileProgress, ProgressReport};
 use crate::web::store::{Store, StoreError};
 use crate::web::worker::{take_queue_changed, take_stop_request};
 
-/// As many checksums per bulk-upload-check as the official CLI's batches allow comfortably.
-const CHECK_BATCH: usize = 500;
 /// A wait for a retry is cut into slices so a stop request is noticed.
 const MAX_SLEEP_MS: i64 = 5_000;
-/// At most two progress notification updates a second.
-const NOTIFICATION_INTERVAL_MS: i64 = 500;
-/// Files that hash in one step are announced at most this often: a run of small files still
-/// shows which one it is at, without a message per file.
-const SMALL_FILE_REPORT_INTERVAL_MS: i64 = 100;
 
-pub enum RunEnd {
-    Completed(String),
-    Stopped,
-    Unauthorized(String),
-    Unreachable(String),
+/// How a run ended, as the pages are told (`systemStop`).
+pub struct RunEnd {
+    pub reason: StopReason,
+    pub message: String,
+}
+
+impl RunEnd {
+    fn new(reason: StopReason, message: impl Into<String>) -> RunEnd {
+        RunEnd {
+            reason,
+            message: message.into(),
+        }
+    }
 }
 
 /// A run that could not go on; the queue stays as recorded and the next wake-up continues it.
@@ -63,15 +64,15 @@ pub struct BackupRun<'a> {
     /// Failed bulk checks in a row, and when the next may go out.
     check_failures: u32,
     paused_until_ms: Option<i64>,
-    throttle: Throttle,
-    small_file_reports: Throttle,
+    pacer: ReportPacer,
 }
 
 impl<'a> BackupRun<'a> {
     pub async fn start(store: &'a Store) -> Result<RunEnd, RunError> {
         let Some(login) = store.load_login().await? else {
-            return Ok(RunEnd::Unauthorized(
-                "Log in to your Immich server before backing up.".into(),
+            return Ok(RunEnd::new(
+                StopReason::Unauthorized,
+                "Log in to your Immich server before backing up.",
             ));
         };
         let (settings, warnings) = store.load_settings().await?;
@@ -99,8 +100,7 @@ impl<'a> BackupRun<'a> {
             consecutive_failures: 0,
             check_failures: 0,
             paused_until_ms: None,
-            throttle: Throttle::new(NOTIFICATION_INTERVAL_MS),
-            small_file_reports: Throttle::new(SMALL_FILE_REPORT_INTERVAL_MS),
+            pacer: ReportPacer::default(),
         };
         notify::broadcast(&ChannelMessage::Initialized)
             .await
@@ -120,7 +120,7 @@ impl<'a> BackupRun<'a> {
         loop {
             if take_stop_request() {
                 self.logger.info("Backup stopped by the user").await;
-                return Ok(RunEnd::Stopped);
+                return Ok(RunEnd::new(StopReason::StoppedByUser, "Backup stopped."));
             }
             if take_queue_changed() {
                 self.merge_new_items().await?;
@@ -175,7 +175,7 @@ impl<'a> BackupRun<'a> {
                 .await;
         }
         self.logger.info(&done.content).await;
-        RunEnd::Completed(done.content)
+        RunEnd::new(StopReason::Completed, done.content)
     }
 
     async fn save(&self, ids: &[&str]) -> Result<(), RunError> {
@@ -217,10 +217,10 @@ impl<'a> BackupRun<'a> {
             }
         };
         let total = hasher.size();
-        let one_step = total <= STEP_BYTES;
+        let several_steps = total > STEP_BYTES;
         let outcome = loop {
             let done = hasher.bytes_done();
-            if !one_step || self.small_file_reports.allow(now_ms()) {
+            if self.pacer.hashing_report_due(several_steps, now_ms()) {
                 let file = FileProgress {
                     name: &name,
                     percent: Some(progress::percent(done, total)),
@@ -395,7 +395,7 @@ impl<'a> BackupRun<'a> {
     async fn unauthorized(&self) -> RunEnd {
         let message = "The server refused the API key: log in again to continue the backup.";
         self.logger.severe(message).await;
-        RunEnd::Unauthorized(message.into())
+        RunEnd::new(StopReason::Unauthorized, message)
     }
 
     async fn unreachable(&self, detail: &str) -> RunEnd {
@@ -404,14 +404,14 @@ impl<'a> BackupRun<'a> {
             self.http.server().api_base()
         );
         self.logger.warning(&message).await;
-        RunEnd::Unreachable(message)
+        RunEnd::new(StopReason::ServerUnreachable, message)
     }
 
     fn progress_report(&mut self, phase: Phase, file: Option<FileProgress>) -> ProgressReport {
         ProgressReport::build(
             &self.items,
             &self.settings,
-            &mut self.throttle,
+            &mut self.pacer,
             now_ms(),
             phase,
             file,

@@ -4,7 +4,9 @@
 
 use crate::core::backup::QueueItem;
 use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate};
-use crate::core::progress::{self, NotificationKind, NotificationPayload, Throttle, UploadState};
+use crate::core::progress::{
+    self, NotificationKind, NotificationPayload, ReportPacer, UploadState,
+};
 use crate::core::settings::Settings;
 use crate::web::notify;
 
@@ -25,7 +27,7 @@ impl ProgressReport {
     pub fn build(
         items: &[QueueItem],
         settings: &Settings,
-        throttle: &mut Throttle,
+        pacer: &mut ReportPacer,
         now_ms: i64,
         phase: Phase,
         file: Option<FileProgress>,
@@ -38,7 +40,7 @@ impl ProgressReport {
         let total = progress::total_progress_notification(&state, settings);
         let single = progress::single_progress_notification(&state, settings);
         // Phase::Idle reports come with their own final notification.
-        let notifications = if phase != Phase::Idle && throttle.allow(now_ms) {
+        let notifications = if phase != Phase::Idle && pacer.notification_due(now_ms) {
             [
                 (NotificationKind::TotalProgress, total.clone()),
                 (NotificationKind::SingleProgress, single),

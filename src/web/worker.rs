@@ -130,24 +130,17 @@ async fn run(store: Store) -> Result<(), JsValue> {
     });
     let end = BackupRun::start(&store).await;
     FLAGS.with(|f| f.borrow_mut().running = false);
-    let (reason, message, keep_requested) = match end {
-        Ok(RunEnd::Completed(summary)) => (StopReason::Completed, summary, false),
-        Ok(RunEnd::Stopped) => (
-            StopReason::StoppedByUser,
-            "Backup stopped.".to_owned(),
-            false,
-        ),
-        Ok(RunEnd::Unauthorized(message)) => (StopReason::Unauthorized, message, false),
-        Ok(RunEnd::Unreachable(message)) => (StopReason::ServerUnreachable, message, true),
-        Err(e) => (StopReason::Failed, e.to_string(), true),
-    };
-    if !keep_requested {
+    let end = end.unwrap_or_else(|e| RunEnd {
+        reason: StopReason::Failed,
+        message: e.to_string(),
+    });
+    if !end.reason.resumes_on_wake() {
         store.set_run_requested(false).await.map_err(js_error)?;
     }
-    if reason == StopReason::Failed {
-        Logger::new(&store, Vec::new()).severe(&message).await;
+    if end.reason == StopReason::Failed {
+        Logger::new(&store, Vec::new()).severe(&end.message).await;
     }
-    announce_stop(reason, &message).await
+    announce_stop(end.reason, &end.message).await
 }
 
 fn js_error(e: impl std::fmt::Display) -> JsValue {

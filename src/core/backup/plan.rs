@@ -18,6 +18,9 @@ pub enum Step {
     Finished,
 }
 
+/// Checksums per bulk-upload-check: one request for a typical pick, small enough for any server.
+pub const CHECK_BATCH: usize = 500;
+
 /// What the run loop should do next. Pure: looks only at the items and the time.
 ///
 /// Preference: Retry (due) > Upload > Check (a full batch, or no Pending item left) > Hash >
