@@ -1,15 +1,9 @@
 // A full backup of 20 picked files through the PWA, the service worker and the fake server.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, sha1, randomFile, randomSize } from './harness.mjs';
+import { startForTests, sha1, randomFile, randomSize } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.stop();
-});
+const env = startForTests();
 
 function makeFiles() {
   const files = [];

@@ -1,16 +1,10 @@
 // The first run, as `npm start` serves it: the page logs in to the bundled server by itself, so
 // picking photos and pressing Back up is all a new user does.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, randomFile } from './harness.mjs';
+import { startForTests, randomFile } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start({ autoConnect: true });
-});
-after(async () => {
-  await env?.stop();
-});
+const env = startForTests({ autoConnect: true });
 
 test('the demo page is connected on first load and backs up straight away', { timeout: 60_000 }, async () => {
   const { page } = env;

@@ -1,17 +1,10 @@
 // Files dropped on the drop zone are queued (the folder picker needs a user gesture and a real
 // folder, so only its presence is checked).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './harness.mjs';
+import { startForTests } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-  await env.open();
-});
-after(async () => {
-  await env?.stop();
-});
+const env = startForTests({ open: true });
 
 test('dropping files queues them; the folder button is offered', { timeout: 60_000 }, async () => {
   const { page } = env;

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -248,6 +249,22 @@ export async function start({ uploadDelayMs, autoConnect } = {}) {
     return ib.uploadState();
   });
 
+  return env;
+}
+
+/**
+ * For a test file: starts everything before its tests (and opens the PWA when `open` is set)
+ * and stops it after them. The returned object is filled in by the `before` hook.
+ */
+export function startForTests({ open = false, ...options } = {}) {
+  const env = {};
+  before(async () => {
+    Object.assign(env, await start(options));
+    if (open) await env.open();
+  });
+  after(async () => {
+    await env.stop?.();
+  });
   return env;
 }
 

@@ -1,17 +1,10 @@
 // Login errors are clear, never show the key, and queue nothing as failed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { start } from './harness.mjs';
+import { startForTests } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-  await env.open();
-});
-after(async () => {
-  await env?.stop();
-});
+const env = startForTests({ open: true });
 
 async function closedPort() {
   const srv = net.createServer();

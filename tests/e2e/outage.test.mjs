@@ -1,16 +1,10 @@
 // The server goes away and comes back: failed uploads and checks are retried after their
 // backoff, the run completes, and every file is on the server once.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, photos } from './harness.mjs';
+import { startForTests, photos } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start({ uploadDelayMs: 250 });
-});
-after(async () => {
-  await env?.stop();
-});
+const env = startForTests({ uploadDelayMs: 250 });
 
 test('an outage mid-run is retried, not lost and not doubled', { timeout: 120_000 }, async () => {
   const files = photos('outage', 10);

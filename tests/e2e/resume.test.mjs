@@ -1,15 +1,9 @@
 // A backup survives a page reload and a killed service worker: nothing lost, nothing twice.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, waitForReady, photos } from './harness.mjs';
+import { startForTests, waitForReady, photos } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start({ uploadDelayMs: 300 });
-});
-after(async () => {
-  await env?.stop();
-});
+const env = startForTests({ uploadDelayMs: 300 });
 
 test('resumes after reload and worker stop, uploads each file exactly once', { timeout: 120_000 }, async () => {
   const { page } = env;

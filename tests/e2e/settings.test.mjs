@@ -1,16 +1,9 @@
 // The settings form: the seven settings load, save, and a refused value shows the message.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './harness.mjs';
+import { startForTests } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-  await env.open();
-});
-after(async () => {
-  await env?.stop();
-});
+const env = startForTests({ open: true });
 
 const KEYS = ['backgroundBackup', 'backupRequireWifi', 'backupRequireCharging', 'backupTriggerDelay',
   'backgroundBackupTotalProgress', 'backgroundBackupSingleProgress', 'uploadErrorNotificationGracePeriod'];

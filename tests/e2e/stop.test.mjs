@@ -1,15 +1,9 @@
 // Stop ends a run after the request in flight; Back up later finishes the rest, nothing twice.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, photos } from './harness.mjs';
+import { startForTests, photos } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start({ uploadDelayMs: 300 });
-});
-after(async () => {
-  await env?.stop();
-});
+const env = startForTests({ uploadDelayMs: 300 });
 
 test('stop, then back up again: every file once', { timeout: 120_000 }, async () => {
   const { page } = env;

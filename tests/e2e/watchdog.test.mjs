@@ -1,16 +1,10 @@
 // The browser stops the service worker mid-run while the page stays open (as Chromium does to an
 // event that runs 5 minutes): the page notices the silence and wakes it; the run completes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, photos } from './harness.mjs';
+import { startForTests, photos } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start({ uploadDelayMs: 300 });
-});
-after(async () => {
-  await env?.stop();
-});
+const env = startForTests({ uploadDelayMs: 300 });
 
 test('a worker stopped mid-run is woken by the open page and finishes', { timeout: 120_000 }, async () => {
   const files = photos('watchdog', 10);
