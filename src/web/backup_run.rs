@@ -4,6 +4,7 @@
 
 use futures_util::future::join;
 use gloo_timers::future::sleep;
+use std::cell::Cell;
 use std::time::Duration;
 use thiserror::Error;
 
@@ -16,7 +17,7 @@ use crate::core::channel::{ChannelMessage, StopReason};
 use crate::core::immich::{self, ReplyError};
 use crate::core::progress::{self, NotificationKind, ReportPacer, UploadState};
 use crate::core::settings::Settings;
-use crate::web::files::{BlobHasher, STEP_BYTES};
+use crate::web::hashing::Hashing;
 use crate::web::http::{upload_form, ImmichHttp};
 use crate::web::logger::{now_ms, Logger};
 use crate::web::notify;
@@ -132,7 +133,7 @@ impl<'a> BackupRun<'a> {
             }
             match next_step(&self.items, now, CHECK_BATCH) {
                 Step::Retry(ids) => self.retry(&ids, now).await?,
-                Step::Hash(id) => self.hash(&id).await?,
+                Step::Hash(id) => self.hashing().hash(&id).await?,
                 Step::Check(ids) => {
                     if let Some(end) = self.check(&ids).await? {
                         return Ok(end);
@@ -197,55 +198,12 @@ impl<'a> BackupRun<'a> {
         self.save(&ids).await
     }
 
-    async fn hash(&mut self, id: &str) -> Result<(), RunError> {
-        let blob = self.store.load_blob(id).await?;
-        let Some(item) = self.item_mut(id) else {
-            return Ok(());
-        };
-        item.begin_hash(now_ms())?;
-        let name = item.name.clone();
-        let Some(asset) = blob else {
-            item.hash_failed("the picked file is no longer stored".into())?;
-            return self.save(&[id]).await;
-        };
-        // Hashing is not written down: after a kill it starts over, as from Pending.
-        let mut hasher = match BlobHasher::new(asset.blob) {
-            Ok(hasher) => hasher,
-            Err(e) => {
-                item.hash_failed(e.to_string())?;
-                return self.save(&[id]).await;
-            }
-        };
-        let total = hasher.size();
-        let several_steps = total > STEP_BYTES;
-        let outcome = loop {
-            let done = hasher.bytes_done();
-            if self.pacer.hashing_report_due(several_steps, now_ms()) {
-                let file = FileProgress {
-                    name: &name,
-                    percent: Some(progress::percent(done, total)),
-                    bytes_done: Some(done),
-                    bytes_total: Some(total),
-                };
-                self.report(Phase::Hashing, Some(file)).await;
-            }
-            match hasher.step().await {
-                Ok(true) => {}
-                Ok(false) => break Ok(hasher.finish_hex()),
-                Err(e) => break Err(e.to_string()),
-            }
-        };
-        let Some(item) = self.item_mut(id) else {
-            return Ok(());
-        };
-        match outcome {
-            // Not written yet: the check that follows writes the checksum with its verdict, and
-            // a kill before it only costs hashing the file again.
-            Ok(checksum) => Ok(item.hashed(checksum)?),
-            Err(message) => {
-                item.hash_failed(message)?;
-                self.save(&[id]).await
-            }
+    fn hashing(&mut self) -> Hashing<'_> {
+        Hashing {
+            store: self.store,
+            items: &mut self.items,
+            pacer: &mut self.pacer,
+            settings: &self.settings,
         }
     }
 
@@ -347,9 +305,24 @@ impl<'a> BackupRun<'a> {
                         UploadOutcome::Retryable { message }
                     }
                     Ok(form) => {
-                        // The pages hear about this file while it is on its way, not before.
-                        let (reply, ()) =
-                            join(self.http.upload(form, &checksum), report.send()).await;
+                        report.send().await;
+                        // While the file is on its way, the next ones are hashed.
+                        let upload_done = Cell::new(false);
+                        let http = &self.http;
+                        let request = async {
+                            let reply = http.upload(form, &checksum).await;
+                            upload_done.set(true);
+                            reply
+                        };
+                        let mut hashing = Hashing {
+                            store: self.store,
+                            items: &mut self.items,
+                            pacer: &mut self.pacer,
+                            settings: &self.settings,
+                        };
+                        let (reply, hashed) =
+                            join(request, hashing.ahead_until(&upload_done)).await;
+                        hashed?;
                         match reply {
                             Ok(reply) => immich::classify_upload(Some(reply.status), &reply.body),
                             Err(e) => immich::classify_upload(None, &e.to_string()),

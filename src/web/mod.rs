@@ -2,6 +2,7 @@
 
 pub mod backup_run;
 pub mod files;
+pub mod hashing;
 pub mod http;
 pub mod logger;
 pub mod notify;

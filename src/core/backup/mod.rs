@@ -5,7 +5,7 @@ mod plan;
 mod queue;
 mod retry;
 
-pub use plan::{next_step, Step, CHECK_BATCH};
+pub use plan::{hash_ahead, next_step, Step, CHECK_BATCH};
 pub use queue::{CheckVerdict, ItemState, QueueItem, RunControl, TransitionError, UploadOutcome};
 pub use retry::RetryPolicy;
 

@@ -23,9 +23,11 @@ pub const CHECK_BATCH: usize = 500;
 
 /// What the run loop should do next. Pure: looks only at the items and the time.
 ///
-/// Preference: Retry (due) > Upload > Check (a full batch, or no Pending item left) > Hash >
-/// WaitUntil > Finished. Finishing started work first keeps few items half-done when the
-/// worker is killed; hashing ahead fills the next check batch.
+/// Preference: Retry (due) > Upload > Check > Hash > WaitUntil > Finished. Finishing started
+/// work first keeps few items half-done when the worker is killed; checking whatever is hashed
+/// (up to `check_batch`) as soon as nothing is uploading gets the first upload going early, and
+/// the files after it are hashed while it is on its way (`hash_ahead`), so that each later check
+/// carries a batch.
 pub fn next_step(items: &[QueueItem], now_ms: i64, check_batch: usize) -> Step {
     let due = oldest_first(items.iter().filter(|item| item.is_retry_due(now_ms)));
     if !due.is_empty() {
@@ -39,12 +41,12 @@ pub fn next_step(items: &[QueueItem], now_ms: i64, check_batch: usize) -> Step {
             .iter()
             .filter(|item| item.state == ItemState::Checking),
     );
-    let batch = check_batch.max(1);
-    let pending = oldest_in(items, ItemState::Pending);
-    if !checking.is_empty() && (checking.len() >= batch || pending.is_none()) {
-        return Step::Check(ids(&checking[..batch.min(checking.len())]));
+    if !checking.is_empty() {
+        return Step::Check(ids(&checking[..check_batch.max(1).min(checking.len())]));
     }
-    if let Some(item) = pending.or_else(|| oldest_in(items, ItemState::Hashing)) {
+    if let Some(item) =
+        oldest_in(items, ItemState::Pending).or_else(|| oldest_in(items, ItemState::Hashing))
+    {
         return Step::Hash(item.id.clone());
     }
     let next_retry = items
@@ -56,6 +58,12 @@ pub fn next_step(items: &[QueueItem], now_ms: i64, check_batch: usize) -> Step {
         Some(at) => Step::WaitUntil(at),
         None => Step::Finished,
     }
+}
+
+/// The file to hash while an upload is on its way: the oldest Pending one. Hashing needs the
+/// CPU and an upload the network, so the two overlap.
+pub fn hash_ahead(items: &[QueueItem]) -> Option<String> {
+    oldest_in(items, ItemState::Pending).map(|item| item.id.clone())
 }
 
 fn oldest_first<'a>(items: impl Iterator<Item = &'a QueueItem>) -> Vec<&'a QueueItem> {
@@ -152,13 +160,23 @@ mod tests {
     }
 
     #[test]
-    fn hash_before_a_partial_check_batch() {
+    fn whatever_is_hashed_is_checked_before_more_hashing() {
         let items = [
             item("c1", 0, ItemState::Checking),
             item("p2", 5, ItemState::Pending),
             item("p1", 3, ItemState::Pending),
         ];
-        assert_eq!(next_step(&items, NOW, 2), Step::Hash("p1".into()));
+        assert_eq!(next_step(&items, NOW, 2), Step::Check(vec!["c1".into()]));
+        assert_eq!(hash_ahead(&items), Some("p1".into()));
+    }
+
+    #[test]
+    fn nothing_to_hash_ahead_without_pending_items() {
+        let items = [
+            item("h", 0, ItemState::Hashing),
+            item("u", 1, ItemState::Uploading),
+        ];
+        assert_eq!(hash_ahead(&items), None);
     }
 
     #[test]
