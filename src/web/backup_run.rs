@@ -133,7 +133,7 @@ impl<'a> BackupRun<'a> {
             }
             match next_step(&self.items, now, CHECK_BATCH) {
                 Step::Retry(ids) => self.retry(&ids, now).await?,
-                Step::Hash(id) => self.hashing().hash(&id).await?,
+                Step::Hash(id) => self.http_and_hashing().1.hash(&id).await?,
                 Step::Check(ids) => {
                     if let Some(end) = self.check(&ids).await? {
                         return Ok(end);
@@ -198,13 +198,16 @@ impl<'a> BackupRun<'a> {
         self.save(&ids).await
     }
 
-    fn hashing(&mut self) -> Hashing<'_> {
-        Hashing {
+    /// The HTTP client and the hashing side, borrowed apart so that an upload and hashing can
+    /// go on at the same time.
+    fn http_and_hashing(&mut self) -> (&ImmichHttp, Hashing<'_>) {
+        let hashing = Hashing {
             store: self.store,
             items: &mut self.items,
             pacer: &mut self.pacer,
             settings: &self.settings,
-        }
+        };
+        (&self.http, hashing)
     }
 
     async fn check(&mut self, ids: &[String]) -> Result<Option<RunEnd>, RunError> {
@@ -288,46 +291,33 @@ impl<'a> BackupRun<'a> {
             bytes_done: None,
             bytes_total: Some(size),
         };
-        let report = self.progress_report(Phase::Uploading, Some(file));
-        let outcome = match blob {
-            None => {
-                report.send().await;
-                UploadOutcome::Rejected {
-                    status: 0,
-                    message: "the picked file is no longer stored".into(),
-                }
-            }
-            Some(asset) => {
-                match upload_form(&asset.blob, &name, &immich::upload_fields(size, modified)) {
-                    Err(e) => {
-                        let message = e.to_string();
-                        report.send().await;
-                        UploadOutcome::Retryable { message }
-                    }
-                    Ok(form) => {
-                        report.send().await;
-                        // While the file is on its way, the next ones are hashed.
-                        let upload_done = Cell::new(false);
-                        let http = &self.http;
-                        let request = async {
-                            let reply = http.upload(form, &checksum).await;
-                            upload_done.set(true);
-                            reply
-                        };
-                        let mut hashing = Hashing {
-                            store: self.store,
-                            items: &mut self.items,
-                            pacer: &mut self.pacer,
-                            settings: &self.settings,
-                        };
-                        let (reply, hashed) =
-                            join(request, hashing.ahead_until(&upload_done)).await;
-                        hashed?;
-                        match reply {
-                            Ok(reply) => immich::classify_upload(Some(reply.status), &reply.body),
-                            Err(e) => immich::classify_upload(None, &e.to_string()),
-                        }
-                    }
+        self.report(Phase::Uploading, Some(file)).await;
+        let form = match blob {
+            None => Err(UploadOutcome::Rejected {
+                status: 0,
+                message: "the picked file is no longer stored".into(),
+            }),
+            Some(asset) => upload_form(&asset.blob, &name, &immich::upload_fields(size, modified))
+                .map_err(|e| UploadOutcome::Retryable {
+                    message: e.to_string(),
+                }),
+        };
+        let outcome = match form {
+            Err(outcome) => outcome,
+            Ok(form) => {
+                // While the file is on its way, the next ones are hashed.
+                let upload_done = Cell::new(false);
+                let (http, mut hashing) = self.http_and_hashing();
+                let request = async {
+                    let reply = http.upload(form, &checksum).await;
+                    upload_done.set(true);
+                    reply
+                };
+                let (reply, hashed) = join(request, hashing.ahead_until(&upload_done)).await;
+                hashed?;
+                match reply {
+                    Ok(reply) => immich::classify_upload(Some(reply.status), &reply.body),
+                    Err(e) => immich::classify_upload(None, &e.to_string()),
                 }
             }
         };
@@ -380,7 +370,8 @@ impl<'a> BackupRun<'a> {
         RunEnd::new(StopReason::ServerUnreachable, message)
     }
 
-    fn progress_report(&mut self, phase: Phase, file: Option<FileProgress>) -> ProgressReport {
+    /// Sends the current state to every page and refreshes the progress notifications.
+    async fn report(&mut self, phase: Phase, file: Option<FileProgress<'_>>) {
         ProgressReport::build(
             &self.items,
             &self.settings,
@@ -389,11 +380,8 @@ impl<'a> BackupRun<'a> {
             phase,
             file,
         )
-    }
-
-    /// Sends the current state to every page and refreshes the progress notifications.
-    async fn report(&mut self, phase: Phase, file: Option<FileProgress<'_>>) {
-        self.progress_report(phase, file).send().await;
+        .send()
+        .await;
     }
 }
 

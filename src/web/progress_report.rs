@@ -1,6 +1,6 @@
 //! A progress report: the channel message for the pages and the notifications to refresh, built
-//! from the queue at one instant and sent together. Built apart from sending, so that sending can
-//! overlap a request.
+//! from the queue at one instant and sent together. Both the run loop and the hashing beside an
+//! upload report through it.
 
 use crate::core::backup::QueueItem;
 use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate};
