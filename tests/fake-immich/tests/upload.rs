@@ -219,14 +219,13 @@ fn large_files_arrive_intact() {
 #[test]
 fn upload_delay_slows_each_upload() {
     let dir = TempDir::new("delay");
-    let server = Server::start(dir.path(), &["--upload-delay-ms", "400"]);
+    // Long enough that no busy machine makes a plain GET look delayed.
+    let delay = Duration::from_millis(1_500);
+    let server = Server::start(dir.path(), &["--upload-delay-ms", "1500"]);
     let started = Instant::now();
     assert_eq!(upload(&server, "slow.jpg", b"slow").status, 201);
-    assert!(started.elapsed() >= Duration::from_millis(400));
+    assert!(started.elapsed() >= delay);
     let quick = Instant::now();
     assert_eq!(total_assets(&server), 1);
-    assert!(
-        quick.elapsed() < Duration::from_millis(400),
-        "other routes are not delayed"
-    );
+    assert!(quick.elapsed() < delay, "other routes are not delayed");
 }
