@@ -5,8 +5,6 @@ use serde_json::Value;
 
 use crate::core::progress::{NotificationPayload, UploadState};
 
-pub const CHANNEL_NAME: &str = "immich/foregroundChannel";
-
 /// `{ "method": ..., "args": ... }`; methods without arguments have no `args`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", content = "args", rename_all = "camelCase")]

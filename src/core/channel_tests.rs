@@ -30,11 +30,6 @@ fn progress() -> ProgressUpdate {
 }
 
 #[test]
-fn channel_name() {
-    assert_eq!(CHANNEL_NAME, "immich/foregroundChannel");
-}
-
-#[test]
 fn methods_without_args() {
     round_trip(
         ChannelMessage::Initialized,

@@ -1,15 +1,15 @@
-//! Telling people what happens: channel messages to every page (clients.postMessage, mirrored on
-//! a BroadcastChannel) and system notifications updated in place by tag.
+//! Telling people what happens: channel messages to every page (clients.postMessage) and system
+//! notifications updated in place by tag.
 
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    BroadcastChannel, Client, ClientQueryOptions, ClientType, Notification, NotificationOptions,
+    Client, ClientQueryOptions, ClientType, Notification, NotificationOptions,
     NotificationPermission, ServiceWorkerGlobalScope,
 };
 
-use crate::core::channel::{ChannelMessage, CHANNEL_NAME};
+use crate::core::channel::ChannelMessage;
 use crate::core::progress::{NotificationKind, NotificationPayload};
 
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
@@ -33,9 +33,6 @@ pub async fn broadcast(message: &ChannelMessage) -> Result<(), JsValue> {
             client.unchecked_into::<Client>().post_message(&payload)?;
         }
     }
-    let mirror = BroadcastChannel::new(CHANNEL_NAME)?;
-    mirror.post_message(&payload)?;
-    mirror.close();
     Ok(())
 }
 
