@@ -126,8 +126,8 @@ export interface LogEntry { atMs: number; level: "INFO" | "WARNING" | "SEVERE"; 
         to_js(&page::read_logs().await.map_err(fail)?)
     }
 
-    /// SHA-1 (lowercase hex) of a Blob, read in chunks: memory stays at a few chunks whatever
-    /// the size. The same code hashes every queued file.
+    /// SHA-1 (lowercase hex) of a Blob, read as a stream: memory stays at one stream chunk
+    /// whatever the size. The same code hashes every queued file.
     #[wasm_bindgen(js_name = hashBlob)]
     pub async fn hash_blob(blob: web_sys::Blob) -> Result<String, JsError> {
         let fail = |e: crate::web::files::FileError| JsError::new(&e.to_string());

@@ -28,6 +28,9 @@ use crate::web::worker::{take_queue_changed, take_stop_request};
 /// A wait for a retry is cut into slices so a stop request is noticed.
 const MAX_SLEEP_MS: i64 = 5_000;
 
+/// What the pages are told when the user stopped the backup, whether a run was going or not.
+pub const STOPPED: &str = "Backup stopped.";
+
 /// How a run ended, as the pages are told (`systemStop`).
 pub struct RunEnd {
     pub reason: StopReason,
@@ -121,7 +124,7 @@ impl<'a> BackupRun<'a> {
         loop {
             if take_stop_request() {
                 self.logger.info("Backup stopped by the user").await;
-                return Ok(RunEnd::new(StopReason::StoppedByUser, "Backup stopped."));
+                return Ok(RunEnd::new(StopReason::StoppedByUser, STOPPED));
             }
             if take_queue_changed() {
                 self.merge_new_items().await?;

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 
 use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate, StopReason, SystemStop};
 use crate::core::progress::UploadState;
-use crate::web::backup_run::{BackupRun, RunEnd};
+use crate::web::backup_run::{BackupRun, RunEnd, STOPPED};
 use crate::web::logger::Logger;
 use crate::web::notify;
 use crate::web::store::Store;
@@ -65,7 +65,7 @@ pub async fn handle_message(data: JsValue) -> Result<(), JsValue> {
             if is_running() {
                 FLAGS.with(|f| f.borrow_mut().stop_requested = true);
             } else {
-                announce_stop(StopReason::StoppedByUser, "Backup stopped.").await?;
+                announce_stop(StopReason::StoppedByUser, STOPPED).await?;
             }
             Ok(())
         }
