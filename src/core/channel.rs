@@ -29,6 +29,9 @@ pub struct ProgressUpdate {
     pub phase: Phase,
     pub file_bytes_done: Option<u64>,
     pub file_bytes_total: Option<u64>,
+    /// What holds the run up, for a person ("Server unreachable, retrying in 8 s").
+    #[serde(default)]
+    pub notice: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +40,8 @@ pub enum Phase {
     Hashing,
     Checking,
     Uploading,
+    /// The run waits: the server is unreachable, or a check is retried after a backoff.
+    Waiting,
     Idle,
 }
 

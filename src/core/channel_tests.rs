@@ -12,6 +12,7 @@ fn progress() -> ProgressUpdate {
             total_count: 100,
             completed_count: 4,
             failed_count: 0,
+            skipped_count: 0,
             current_file: Some("IMG_1.jpg".into()),
             current_progress: None,
         },
@@ -26,6 +27,7 @@ fn progress() -> ProgressUpdate {
         phase: Phase::Uploading,
         file_bytes_done: Some(512),
         file_bytes_total: Some(2048),
+        notice: None,
     }
 }
 
@@ -83,11 +85,11 @@ fn update_notification_with_state() {
     round_trip(
         ChannelMessage::UpdateNotification(Some(progress())),
         json!({"method": "updateNotification", "args": {
-            "state": {"totalCount": 100, "completedCount": 4, "failedCount": 0,
+            "state": {"totalCount": 100, "completedCount": 4, "failedCount": 0, "skippedCount": 0,
                       "currentFile": "IMG_1.jpg", "currentProgress": null},
             "notification": {"title": "Backing up your photos", "content": "Uploading photo 5 of 100",
                              "progress": 4, "max": 100, "indeterminate": false, "isDetail": false},
-            "phase": "uploading", "fileBytesDone": 512, "fileBytesTotal": 2048,
+            "phase": "uploading", "fileBytesDone": 512, "fileBytesTotal": 2048, "notice": null,
         }}),
     );
     let idle = ProgressUpdate {

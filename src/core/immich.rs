@@ -67,7 +67,22 @@ struct ErrorBody {
     message: Option<serde_json::Value>,
 }
 
-/// The readable part of an error reply, or a short excerpt of a body that is not Immich's shape.
+/// The most of a server's text that becomes part of a message: a proxy's error page or a huge
+/// JSON `message` must not flood the log, the queue rows or a notification.
+pub const MAX_SERVER_TEXT: usize = 300;
+
+/// `text` cut to `MAX_SERVER_TEXT` characters, with an ellipsis when it was longer.
+pub fn cut_server_text(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(MAX_SERVER_TEXT).collect();
+    match chars.next() {
+        Some(_) => format!("{head}…"),
+        None => head,
+    }
+}
+
+/// The readable part of an error reply, or an excerpt of a body that is not Immich's shape, cut
+/// to `MAX_SERVER_TEXT` characters either way.
 pub fn error_message(body: &str) -> String {
     let from_json = serde_json::from_str::<ErrorBody>(body)
         .ok()
@@ -81,7 +96,7 @@ pub fn error_message(body: &str) -> String {
                 .join("; "),
             other => other.to_string(),
         });
-    from_json.unwrap_or_else(|| body.chars().take(200).collect())
+    cut_server_text(&from_json.unwrap_or_else(|| body.to_owned()))
 }
 
 /// `GET /server/ping` must answer `{"res":"pong"}`.
@@ -217,18 +232,13 @@ fn check_status(status: u16, body: &str) -> Result<(), ReplyError> {
     }
 }
 
-/// What an upload attempt came to. `None` status means the request never got an answer.
-pub fn classify_upload(status: Option<u16>, body: &str) -> UploadOutcome {
+/// What an answered upload came to.
+pub fn classify_upload(status: u16, body: &str) -> UploadOutcome {
     #[derive(Deserialize)]
     struct UploadReply {
         id: String,
         status: String,
     }
-    let Some(status) = status else {
-        return UploadOutcome::Retryable {
-            message: format!("network error: {body}"),
-        };
-    };
     match status {
         200 | 201 => match serde_json::from_str::<UploadReply>(body) {
             Ok(reply) if reply.status == "duplicate" => UploadOutcome::Duplicate {
@@ -252,13 +262,16 @@ pub fn classify_upload(status: Option<u16>, body: &str) -> UploadOutcome {
     }
 }
 
-/// The text fields of `POST /assets` besides the file itself, as the official CLI sends them.
-pub fn upload_fields(size: u64, modified_at_ms: i64) -> Vec<(&'static str, String)> {
+/// The text fields of `POST /assets` besides the file itself, as the official CLI sends them,
+/// plus `filename`: browsers escape a `"` in the file part's name as `%22`, and a server keeps
+/// that escaped name unless the field gives the real one.
+pub fn upload_fields(name: &str, size: u64, modified_at_ms: i64) -> Vec<(&'static str, String)> {
     let modified = iso8601_utc(modified_at_ms);
     vec![
         ("fileCreatedAt", modified.clone()),
         ("fileModifiedAt", modified),
         ("fileSize", size.to_string()),
+        ("filename", name.to_owned()),
         ("isFavorite", "false".to_owned()),
     ]
 }

@@ -14,6 +14,20 @@ fn error_message_reads_immich_errors_and_lists() {
 }
 
 #[test]
+fn server_text_is_cut_to_a_readable_length() {
+    let huge = format!(r#"{{"message":"{}"}}"#, "é".repeat(1_000_000));
+    let message = error_message(&huge);
+    assert_eq!(message.chars().count(), MAX_SERVER_TEXT + 1);
+    assert!(message.ends_with('…'));
+    let page = "x".repeat(MAX_SERVER_TEXT);
+    assert_eq!(
+        error_message(&page),
+        page,
+        "exactly the limit is kept whole"
+    );
+}
+
+#[test]
 fn pong_version_and_user() {
     assert!(is_pong(200, r#"{"res":"pong"}"#));
     assert!(!is_pong(200, "<html></html>"));
@@ -40,12 +54,17 @@ fn iso_dates_match_javascript() {
     assert_eq!(iso8601_utc(951_782_400_000), "2000-02-29T00:00:00.000Z");
     assert_eq!(iso8601_utc(1_764_150_821_123), "2025-11-26T09:53:41.123Z");
     assert_eq!(iso8601_utc(-1), "1969-12-31T23:59:59.999Z");
-    let fields = upload_fields(12, 0);
+    let fields = upload_fields("say \"cheese\".jpg", 12, 0);
     assert_eq!(
-        fields[0],
-        ("fileCreatedAt", "1970-01-01T00:00:00.000Z".to_owned())
+        fields,
+        vec![
+            ("fileCreatedAt", "1970-01-01T00:00:00.000Z".to_owned()),
+            ("fileModifiedAt", "1970-01-01T00:00:00.000Z".to_owned()),
+            ("fileSize", "12".to_owned()),
+            ("filename", "say \"cheese\".jpg".to_owned()),
+            ("isFavorite", "false".to_owned()),
+        ]
     );
-    assert_eq!(fields[2], ("fileSize", "12".to_owned()));
 }
 
 #[test]
@@ -104,35 +123,35 @@ fn bulk_check_round_trip() {
 #[test]
 fn upload_replies_are_classified() {
     assert_eq!(
-        classify_upload(Some(201), r#"{"id":"x","status":"created"}"#),
+        classify_upload(201, r#"{"id":"x","status":"created"}"#),
         UploadOutcome::Created {
             remote_id: "x".into()
         }
     );
     assert_eq!(
-        classify_upload(Some(200), r#"{"id":"x","status":"duplicate"}"#),
+        classify_upload(200, r#"{"id":"x","status":"duplicate"}"#),
         UploadOutcome::Duplicate {
             remote_id: "x".into()
         }
     );
-    assert_eq!(classify_upload(Some(401), ""), UploadOutcome::Unauthorized);
+    assert_eq!(classify_upload(401, ""), UploadOutcome::Unauthorized);
     assert!(matches!(
-        classify_upload(Some(503), ""),
+        classify_upload(503, ""),
         UploadOutcome::Retryable { .. }
     ));
     assert!(matches!(
-        classify_upload(None, "Failed to fetch"),
+        classify_upload(429, ""),
         UploadOutcome::Retryable { .. }
     ));
     assert_eq!(
-        classify_upload(Some(400), r#"{"message":"checksum mismatch"}"#),
+        classify_upload(400, r#"{"message":"checksum mismatch"}"#),
         UploadOutcome::Rejected {
             status: 400,
             message: "checksum mismatch".into()
         }
     );
     assert!(matches!(
-        classify_upload(Some(201), "not json"),
+        classify_upload(201, "not json"),
         UploadOutcome::Retryable { .. }
     ));
 }

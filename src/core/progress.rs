@@ -16,6 +16,8 @@ pub struct UploadState {
     pub completed_count: u32,
     /// FailedPermanent.
     pub failed_count: u32,
+    /// Skipped: not for the server (empty files).
+    pub skipped_count: u32,
     pub current_file: Option<String>,
     /// 0..=100; None = indeterminate.
     pub current_progress: Option<f64>,
@@ -38,13 +40,16 @@ impl UploadState {
             total_count: u32::try_from(items.len()).unwrap_or(u32::MAX),
             completed_count: count(&[ItemState::Done, ItemState::Duplicate]),
             failed_count: count(&[ItemState::FailedPermanent]),
+            skipped_count: count(&[ItemState::Skipped]),
             current_file,
             current_progress,
         }
     }
 
     fn finished_count(&self) -> u32 {
-        self.completed_count.saturating_add(self.failed_count)
+        self.completed_count
+            .saturating_add(self.failed_count)
+            .saturating_add(self.skipped_count)
     }
 }
 
@@ -125,6 +130,31 @@ pub fn single_progress_notification(
     })
 }
 
+/// While the server cannot be reached: in place of the progress, so nobody reads a frozen
+/// "Uploading photo 5 of 100" as progress.
+pub fn unreachable_notification(notice: &str, state: &UploadState) -> NotificationPayload {
+    NotificationPayload {
+        title: "Backing up your photos".into(),
+        content: notice.to_owned(),
+        progress: state.finished_count().min(state.total_count),
+        max: state.total_count,
+        indeterminate: false,
+        is_detail: false,
+    }
+}
+
+/// The notification a run that ended other than complete leaves behind.
+pub fn stopped_notification(message: &str) -> NotificationPayload {
+    NotificationPayload {
+        title: "Immich".into(),
+        content: message.to_owned(),
+        progress: 0,
+        max: 0,
+        indeterminate: false,
+        is_detail: false,
+    }
+}
+
 /// Shown once more uploads failed in a row than the grace period allows.
 pub fn error_notification(
     consecutive_failures: u32,
@@ -146,16 +176,19 @@ pub fn error_notification(
     })
 }
 
-/// "Backup complete: 20 photos, 1 failed" (the failed part only when some failed).
+/// "Backup complete: 20 photos, 1 failed, 1 skipped" (each part only when there is one).
 pub fn finished_notification(state: &UploadState) -> NotificationPayload {
     let photos = match state.completed_count {
         1 => "1 photo".to_owned(),
         n => format!("{n} photos"),
     };
-    let content = match state.failed_count {
-        0 => format!("Backup complete: {photos}"),
-        failed => format!("Backup complete: {photos}, {failed} failed"),
-    };
+    let mut content = format!("Backup complete: {photos}");
+    if state.failed_count > 0 {
+        content.push_str(&format!(", {} failed", state.failed_count));
+    }
+    if state.skipped_count > 0 {
+        content.push_str(&format!(", {} skipped", state.skipped_count));
+    }
     NotificationPayload {
         title: "Immich".into(),
         content,

@@ -17,6 +17,7 @@ fn state(total: u32, completed: u32, failed: u32) -> UploadState {
         total_count: total,
         completed_count: completed,
         failed_count: failed,
+        skipped_count: 0,
         current_file: Some("IMG_0042.HEIC".into()),
         current_progress: Some(41.6),
     }
@@ -49,6 +50,7 @@ fn upload_state_counts() {
             total_count: 9,
             completed_count: 3,
             failed_count: 1,
+            skipped_count: 0,
             current_file: Some("a.jpg".into()),
             current_progress: Some(50.0),
         }
@@ -62,7 +64,7 @@ fn upload_state_json_shape() {
     assert_eq!(
         json,
         serde_json::json!({"totalCount": 0, "completedCount": 0, "failedCount": 0,
-            "currentFile": null, "currentProgress": null})
+            "skippedCount": 0, "currentFile": null, "currentProgress": null})
     );
 }
 

@@ -19,6 +19,9 @@ pub struct Settings {
     pub background_backup_single_progress: bool,
     /// How many uploads may fail in a row before an error notification is shown.
     pub upload_error_notification_grace_period: u32,
+    /// How many times an upload may be cut off by the end of the worker (the browser allows one
+    /// worker event a few minutes) before the file fails.
+    pub upload_interruption_limit: u32,
 }
 
 impl Default for Settings {
@@ -31,6 +34,7 @@ impl Default for Settings {
             background_backup_total_progress: true,
             background_backup_single_progress: false,
             upload_error_notification_grace_period: 2,
+            upload_interruption_limit: 3,
         }
     }
 }
@@ -70,7 +74,7 @@ struct Spec {
     field: Field,
 }
 
-const SPECS: [Spec; 7] = [
+const SPECS: [Spec; 8] = [
     Spec {
         key: "backgroundBackup",
         legacy_key: "background_backup",
@@ -112,6 +116,15 @@ const SPECS: [Spec; 7] = [
             slot: |s| &mut s.upload_error_notification_grace_period,
             min: 0,
             max: 1000,
+        },
+    },
+    Spec {
+        key: "uploadInterruptionLimit",
+        legacy_key: "upload_interruption_limit",
+        field: Field::Count {
+            slot: |s| &mut s.upload_interruption_limit,
+            min: 1,
+            max: 100,
         },
     },
 ];

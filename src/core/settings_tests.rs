@@ -14,6 +14,7 @@ fn defaults_match_the_mobile_app() {
             "backgroundBackupTotalProgress": true,
             "backgroundBackupSingleProgress": false,
             "uploadErrorNotificationGracePeriod": 2,
+            "uploadInterruptionLimit": 3,
         })
     );
 }
@@ -72,6 +73,7 @@ fn from_json_accepts_every_key_at_its_bounds() {
             background_backup_total_progress: false,
             background_backup_single_progress: true,
             upload_error_notification_grace_period: 0,
+            upload_interruption_limit: 3,
         }
     );
     let whole_float = Settings::from_json(&json!({"backupTriggerDelay": 45.0})).unwrap();

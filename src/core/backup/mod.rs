@@ -1,13 +1,22 @@
-//! The upload queue: one state machine per file (`queue`), the backoff between attempts
-//! (`retry`), and the choice of what to do next (`plan`).
+//! The backup run: one state machine per file (`queue`), the waits between tries (`retry`), and
+//! the engine that owns a run (`engine`), driven through its inputs and outputs (`io`).
 
-mod plan;
+mod engine;
+mod io;
 mod queue;
 mod retry;
 
-pub use plan::{hash_ahead, next_step, Step, CHECK_BATCH};
-pub use queue::{CheckVerdict, ItemState, QueueItem, RunControl, TransitionError, UploadOutcome};
-pub use retry::RetryPolicy;
+pub use engine::{
+    Engine, EngineConfig, OutagePolicy, RunSetup, CHECK_BATCH, HASH_STEP_BYTES, STOPPED,
+};
+pub use io::{CheckRequest, HttpReply, Input, Output, RequestError, RequestResult, UploadRequest};
+pub use queue::{
+    CheckVerdict, ItemState, QueueItem, RunControl, TransitionError, UploadOutcome, EMPTY_FILE,
+    INTERRUPTED_TOO_OFTEN,
+};
+pub use retry::{Jitter, RetryPolicy};
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod sim;

@@ -1,4 +1,4 @@
-//! Property tests of the queue state machine and of `next_step` driving it to the end.
+//! Property tests of one item's state machine under any sequence of events.
 
 use proptest::prelude::*;
 
@@ -77,7 +77,7 @@ fn items(queued: &[i64]) -> Vec<QueueItem> {
         .collect()
 }
 
-fn checksum_of(id: &str) -> String {
+pub(super) fn checksum_of(id: &str) -> String {
     let mut stream = crate::core::checksum::Sha1Stream::new();
     stream.update(id.as_bytes());
     stream.finish_hex()
@@ -110,21 +110,6 @@ fn assert_invariants(item: &QueueItem, policy: &RetryPolicy) -> Result<(), TestC
     Ok(())
 }
 
-/// The worker's deaths: each kill point consumes one planned answer; once they are used up,
-/// the worker survives, so every run has an end.
-struct Kills {
-    planned: std::vec::IntoIter<bool>,
-    happened: usize,
-}
-
-impl Kills {
-    fn now(&mut self) -> bool {
-        let kill = self.planned.next().unwrap_or(false);
-        self.happened += usize::from(kill);
-        kill
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -143,7 +128,7 @@ proptest! {
                 Event::RecoverInterrupted => {
                     for item in &mut items {
                         let before = item.clone();
-                        item.recover_interrupted();
+                        item.recover_interrupted(3);
                         if before.state.is_finished() {
                             prop_assert_eq!(&*item, &before);
                         }
@@ -159,20 +144,21 @@ proptest! {
             let item = &mut items[index];
             let before = item.clone();
             let result = match event {
-                Event::BeginHash(_) => item.begin_hash(now).map(|_| None),
+                Event::BeginHash(_) => item.begin_hash(now, &policy).map(|_| None),
                 Event::Hashed(_) => item.hashed(checksum_of(&item.id)).map(|_| None),
-                Event::HashFailed(_) => item.hash_failed("unreadable".into()).map(|_| None),
+                Event::HashFailed(_) => item.unreadable("unreadable".into()).map(|_| None),
                 Event::Checked(_, verdict) => item.checked(verdict).map(|_| None),
                 Event::BeginUpload(_) => item.begin_upload().map(|_| None),
                 Event::UploadFinished(_, outcome) => {
                     let unauthorized = outcome == UploadOutcome::Unauthorized;
                     let result = item.upload_finished(outcome, now, &policy);
                     if unauthorized && result.is_ok() {
-                        prop_assert_eq!(&*item, &before, "Unauthorized changed the item");
+                        let answered = QueueItem { sending: false, ..before.clone() };
+                        prop_assert_eq!(&*item, &answered, "Unauthorized changed the item");
                     }
                     result.map(Some)
                 }
-                Event::RetryDue(_) => item.retry_due(now).map(|_| None),
+                Event::RetryDue(_) => item.retry_due(now, &policy).map(|_| None),
                 Event::RecoverInterrupted | Event::Advance(_) => unreachable!("handled above"),
             };
             if before.state.is_finished() {
@@ -185,143 +171,5 @@ proptest! {
             }
             assert_invariants(item, &policy)?;
         }
-    }
-
-    #[test]
-    fn a_server_that_always_succeeds_finishes_everything_despite_kills(
-        queued in proptest::collection::vec(0i64..10, 0..8),
-        check_batch in 0usize..5,
-        duplicates in proptest::collection::vec(any::<bool>(), 0..40),
-        kills in proptest::collection::vec(proptest::bool::weighted(0.3), 0..60),
-    ) {
-        let mut items = items(&queued);
-        let policy = RetryPolicy::default();
-        let mut kills = Kills { planned: kills.into_iter(), happened: 0 };
-        let mut duplicates = duplicates.into_iter().cycle();
-        let mut steps = 0usize;
-        loop {
-            if kills.now() {
-                items.iter_mut().for_each(QueueItem::recover_interrupted);
-            }
-            steps += 1;
-            // Hash, check and upload per item, plus at most one repeated step per kill.
-            prop_assert!(steps <= 3 * items.len() + kills.happened + 1, "no end after {steps} steps");
-            let step = next_step(&items, START_MS, check_batch);
-            let find = |items: &mut Vec<QueueItem>, id: &str| items.iter().position(|item| item.id == id);
-            match step {
-                Step::Finished => break,
-                Step::Hash(id) => {
-                    let i = find(&mut items, &id).unwrap();
-                    items[i].begin_hash(START_MS).unwrap();
-                    if kills.now() {
-                        items.iter_mut().for_each(QueueItem::recover_interrupted);
-                        continue;
-                    }
-                    items[i].hashed(checksum_of(&id)).unwrap();
-                }
-                Step::Check(ids) => {
-                    for id in ids {
-                        if kills.now() {
-                            items.iter_mut().for_each(QueueItem::recover_interrupted);
-                            break;
-                        }
-                        let i = find(&mut items, &id).unwrap();
-                        let verdict = if duplicates.next().unwrap_or(false) {
-                            CheckVerdict::Duplicate { remote_id: format!("r-{id}") }
-                        } else {
-                            CheckVerdict::Accept
-                        };
-                        items[i].checked(verdict).unwrap();
-                    }
-                }
-                Step::Upload(id) => {
-                    let i = find(&mut items, &id).unwrap();
-                    items[i].begin_upload().unwrap();
-                    if kills.now() {
-                        items.iter_mut().for_each(QueueItem::recover_interrupted);
-                        continue;
-                    }
-                    let outcome = if duplicates.next().unwrap_or(false) {
-                        UploadOutcome::Duplicate { remote_id: format!("r-{id}") }
-                    } else {
-                        UploadOutcome::Created { remote_id: format!("r-{id}") }
-                    };
-                    let control = items[i].upload_finished(outcome, START_MS, &policy).unwrap();
-                    prop_assert_eq!(control, RunControl::Continue);
-                }
-                Step::Retry(_) | Step::WaitUntil(_) => {
-                    prop_assert!(false, "nothing failed, yet the plan was {step:?}");
-                }
-            }
-            items.iter().try_for_each(|item| assert_invariants(item, &policy))?;
-        }
-        for item in &items {
-            prop_assert!(matches!(item.state, ItemState::Done | ItemState::Duplicate), "{item:?}");
-            prop_assert!(item.attempts <= 1, "one answered upload per item at most: {item:?}");
-        }
-    }
-
-    #[test]
-    fn a_flaky_server_still_reaches_the_end(
-        queued in proptest::collection::vec(0i64..10, 0..6),
-        check_batch in 1usize..4,
-        policy in policy(),
-        verdicts in proptest::collection::vec(verdict(), 0..20),
-        outcomes in proptest::collection::vec(outcome(), 0..40),
-        unreadable in proptest::collection::vec(proptest::bool::weighted(0.1), 0..20),
-    ) {
-        let mut items = items(&queued);
-        let mut now = START_MS;
-        let mut verdicts = verdicts.into_iter();
-        let mut outcomes = outcomes.into_iter();
-        let mut unreadable = unreadable.into_iter();
-        let mut unauthorized = 0usize;
-        let mut steps = 0usize;
-        let max = policy.max_attempts as usize;
-        loop {
-            steps += 1;
-            // Per item: hash, check, each attempt, each retry and each wait; plus every
-            // Unauthorized answer, which repeats an upload without consuming an attempt.
-            prop_assert!(steps <= items.len() * (2 + 3 * max) + unauthorized + 1, "no end after {steps} steps");
-            match next_step(&items, now, check_batch) {
-                Step::Finished => break,
-                Step::WaitUntil(at) => {
-                    prop_assert!(at > now);
-                    now = at;
-                }
-                Step::Retry(ids) => {
-                    for item in items.iter_mut().filter(|item| ids.contains(&item.id)) {
-                        prop_assert_eq!(item.retry_due(now), Ok(true));
-                    }
-                }
-                Step::Hash(id) => {
-                    let item = items.iter_mut().find(|item| item.id == id).unwrap();
-                    item.begin_hash(now).unwrap();
-                    if unreadable.next().unwrap_or(false) {
-                        item.hash_failed("NotReadableError".into()).unwrap();
-                    } else {
-                        item.hashed(checksum_of(&id)).unwrap();
-                    }
-                }
-                Step::Check(ids) => {
-                    prop_assert!(!ids.is_empty() && ids.len() <= check_batch);
-                    for item in items.iter_mut().filter(|item| ids.contains(&item.id)) {
-                        item.checked(verdicts.next().unwrap_or(CheckVerdict::Accept)).unwrap();
-                    }
-                }
-                Step::Upload(id) => {
-                    let item = items.iter_mut().find(|item| item.id == id).unwrap();
-                    item.begin_upload().unwrap();
-                    let outcome = outcomes
-                        .next()
-                        .unwrap_or(UploadOutcome::Created { remote_id: format!("r-{id}") });
-                    if item.upload_finished(outcome, now, &policy).unwrap() == RunControl::StopUnauthorized {
-                        unauthorized += 1;
-                    }
-                }
-            }
-            items.iter().try_for_each(|item| assert_invariants(item, &policy))?;
-        }
-        prop_assert!(items.iter().all(|item| item.state.is_finished()));
     }
 }

@@ -1,15 +1,18 @@
 //! One queued file and the transitions of its upload state machine.
 //!
 //! ```text
+//! skip_if_empty        Pending   -> Skipped (an empty file: the server never accepts one)
 //! begin_hash           Pending | Hashing | FailedRetryable (due) -> Hashing
 //! hashed               Hashing   -> Checking
 //! hash_failed          Hashing   -> FailedPermanent
 //! checked              Checking  -> Uploading | Duplicate | FailedPermanent
-//! begin_upload         Uploading -> Uploading
+//! begin_upload         Uploading -> Uploading, sending (written before the request goes out)
+//! upload_unanswered    Uploading, sending -> Uploading (no answer: not the file's fault)
 //! upload_finished      Uploading -> Done | Duplicate | FailedRetryable | FailedPermanent
 //!                                   (Unauthorized: unchanged, the run stops)
 //! retry_due            FailedRetryable (due) -> Uploading | Pending
-//! recover_interrupted  Hashing   -> Pending (after a kill; every other state is kept)
+//! recover_interrupted  Hashing   -> Pending; Uploading, sending -> Uploading, one more
+//!                      interruption, or FailedPermanent once there were too many
 //! ```
 //!
 //! Every transition checks the state it starts from; a refused transition returns an error and
@@ -30,14 +33,26 @@ pub enum ItemState {
     Duplicate,
     FailedRetryable,
     FailedPermanent,
+    /// Not for the server (an empty file): finished, neither backed up nor failed.
+    Skipped,
 }
 
 impl ItemState {
-    /// Done, Duplicate and FailedPermanent never change again.
+    /// Done, Duplicate, FailedPermanent and Skipped never change again.
     pub fn is_finished(self) -> bool {
-        matches!(self, Self::Done | Self::Duplicate | Self::FailedPermanent)
+        matches!(
+            self,
+            Self::Done | Self::Duplicate | Self::FailedPermanent | Self::Skipped
+        )
     }
 }
+
+/// Why an item was skipped, as the page and the log show it.
+pub const EMPTY_FILE: &str = "empty file, not backed up";
+
+/// Why an item that was cut off too often failed.
+pub const INTERRUPTED_TOO_OFTEN: &str =
+    "could not be sent within the browser's time for a background upload";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -59,6 +74,13 @@ pub struct QueueItem {
     pub last_error: Option<String>,
     /// When a FailedRetryable item may be tried again.
     pub retry_at_ms: Option<i64>,
+    /// An upload of it was sent and has not been answered yet. Written before the request goes
+    /// out, so a worker killed mid-upload is seen at the next start.
+    #[serde(default)]
+    pub sending: bool,
+    /// Uploads of it cut off by the end of the worker (killed, or over the browser's time).
+    #[serde(default)]
+    pub interruptions: u32,
 }
 
 /// The server's bulk-upload-check answer for one item.
@@ -105,6 +127,8 @@ pub enum TransitionError {
         action: &'static str,
         from: ItemState,
     },
+    #[error("no queued file has this id")]
+    Unknown,
 }
 
 impl QueueItem {
@@ -128,12 +152,32 @@ impl QueueItem {
             remote_id: None,
             last_error: None,
             retry_at_ms: None,
+            sending: false,
+            interruptions: 0,
         }
     }
 
-    /// A FailedRetryable item whose wait is over (a missing time counts as over).
-    pub(crate) fn is_retry_due(&self, now_ms: i64) -> bool {
-        self.state == ItemState::FailedRetryable && self.retry_at_ms.is_none_or(|at| at <= now_ms)
+    /// A FailedRetryable item whose wait is over. A missing time counts as over, and so does a
+    /// wait longer than the policy's longest: the clock was set back.
+    pub(crate) fn is_retry_due(&self, now_ms: i64, policy: &RetryPolicy) -> bool {
+        self.state == ItemState::FailedRetryable
+            && self.retry_at_ms.is_none_or(|at| policy.is_due(at, now_ms))
+    }
+
+    /// Whether this row may be written over `stored`: a finished row is never replaced by an
+    /// unfinished one (a second run, or a late answer, must not undo a confirmed upload).
+    pub fn may_replace(&self, stored: &QueueItem) -> bool {
+        self.state.is_finished() || !stored.state.is_finished()
+    }
+
+    /// Pending -> Skipped when the file is empty; returns whether it was skipped.
+    pub fn skip_if_empty(&mut self) -> bool {
+        if self.state != ItemState::Pending || self.size > 0 {
+            return false;
+        }
+        self.state = ItemState::Skipped;
+        self.last_error = Some(EMPTY_FILE.to_owned());
+        true
     }
 
     fn refuse(&self, action: &'static str) -> TransitionError {
@@ -144,9 +188,9 @@ impl QueueItem {
     }
 
     /// Pending | FailedRetryable (retry due) | Hashing (restart after an interruption) -> Hashing.
-    pub fn begin_hash(&mut self, now_ms: i64) -> Result<(), TransitionError> {
+    pub fn begin_hash(&mut self, now_ms: i64, policy: &RetryPolicy) -> Result<(), TransitionError> {
         let restartable = matches!(self.state, ItemState::Pending | ItemState::Hashing);
-        if !restartable && !self.is_retry_due(now_ms) {
+        if !restartable && !self.is_retry_due(now_ms, policy) {
             return Err(self.refuse("begin hashing"));
         }
         self.state = ItemState::Hashing;
@@ -164,11 +208,12 @@ impl QueueItem {
         Ok(())
     }
 
-    /// Hashing -> FailedPermanent: the file could not be read.
-    pub fn hash_failed(&mut self, message: String) -> Result<(), TransitionError> {
-        if self.state != ItemState::Hashing {
+    /// Hashing | Uploading -> FailedPermanent: the file could not be read.
+    pub fn unreadable(&mut self, message: String) -> Result<(), TransitionError> {
+        if !matches!(self.state, ItemState::Hashing | ItemState::Uploading) {
             return Err(self.refuse("record a read failure of"));
         }
+        self.sending = false;
         self.state = ItemState::FailedPermanent;
         self.last_error = Some(message);
         Ok(())
@@ -193,11 +238,22 @@ impl QueueItem {
         Ok(())
     }
 
-    /// Uploading -> Uploading: the item is about to be sent. Persist it before sending.
+    /// Uploading -> Uploading, sending: the item is about to be sent. Persist it before sending.
     pub fn begin_upload(&mut self) -> Result<(), TransitionError> {
         if self.state != ItemState::Uploading {
             return Err(self.refuse("begin uploading"));
         }
+        self.sending = true;
+        Ok(())
+    }
+
+    /// The upload got no answer (the network, a timeout): it will be sent again, and no attempt
+    /// is counted, since an unreachable server is not the file's fault.
+    pub fn upload_unanswered(&mut self) -> Result<(), TransitionError> {
+        if self.state != ItemState::Uploading {
+            return Err(self.refuse("record an unanswered upload of"));
+        }
+        self.sending = false;
         Ok(())
     }
 
@@ -213,6 +269,7 @@ impl QueueItem {
         if self.state != ItemState::Uploading {
             return Err(self.refuse("record the upload result of"));
         }
+        self.sending = false;
         let attempts = self.attempts.saturating_add(1);
         match outcome {
             UploadOutcome::Unauthorized => return Ok(RunControl::StopUnauthorized),
@@ -244,21 +301,37 @@ impl QueueItem {
         self.last_error = None;
     }
 
-    /// On a worker start after a kill: Hashing -> Pending. Checking and Uploading are kept
-    /// (their checksum is known; a repeated upload is answered "duplicate" by the server).
-    pub fn recover_interrupted(&mut self) {
+    /// On a worker start after a kill: Hashing -> Pending; an upload that was being sent counts
+    /// one interruption, and fails for good at `max_interruptions` (a file too large to send
+    /// within the browser's time for one worker event would otherwise be sent from byte 0 on
+    /// every wake-up, for ever). Checking and Uploading are kept otherwise: their checksum is
+    /// known, and a repeated upload is answered "duplicate" by the server.
+    pub fn recover_interrupted(&mut self, max_interruptions: u32) {
         if self.state == ItemState::Hashing {
             self.state = ItemState::Pending;
+        }
+        if self.state != ItemState::Uploading || !self.sending {
+            return;
+        }
+        self.sending = false;
+        self.interruptions = self.interruptions.saturating_add(1);
+        if self.interruptions >= max_interruptions.max(1) {
+            self.state = ItemState::FailedPermanent;
+            self.last_error = Some(INTERRUPTED_TOO_OFTEN.to_owned());
         }
     }
 
     /// FailedRetryable -> Uploading (checksum known) | Pending, once `retry_at_ms <= now_ms`.
     /// Returns whether the item moved; a retry not yet due leaves it waiting.
-    pub fn retry_due(&mut self, now_ms: i64) -> Result<bool, TransitionError> {
+    pub fn retry_due(
+        &mut self,
+        now_ms: i64,
+        policy: &RetryPolicy,
+    ) -> Result<bool, TransitionError> {
         if self.state != ItemState::FailedRetryable {
             return Err(self.refuse("retry"));
         }
-        if !self.is_retry_due(now_ms) {
+        if !self.is_retry_due(now_ms, policy) {
             return Ok(false);
         }
         self.state = match self.checksum {

@@ -41,6 +41,42 @@ impl RetryPolicy {
     pub fn wait_before_retry(&self, failures: u32) -> Option<i64> {
         (failures < self.max_attempts.max(1)).then(|| self.delay_after(failures))
     }
+
+    /// Whether a wait until `at_ms` is over at `now_ms`. No wait this policy sets is longer than
+    /// `max_delay_ms`, so one that is longer means the clock was set back: it is over too, or a
+    /// clock set back one day would stall the queue for a day.
+    pub fn is_due(&self, at_ms: i64, now_ms: i64) -> bool {
+        at_ms <= now_ms || at_ms.saturating_sub(now_ms) > self.max_delay_ms.max(0)
+    }
+}
+
+/// A small deterministic random source for spreading waits (seeded by the caller, so tests
+/// replay the same run): clients that all lost the same server must not come back in step.
+#[derive(Clone, Debug)]
+pub struct Jitter(u64);
+
+impl Jitter {
+    pub fn new(seed: u64) -> Jitter {
+        // xorshift must not start at zero.
+        Jitter(seed | 1)
+    }
+
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    /// `delay_ms` spread over 80%..=120% of itself.
+    pub fn spread(&mut self, delay_ms: i64) -> i64 {
+        let delay = delay_ms.max(0);
+        let fifth = delay / 5;
+        let offset = i64::try_from(self.next() % (2 * fifth.unsigned_abs() + 1)).unwrap_or(0);
+        delay - fifth + offset
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -99,6 +135,28 @@ mod tests {
         for n in 1..100 {
             assert!(policy.delay_after(n) <= policy.delay_after(n + 1));
         }
+    }
+
+    #[test]
+    fn a_wait_longer_than_any_backoff_is_due() {
+        let policy = RetryPolicy::default();
+        assert!(policy.is_due(1_000, 1_000));
+        assert!(!policy.is_due(1_001 + 299_999, 1_001));
+        // The clock went back a day: the wait left is far over any backoff.
+        assert!(policy.is_due(1_000 + 86_400_000, 1_000));
+    }
+
+    #[test]
+    fn jitter_stays_within_a_fifth_and_varies() {
+        let mut jitter = Jitter::new(7);
+        let spread: Vec<i64> = (0..200).map(|_| jitter.spread(10_000)).collect();
+        assert!(
+            spread.iter().all(|d| (8_000..=12_000).contains(d)),
+            "{spread:?}"
+        );
+        assert!(spread.iter().any(|d| *d != spread[0]));
+        assert_eq!(Jitter::new(0).spread(0), 0);
+        assert_eq!(Jitter::new(3).spread(-5), 0);
     }
 
     #[test]

@@ -3,7 +3,7 @@ use super::*;
 const NOW: i64 = 1_000_000;
 const SUM: &str = "a9993e364706816aba3e25717850c26c9cd0d89d";
 
-const ALL_STATES: [ItemState; 8] = [
+const ALL_STATES: [ItemState; 9] = [
     ItemState::Pending,
     ItemState::Hashing,
     ItemState::Checking,
@@ -12,6 +12,7 @@ const ALL_STATES: [ItemState; 8] = [
     ItemState::Duplicate,
     ItemState::FailedRetryable,
     ItemState::FailedPermanent,
+    ItemState::Skipped,
 ];
 
 /// An item in `state` with the fields that state implies; FailedRetryable is due at NOW.
@@ -43,6 +44,7 @@ fn check_only_allowed_from<T: std::fmt::Debug>(
         let before = item.clone();
         match transition(&mut item) {
             Ok(_) => assert!(allowed.contains(&state), "{state:?} should be refused"),
+            Err(TransitionError::Unknown) => panic!("an item always knows itself"),
             Err(TransitionError::Invalid { from, .. }) => {
                 assert!(!allowed.contains(&state), "{state:?} should be allowed");
                 assert_eq!(from, state);
@@ -75,7 +77,8 @@ fn finished_states() {
         vec![
             ItemState::Done,
             ItemState::Duplicate,
-            ItemState::FailedPermanent
+            ItemState::FailedPermanent,
+            ItemState::Skipped
         ]
     );
 }
@@ -88,7 +91,7 @@ fn item_json_shape() {
         serde_json::json!({
             "id": "a1", "name": "IMG_1.jpg", "size": 1234, "modifiedAtMs": 5, "queuedAtMs": 10,
             "state": "failedRetryable", "attempts": 1, "checksum": SUM, "remoteId": null,
-            "lastError": "timeout", "retryAtMs": NOW,
+            "lastError": "timeout", "retryAtMs": NOW, "sending": false, "interruptions": 0,
         })
     );
     let back: QueueItem = serde_json::from_value(json).unwrap();
@@ -103,10 +106,10 @@ fn begin_hash_from_pending_hashing_or_due_retry() {
             ItemState::Hashing,
             ItemState::FailedRetryable,
         ],
-        |item| item.begin_hash(NOW),
+        |item| item.begin_hash(NOW, &policy()),
     );
     let mut item = item_in(ItemState::FailedRetryable);
-    item.begin_hash(NOW).unwrap();
+    item.begin_hash(NOW, &policy()).unwrap();
     assert_eq!((item.state, item.retry_at_ms), (ItemState::Hashing, None));
 }
 
@@ -114,7 +117,7 @@ fn begin_hash_from_pending_hashing_or_due_retry() {
 fn begin_hash_refuses_a_retry_not_yet_due() {
     let mut item = item_in(ItemState::FailedRetryable);
     let before = item.clone();
-    let err = item.begin_hash(NOW - 1).unwrap_err();
+    let err = item.begin_hash(NOW - 1, &policy()).unwrap_err();
     assert_eq!(
         err.to_string(),
         "cannot begin hashing an item that is FailedRetryable"
@@ -134,12 +137,12 @@ fn hashed_moves_to_checking_with_checksum() {
 }
 
 #[test]
-fn hash_failed_is_permanent() {
-    check_only_allowed_from(&[ItemState::Hashing], |item| {
-        item.hash_failed("gone".into())
+fn unreadable_is_permanent() {
+    check_only_allowed_from(&[ItemState::Hashing, ItemState::Uploading], |item| {
+        item.unreadable("gone".into())
     });
     let mut item = item_in(ItemState::Hashing);
-    item.hash_failed("NotFoundError".into()).unwrap();
+    item.unreadable("NotFoundError".into()).unwrap();
     assert_eq!(item.state, ItemState::FailedPermanent);
     assert_eq!(item.last_error.as_deref(), Some("NotFoundError"));
 }
@@ -178,11 +181,53 @@ fn checked_verdicts() {
 }
 
 #[test]
-fn begin_upload_only_from_uploading_and_changes_nothing() {
+fn begin_upload_only_from_uploading_and_marks_it_sending() {
     check_only_allowed_from(&[ItemState::Uploading], |item| item.begin_upload());
     let mut item = item_in(ItemState::Uploading);
     item.begin_upload().unwrap();
+    let mut sending = item_in(ItemState::Uploading);
+    sending.sending = true;
+    assert_eq!(item, sending);
+    item.upload_unanswered().unwrap();
+    assert_eq!(item, item_in(ItemState::Uploading), "no attempt counted");
+    check_only_allowed_from(&[ItemState::Uploading], |item| item.upload_unanswered());
+}
+
+#[test]
+fn an_old_row_without_the_new_fields_still_reads() {
+    let json = serde_json::json!({
+        "id": "a1", "name": "IMG_1.jpg", "size": 1234, "modifiedAtMs": 5, "queuedAtMs": 10,
+        "state": "uploading", "attempts": 0, "checksum": SUM, "remoteId": null,
+        "lastError": null, "retryAtMs": null,
+    });
+    let item: QueueItem = serde_json::from_value(json).unwrap();
     assert_eq!(item, item_in(ItemState::Uploading));
+}
+
+#[test]
+fn empty_pending_files_are_skipped() {
+    let mut empty = QueueItem::new("e", "empty.jpg", 0, 0, 0);
+    assert!(empty.skip_if_empty());
+    assert_eq!(empty.state, ItemState::Skipped);
+    assert_eq!(empty.last_error.as_deref(), Some(EMPTY_FILE));
+    assert!(!empty.skip_if_empty(), "only once");
+    let mut full = QueueItem::new("f", "full.jpg", 1, 0, 0);
+    assert!(!full.skip_if_empty());
+    assert_eq!(full.state, ItemState::Pending);
+}
+
+#[test]
+fn a_finished_row_is_never_replaced_by_an_unfinished_one() {
+    for stored in ALL_STATES {
+        for new in ALL_STATES {
+            let allowed = item_in(new).may_replace(&item_in(stored));
+            assert_eq!(
+                allowed,
+                new.is_finished() || !stored.is_finished(),
+                "{new:?} over {stored:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -297,7 +342,7 @@ fn upload_retryable_gives_up_after_max_attempts() {
         .unwrap();
         assert_eq!(item.retry_at_ms, Some(now + expected_wait));
         now += expected_wait;
-        assert!(item.retry_due(now).unwrap());
+        assert!(item.retry_due(now, &policy).unwrap());
     }
     item.begin_upload().unwrap();
     item.upload_finished(
@@ -338,7 +383,7 @@ fn zero_max_attempts_still_tries_once() {
 fn recover_interrupted_resets_only_hashing() {
     for state in ALL_STATES {
         let mut item = item_in(state);
-        item.recover_interrupted();
+        item.recover_interrupted(3);
         let expected = if state == ItemState::Hashing {
             ItemState::Pending
         } else {
@@ -352,16 +397,45 @@ fn recover_interrupted_resets_only_hashing() {
 }
 
 #[test]
+fn an_upload_cut_off_too_often_fails_with_its_reason() {
+    let mut item = item_in(ItemState::Uploading);
+    for cut in 1..=2 {
+        item.begin_upload().unwrap();
+        item.recover_interrupted(3);
+        assert_eq!(
+            (item.state, item.interruptions, item.sending),
+            (ItemState::Uploading, cut, false)
+        );
+    }
+    item.recover_interrupted(3);
+    assert_eq!(item.interruptions, 2, "a row not sending was not cut off");
+    item.begin_upload().unwrap();
+    item.recover_interrupted(3);
+    assert_eq!(item.state, ItemState::FailedPermanent);
+    assert_eq!(item.last_error.as_deref(), Some(INTERRUPTED_TOO_OFTEN));
+    assert_eq!(item.attempts, 0, "no answer, no attempt");
+}
+
+#[test]
+fn a_retry_wait_longer_than_any_backoff_is_due_at_once() {
+    let mut item = item_in(ItemState::FailedRetryable);
+    item.retry_at_ms = Some(NOW + 86_400_000);
+    assert_eq!(item.retry_due(NOW, &policy()), Ok(true));
+}
+
+#[test]
 fn retry_due_only_from_failed_retryable() {
-    check_only_allowed_from(&[ItemState::FailedRetryable], |item| item.retry_due(NOW));
+    check_only_allowed_from(&[ItemState::FailedRetryable], |item| {
+        item.retry_due(NOW, &policy())
+    });
 }
 
 #[test]
 fn retry_due_with_checksum_goes_back_to_uploading() {
     let mut item = item_in(ItemState::FailedRetryable);
-    assert_eq!(item.retry_due(NOW - 1), Ok(false));
+    assert_eq!(item.retry_due(NOW - 1, &policy()), Ok(false));
     assert_eq!(item, item_in(ItemState::FailedRetryable));
-    assert_eq!(item.retry_due(NOW), Ok(true));
+    assert_eq!(item.retry_due(NOW, &policy()), Ok(true));
     assert_eq!(
         (item.state, item.retry_at_ms, item.attempts),
         (ItemState::Uploading, None, 1)
@@ -372,14 +446,14 @@ fn retry_due_with_checksum_goes_back_to_uploading() {
 fn retry_due_without_checksum_goes_back_to_pending() {
     let mut item = item_in(ItemState::FailedRetryable);
     item.checksum = None;
-    assert_eq!(item.retry_due(NOW + 1), Ok(true));
+    assert_eq!(item.retry_due(NOW + 1, &policy()), Ok(true));
     assert_eq!(item.state, ItemState::Pending);
 }
 
 #[test]
 fn full_happy_path() {
     let mut item = QueueItem::new("a", "a.jpg", 3, 0, 0);
-    item.begin_hash(NOW).unwrap();
+    item.begin_hash(NOW, &policy()).unwrap();
     item.hashed(SUM.into()).unwrap();
     item.checked(CheckVerdict::Accept).unwrap();
     item.begin_upload().unwrap();
@@ -392,6 +466,6 @@ fn full_happy_path() {
     )
     .unwrap();
     assert_eq!(item.state, ItemState::Done);
-    let err = item.begin_hash(NOW).unwrap_err();
+    let err = item.begin_hash(NOW, &policy()).unwrap_err();
     assert_eq!(err.to_string(), "cannot begin hashing an item that is Done");
 }

@@ -1,0 +1,509 @@
+//! The backup run as one sans-IO state machine.
+//!
+//! The driver (src/web/backup_driver.rs) is the run loop:
+//!
+//! ```text
+//! let mut engine = Engine::new(setup, config, now);
+//! loop {
+//!     match engine.poll_output() {
+//!         Output::Wait(until) => engine.handle_input(next answer or Input::Tick at `until`, now),
+//!         Output::Ended(stop) => break,       // tell the pages
+//!         output => perform it (write rows, send a request, post, notify, log)
+//!     }
+//! }
+//! ```
+//!
+//! Every decision of a run lives here: what to hash, check and upload next (one request on the
+//! network at a time, the next files hashed beside it), which rows are written before which
+//! request, how failures are counted and when the error notification shows, the backoff of a
+//! failed check, the pause of the whole run while the server is unreachable (one probe at a
+//! time with backoff and jitter), how a killed run recovers, how new files merge in, and how a
+//! stop is honoured. Time is always an input.
+
+mod outage;
+mod replies;
+mod report;
+
+use std::collections::VecDeque;
+
+use crate::core::channel::{ChannelMessage, Phase, StopReason, SystemStop};
+use crate::core::immich;
+use crate::core::log::{redact, LogLevel};
+use crate::core::progress::{self, NotificationKind};
+use crate::core::settings::Settings;
+
+use super::io::{CheckRequest, Input, Output, UploadRequest};
+use super::retry::Jitter;
+use super::{ItemState, QueueItem, RetryPolicy, TransitionError};
+use outage::Outage;
+use report::FileProgress;
+
+pub use outage::OutagePolicy;
+
+/// Checksums per bulk-upload-check: one request for a typical pick, small enough for any server.
+pub const CHECK_BATCH: usize = 500;
+
+/// How many bytes the driver hashes between two `Input::HashProgress`: the unit of progress.
+pub const HASH_STEP_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What the user stopped sees, whether a run was going or not.
+pub const STOPPED: &str = "Backup stopped.";
+
+/// What a run needs to start.
+#[derive(Clone, Debug)]
+pub struct RunSetup {
+    /// Every stored queue row.
+    pub queue: Vec<QueueItem>,
+    pub settings: Settings,
+    /// The server's API address, for messages.
+    pub server: String,
+    /// Texts never to show (the API key): redacted from every log line and message.
+    pub secrets: Vec<String>,
+    /// The user pressed Back up (rather than a wake-up continuing a run): rows earlier runs
+    /// finished leave the queue, so the numbers shown are this run's.
+    pub new_run: bool,
+    /// Seeds the jitter of waits.
+    pub seed: u64,
+}
+
+/// The numbers of the policy, fixed for a run; tests shrink them.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    pub retry: RetryPolicy,
+    pub check_batch: usize,
+    pub outage: OutagePolicy,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            retry: RetryPolicy::default(),
+            check_batch: CHECK_BATCH,
+            outage: OutagePolicy::default(),
+        }
+    }
+}
+
+/// Failed bulk checks in a row, and when the next may go out.
+#[derive(Clone, Debug, Default)]
+struct CheckBackoff {
+    failures: u32,
+    retry_at: Option<i64>,
+}
+
+pub struct Engine {
+    items: Vec<QueueItem>,
+    settings: Settings,
+    server: String,
+    secrets: Vec<String>,
+    config: EngineConfig,
+    jitter: Jitter,
+    out: VecDeque<Output>,
+    hashing: Option<String>,
+    checking: Option<Vec<String>>,
+    uploading: Option<String>,
+    probing: bool,
+    check_backoff: CheckBackoff,
+    outage: Option<Outage>,
+    upload_failures_in_row: u32,
+    error_shown: bool,
+    pacer: progress::ReportPacer,
+    ended: Option<SystemStop>,
+}
+
+impl Engine {
+    /// Starts a run: recovers what a killed run left, announces the run, plans the first steps.
+    pub fn new(setup: RunSetup, config: EngineConfig, now_ms: i64) -> Engine {
+        let mut engine = Engine {
+            items: Vec::new(),
+            settings: setup.settings,
+            server: setup.server,
+            secrets: setup.secrets,
+            config,
+            jitter: Jitter::new(setup.seed),
+            out: VecDeque::new(),
+            hashing: None,
+            checking: None,
+            uploading: None,
+            probing: false,
+            check_backoff: CheckBackoff::default(),
+            outage: None,
+            upload_failures_in_row: 0,
+            error_shown: false,
+            pacer: progress::ReportPacer::default(),
+            ended: None,
+        };
+        let (finished, kept): (Vec<QueueItem>, Vec<QueueItem>) = setup
+            .queue
+            .into_iter()
+            .partition(|item| setup.new_run && item.state.is_finished());
+        if !finished.is_empty() {
+            engine
+                .out
+                .push_back(Output::Delete(finished.into_iter().map(|i| i.id).collect()));
+        }
+        let limit = engine.settings.upload_interruption_limit;
+        let mut changed = Vec::new();
+        for mut item in kept {
+            let before = item.clone();
+            item.recover_interrupted(limit);
+            if item.state == ItemState::FailedPermanent && before.state != item.state {
+                engine.log(
+                    LogLevel::Warning,
+                    &format!(
+                        "{}: {} (cut off {} times)",
+                        item.name,
+                        super::INTERRUPTED_TOO_OFTEN,
+                        item.interruptions
+                    ),
+                );
+            }
+            engine.note_if_skipped(&mut item);
+            if item != before {
+                changed.push(item.clone());
+            }
+            engine.items.push(item);
+        }
+        engine.items.sort_by(|a, b| order(a).cmp(&order(b)));
+        engine.persist(changed);
+        engine
+            .out
+            .push_back(Output::Post(ChannelMessage::Initialized));
+        let unfinished = engine
+            .items
+            .iter()
+            .filter(|i| !i.state.is_finished())
+            .count();
+        engine.log(
+            LogLevel::Info,
+            &format!("Backup started: {unfinished} files to back up"),
+        );
+        engine.advance(now_ms);
+        engine
+    }
+
+    /// Takes in what happened at `now_ms` and plans what follows.
+    pub fn handle_input(&mut self, input: Input, now_ms: i64) {
+        if self.ended.is_some() {
+            return;
+        }
+        let result = match input {
+            Input::Stop => {
+                self.stop(now_ms);
+                Ok(())
+            }
+            Input::Queued(rows) => {
+                self.merge(rows);
+                Ok(())
+            }
+            Input::HashProgress { id, bytes_done } => {
+                self.hash_progress(&id, bytes_done, now_ms);
+                Ok(())
+            }
+            Input::Hashed { id, result } => self.on_hashed(&id, result),
+            Input::CheckReply { ids, result } => self.on_check_reply(ids, result, now_ms),
+            Input::UploadReply { id, result } => self.on_upload_reply(&id, result, now_ms),
+            Input::ProbeReply(result) => self.on_probe_reply(result, now_ms),
+            Input::Tick => Ok(()),
+        };
+        if let Err(error) = result {
+            self.end(
+                StopReason::Failed,
+                format!("The backup stopped on an internal error: {error}"),
+                now_ms,
+            );
+        }
+        self.advance(now_ms);
+    }
+
+    /// The next thing to do. `Wait` when nothing is to be done until an answer or a time;
+    /// `Ended` once the run is over (and for ever after).
+    pub fn poll_output(&mut self) -> Output {
+        if let Some(output) = self.out.pop_front() {
+            return output;
+        }
+        match &self.ended {
+            Some(stop) => Output::Ended(stop.clone()),
+            None => Output::Wait(self.next_wake()),
+        }
+    }
+
+    /// The queue as the engine holds it (for the driver's idle reports and for tests).
+    pub fn items(&self) -> &[QueueItem] {
+        &self.items
+    }
+
+    fn network_busy(&self) -> bool {
+        self.checking.is_some() || self.uploading.is_some() || self.probing
+    }
+
+    /// Plans the next requests and hashing, or the end of the run.
+    fn advance(&mut self, now_ms: i64) {
+        if self.ended.is_some() {
+            return;
+        }
+        self.probe_if_due(now_ms);
+        if self.outage.is_none() && !self.network_busy() {
+            self.release_due_retries(now_ms);
+            if !self.start_upload(now_ms) {
+                self.start_check(now_ms);
+            }
+        }
+        self.start_hash(now_ms);
+        let idle = !self.network_busy() && self.hashing.is_none() && self.outage.is_none();
+        if idle && self.items.iter().all(|item| item.state.is_finished()) {
+            self.finish(now_ms);
+        }
+    }
+
+    /// When to be woken if no answer comes first.
+    fn next_wake(&self) -> Option<i64> {
+        if let Some(outage) = &self.outage {
+            return (!self.probing).then_some(outage.next_probe_at);
+        }
+        if self.network_busy() {
+            return None;
+        }
+        let retries = self
+            .items
+            .iter()
+            .filter(|item| item.state == ItemState::FailedRetryable)
+            .filter_map(|item| item.retry_at_ms);
+        let check = self
+            .check_backoff
+            .retry_at
+            .filter(|_| self.items.iter().any(|i| i.state == ItemState::Checking));
+        retries.chain(check).min()
+    }
+
+    fn release_due_retries(&mut self, now_ms: i64) {
+        let policy = self.config.retry;
+        let mut released = Vec::new();
+        for item in &mut self.items {
+            if item.is_retry_due(now_ms, &policy) && item.retry_due(now_ms, &policy) == Ok(true) {
+                released.push(item.clone());
+            }
+        }
+        self.persist(released);
+    }
+
+    /// Sends the oldest accepted file; the row says `sending` before the request goes out.
+    fn start_upload(&mut self, now_ms: i64) -> bool {
+        let Some(index) = self
+            .items
+            .iter()
+            .position(|item| item.state == ItemState::Uploading)
+        else {
+            return false;
+        };
+        let item = &mut self.items[index];
+        if item.begin_upload().is_err() {
+            return false;
+        }
+        let request = UploadRequest {
+            id: item.id.clone(),
+            name: item.name.clone(),
+            checksum: item.checksum.clone().unwrap_or_default(),
+            fields: immich::upload_fields(&item.name, item.size, item.modified_at_ms),
+        };
+        let (row, name, size) = (item.clone(), item.name.clone(), item.size);
+        self.persist(vec![row]);
+        self.uploading = Some(request.id.clone());
+        self.out.push_back(Output::Upload(request));
+        let file = FileProgress::sending(&name, size);
+        self.report(now_ms, Phase::Uploading, Some(file));
+        true
+    }
+
+    /// Checks whatever is hashed, up to a batch, unless a failed check is still waiting.
+    fn start_check(&mut self, now_ms: i64) {
+        let policy = self.config.retry;
+        if let Some(at) = self.check_backoff.retry_at {
+            if !policy.is_due(at, now_ms) {
+                return;
+            }
+        }
+        let batch: Vec<(String, String)> = self
+            .items
+            .iter()
+            .filter(|item| item.state == ItemState::Checking)
+            .filter_map(|item| Some((item.id.clone(), item.checksum.clone()?)))
+            .take(self.config.check_batch.max(1))
+            .collect();
+        if batch.is_empty() {
+            return;
+        }
+        let pairs: Vec<(&str, &str)> = batch
+            .iter()
+            .map(|(i, c)| (i.as_str(), c.as_str()))
+            .collect();
+        let body = immich::bulk_check_body(&pairs);
+        let ids: Vec<String> = batch.into_iter().map(|(id, _)| id).collect();
+        self.checking = Some(ids.clone());
+        self.out
+            .push_back(Output::Check(CheckRequest { ids, body }));
+        self.report(now_ms, Phase::Checking, None);
+    }
+
+    /// Hashes the oldest waiting file, beside whatever is on the network.
+    fn start_hash(&mut self, now_ms: i64) {
+        if self.hashing.is_some() {
+            return;
+        }
+        let policy = self.config.retry;
+        let Some(item) = self
+            .items
+            .iter_mut()
+            .find(|item| item.state == ItemState::Pending)
+        else {
+            return;
+        };
+        if item.begin_hash(now_ms, &policy).is_err() {
+            return;
+        }
+        let (id, name, size) = (item.id.clone(), item.name.clone(), item.size);
+        self.hashing = Some(id.clone());
+        self.out.push_back(Output::Hash { id, size });
+        if self
+            .pacer
+            .hashing_report_due(size > HASH_STEP_BYTES, now_ms)
+        {
+            let file = FileProgress::hashing(&name, 0, size);
+            self.report(now_ms, Phase::Hashing, Some(file));
+        }
+    }
+
+    fn hash_progress(&mut self, id: &str, bytes_done: u64, now_ms: i64) {
+        if self.hashing.as_deref() != Some(id) {
+            return;
+        }
+        let Some(item) = self.items.iter().find(|item| item.id == id) else {
+            return;
+        };
+        let (name, size) = (item.name.clone(), item.size);
+        if self
+            .pacer
+            .hashing_report_due(size > HASH_STEP_BYTES, now_ms)
+        {
+            let file = FileProgress::hashing(&name, bytes_done, size);
+            self.report(now_ms, Phase::Hashing, Some(file));
+        }
+    }
+
+    /// Files a page queued during the run join it; rows the run knows are left alone.
+    fn merge(&mut self, rows: Vec<QueueItem>) {
+        let mut changed = Vec::new();
+        for mut row in rows {
+            if self.items.iter().any(|item| item.id == row.id) || row.state.is_finished() {
+                continue;
+            }
+            if self.note_if_skipped(&mut row) {
+                changed.push(row.clone());
+            }
+            self.items.push(row);
+        }
+        self.items.sort_by(|a, b| order(a).cmp(&order(b)));
+        self.persist(changed);
+    }
+
+    fn note_if_skipped(&mut self, item: &mut QueueItem) -> bool {
+        let skipped = item.skip_if_empty();
+        if skipped {
+            self.log(
+                LogLevel::Info,
+                &format!("{}: {}", item.name, super::EMPTY_FILE),
+            );
+        }
+        skipped
+    }
+
+    /// The user's stop: nothing more is sent; what was on its way is not held against its file.
+    fn stop(&mut self, now_ms: i64) {
+        if let Some(id) = self.uploading.take() {
+            if let Some(item) = self.items.iter_mut().find(|item| item.id == id) {
+                if item.upload_unanswered().is_ok() {
+                    let row = item.clone();
+                    self.persist(vec![row]);
+                }
+            }
+        }
+        self.log(LogLevel::Info, "Backup stopped by the user");
+        self.end(StopReason::StoppedByUser, STOPPED.to_owned(), now_ms);
+    }
+
+    fn finish(&mut self, now_ms: i64) {
+        let state = progress::UploadState::from_items(&self.items, None, None);
+        let done = progress::finished_notification(&state);
+        self.log(LogLevel::Info, &done.content);
+        self.end(StopReason::Completed, done.content, now_ms);
+    }
+
+    /// Ends the run: the pages get the final numbers, the notifications say how it ended.
+    fn end(&mut self, reason: StopReason, message: String, now_ms: i64) {
+        if self.ended.is_some() {
+            return;
+        }
+        let message = self.clean(&message);
+        for item in &mut self.items {
+            if item.state == ItemState::Hashing {
+                item.state = ItemState::Pending;
+            }
+        }
+        (self.hashing, self.checking, self.uploading) = (None, None, None);
+        self.probing = false;
+        self.outage = None;
+        self.report(now_ms, Phase::Idle, None);
+        let state = progress::UploadState::from_items(&self.items, None, None);
+        let note = match reason {
+            StopReason::Completed => progress::finished_notification(&state),
+            _ => progress::stopped_notification(&message),
+        };
+        self.out
+            .push_back(Output::Notify(NotificationKind::TotalProgress, note));
+        self.out
+            .push_back(Output::CloseNotification(NotificationKind::SingleProgress));
+        if std::mem::take(&mut self.error_shown) {
+            self.out
+                .push_back(Output::CloseNotification(NotificationKind::Error));
+        }
+        match reason {
+            StopReason::Completed | StopReason::StoppedByUser => {}
+            StopReason::ServerUnreachable => self.log(LogLevel::Warning, &message),
+            StopReason::Unauthorized | StopReason::Failed => self.log(LogLevel::Severe, &message),
+        }
+        self.ended = Some(SystemStop { reason, message });
+    }
+
+    fn persist(&mut self, rows: Vec<QueueItem>) {
+        if !rows.is_empty() {
+            self.out.push_back(Output::Persist(rows));
+        }
+    }
+
+    /// Text that may hold the server's words or an error's, with every secret redacted (the
+    /// server's words are cut where they are read: `immich::error_message`).
+    fn clean(&self, text: &str) -> String {
+        let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        redact(text, &secrets)
+    }
+
+    fn log(&mut self, level: LogLevel, message: &str) {
+        let message = self.clean(message);
+        self.out.push_back(Output::Log(level, message));
+    }
+
+    fn item_mut(&mut self, id: &str) -> Result<&mut QueueItem, TransitionError> {
+        self.items
+            .iter_mut()
+            .find(|item| item.id == id)
+            .ok_or(TransitionError::Unknown)
+    }
+}
+
+/// Oldest first: the order files are hashed, checked and sent in.
+fn order(item: &QueueItem) -> (i64, &str) {
+    (item.queued_at_ms, item.id.as_str())
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

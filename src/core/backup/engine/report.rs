@@ -1,0 +1,74 @@
+//! Progress reports: the channel message for the pages and the notifications to refresh, built
+//! from the queue at one instant.
+
+use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate};
+use crate::core::progress::{self, NotificationKind, UploadState};
+
+use super::super::io::Output;
+use super::Engine;
+
+/// The file being worked on: bytes hashed while hashing, only its size while it is sent.
+pub(super) struct FileProgress<'a> {
+    name: &'a str,
+    percent: Option<f64>,
+    bytes_done: Option<u64>,
+    bytes_total: u64,
+}
+
+impl<'a> FileProgress<'a> {
+    pub(super) fn hashing(name: &'a str, bytes_done: u64, bytes_total: u64) -> Self {
+        FileProgress {
+            name,
+            percent: Some(progress::percent(bytes_done, bytes_total)),
+            bytes_done: Some(bytes_done),
+            bytes_total,
+        }
+    }
+
+    /// `fetch` tells nothing of the bytes sent: the bar is indeterminate.
+    pub(super) fn sending(name: &'a str, bytes_total: u64) -> Self {
+        FileProgress {
+            name,
+            percent: None,
+            bytes_done: None,
+            bytes_total,
+        }
+    }
+}
+
+impl Engine {
+    /// Posts the state to the pages and, when due, refreshes the progress notifications.
+    pub(super) fn report(&mut self, now_ms: i64, phase: Phase, file: Option<FileProgress>) {
+        let state = UploadState::from_items(
+            &self.items,
+            file.as_ref().map(|f| f.name.to_owned()),
+            file.as_ref().and_then(|f| f.percent),
+        );
+        let notice = self.notice(now_ms);
+        let total = progress::total_progress_notification(&state, &self.settings);
+        // A run that ended or waits shows its own notification instead.
+        if notice.is_none() && phase != Phase::Idle && self.pacer.notification_due(now_ms) {
+            let single = progress::single_progress_notification(&state, &self.settings);
+            for (kind, payload) in [
+                (NotificationKind::TotalProgress, total.clone()),
+                (NotificationKind::SingleProgress, single),
+            ] {
+                if let Some(payload) = payload {
+                    self.out.push_back(Output::Notify(kind, payload));
+                }
+            }
+        }
+        let update = ProgressUpdate {
+            state,
+            notification: total,
+            phase,
+            file_bytes_done: file.as_ref().and_then(|f| f.bytes_done),
+            file_bytes_total: file.as_ref().map(|f| f.bytes_total),
+            notice,
+        };
+        self.out
+            .push_back(Output::Post(ChannelMessage::UpdateNotification(Some(
+                update,
+            ))));
+    }
+}

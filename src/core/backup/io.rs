@@ -1,0 +1,114 @@
+//! What goes into the backup engine and what comes out of it.
+
+use crate::core::channel::{ChannelMessage, SystemStop};
+use crate::core::log::LogLevel;
+use crate::core::progress::{NotificationKind, NotificationPayload};
+
+use super::QueueItem;
+
+/// An HTTP answer, whatever its status: the engine decides what it means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpReply {
+    pub status: u16,
+    pub body: String,
+}
+
+/// Why a request got no answer to read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    /// The request did not reach the server or the connection broke.
+    #[error("network error: {0}")]
+    Network(String),
+    /// No whole answer (headers and body) within the time allowed.
+    #[error("no answer within {0} s")]
+    Timeout(u32),
+    /// The server answered with a redirect, which is never followed: it would carry the API key
+    /// to another address.
+    #[error("the server answered with a redirect, which is not followed (check the server address: it may have to start with https://)")]
+    Redirect,
+    /// The file to send could not be read (only for uploads).
+    #[error("{0}")]
+    File(String),
+}
+
+impl RequestError {
+    /// The request never reached a server that could answer: a problem of the run, not of a
+    /// file or a batch.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, RequestError::Network(_) | RequestError::Timeout(_))
+    }
+}
+
+pub type RequestResult = Result<HttpReply, RequestError>;
+
+/// What happened, as the driver saw it. Each comes with the time it happened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// The user asked to stop.
+    Stop,
+    /// Rows the page queued while the run was going (rows the engine knows are ignored).
+    Queued(Vec<QueueItem>),
+    /// `bytes_done` of the file being hashed are hashed.
+    HashProgress { id: String, bytes_done: u64 },
+    /// A file's SHA-1 (lowercase hex), or why it could not be read.
+    Hashed {
+        id: String,
+        result: Result<String, String>,
+    },
+    /// The answer to the `Output::Check` of these ids.
+    CheckReply {
+        ids: Vec<String>,
+        result: RequestResult,
+    },
+    /// The answer to the `Output::Upload` of this id.
+    UploadReply { id: String, result: RequestResult },
+    /// The answer to `Output::Probe`.
+    ProbeReply(RequestResult),
+    /// Nothing happened but time passed (the wake-up asked for by `Output::Wait`).
+    Tick,
+}
+
+/// `POST /assets/bulk-upload-check` with this JSON body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckRequest {
+    pub ids: Vec<String>,
+    pub body: String,
+}
+
+/// `POST /assets` of the stored file `id`, with the checksum header and these form fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadRequest {
+    pub id: String,
+    /// The file part's name (the `filename` field carries the same name exactly).
+    pub name: String,
+    pub checksum: String,
+    pub fields: Vec<(&'static str, String)>,
+}
+
+/// What to do next, handed out by `Engine::poll_output` in the order it must be done.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// Write these rows (in one transaction) before going on.
+    Persist(Vec<QueueItem>),
+    /// Remove these rows and their stored files.
+    Delete(Vec<String>),
+    /// Hash this stored file, reporting `HashProgress` between chunks and `Hashed` at the end.
+    Hash {
+        id: String,
+        size: u64,
+    },
+    Check(CheckRequest),
+    Upload(UploadRequest),
+    /// `GET /server/ping`: is the server back?
+    Probe,
+    /// A channel message for every page.
+    Post(ChannelMessage),
+    Notify(NotificationKind, NotificationPayload),
+    CloseNotification(NotificationKind),
+    /// A log line, secrets already redacted.
+    Log(LogLevel, String),
+    /// Nothing to do until an answer arrives or until this time (None: only an answer).
+    Wait(Option<i64>),
+    /// The run is over; the pages are told with this `systemStop`.
+    Ended(SystemStop),
+}

@@ -1,0 +1,477 @@
+//! The real engine driven through a simulated world: a server that stores by checksum, goes
+//! away for a while and answers with faults; a worker killed after any output; a clock that
+//! jumps both ways. The invariants a user depends on are checked after every run.
+
+use std::collections::{BTreeMap, HashMap};
+
+use proptest::prelude::*;
+
+use super::proptests::checksum_of;
+use super::*;
+use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
+use crate::core::settings::Settings;
+
+const START_MS: i64 = 1_700_000_000_000;
+const SECRET: &str = "sim-secret-key-0123456789";
+
+/// How the server answers one request, beyond being up or down.
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    None,
+    Status(u16),
+    Malformed,
+    Timeout,
+    /// Checks only: the answer leaves out the last id.
+    MissingId,
+    /// Checks only: the first id is answered twice (accept, then reject).
+    RepeatedId,
+}
+
+fn fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![
+        6 => Just(Fault::None),
+        1 => prop_oneof![Just(400u16), Just(403), Just(413), Just(429), Just(500), Just(502), Just(503)]
+            .prop_map(Fault::Status),
+        1 => Just(Fault::Malformed),
+        1 => Just(Fault::Timeout),
+        1 => Just(Fault::MissingId),
+        1 => Just(Fault::RepeatedId),
+    ]
+}
+
+#[derive(Clone, Debug)]
+struct File {
+    id: String,
+    size: u64,
+    checksum: String,
+    unreadable: bool,
+}
+
+fn files() -> impl Strategy<Value = Vec<File>> {
+    proptest::collection::vec((0u8..6, 0u8..10, any::<bool>()), 0..7).prop_map(|specs| {
+        specs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (content, size, unreadable))| File {
+                id: format!("f{i}"),
+                // Equal contents give equal checksums: the server must keep one.
+                checksum: checksum_of(&format!("content-{content}")),
+                size: u64::from(size) * 1000,
+                unreadable: unreadable && size % 3 == 0,
+            })
+            .collect()
+    })
+}
+
+#[derive(Clone, Debug)]
+struct World {
+    files: Vec<File>,
+    /// (start offset, length) of the times the server is away.
+    outages: Vec<(i64, i64)>,
+    faults: Vec<Fault>,
+    kills: Vec<bool>,
+    /// Clock changes at waits (a day back, an hour forward, nothing).
+    jumps: Vec<i64>,
+    seed: u64,
+}
+
+fn world() -> impl Strategy<Value = World> {
+    (
+        files(),
+        proptest::collection::vec((0i64..120_000, 1_000i64..400_000), 0..3),
+        proptest::collection::vec(fault(), 0..30),
+        proptest::collection::vec(proptest::bool::weighted(0.05), 0..200),
+        proptest::collection::vec(
+            prop_oneof![10 => Just(0i64), 1 => Just(-86_400_000), 1 => Just(3_600_000)],
+            0..40,
+        ),
+        any::<u64>(),
+    )
+        .prop_map(|(files, outages, faults, kills, jumps, seed)| World {
+            files,
+            outages,
+            faults,
+            kills,
+            jumps,
+            seed,
+        })
+}
+
+/// A request on its way, answered at `at`.
+enum Pending {
+    Hash(String),
+    Network(Input),
+}
+
+struct Sim {
+    world: World,
+    faults: std::vec::IntoIter<Fault>,
+    kills: std::vec::IntoIter<bool>,
+    jumps: std::vec::IntoIter<i64>,
+    now: i64,
+    /// The server's assets: checksum -> asset id.
+    server: HashMap<String, String>,
+    /// IndexedDB: the queue rows as written.
+    stored: BTreeMap<String, QueueItem>,
+    pending: Vec<(i64, Pending)>,
+    /// When each request last failed, by what it asked for.
+    failed_at: HashMap<String, i64>,
+    uploads_sent: usize,
+    texts: Vec<String>,
+}
+
+impl Sim {
+    fn new(world: World) -> Sim {
+        let stored = world
+            .files
+            .iter()
+            .map(|f| {
+                (
+                    f.id.clone(),
+                    QueueItem::new(&f.id, format!("{}.jpg", f.id), f.size, 0, 0),
+                )
+            })
+            .collect();
+        Sim {
+            faults: world.faults.clone().into_iter(),
+            kills: world.kills.clone().into_iter(),
+            jumps: world.jumps.clone().into_iter(),
+            world,
+            now: START_MS,
+            server: HashMap::new(),
+            stored,
+            pending: Vec::new(),
+            failed_at: HashMap::new(),
+            uploads_sent: 0,
+            texts: Vec::new(),
+        }
+    }
+
+    fn server_up(&self) -> bool {
+        let since = self.now - START_MS;
+        !self
+            .world
+            .outages
+            .iter()
+            .any(|(start, length)| (*start..start + length).contains(&since))
+    }
+
+    fn engine(&self, new_run: bool) -> Engine {
+        let setup = RunSetup {
+            queue: self.stored.values().cloned().collect(),
+            settings: Settings::default(),
+            server: "http://sim.test/api".into(),
+            secrets: vec![SECRET.into()],
+            new_run,
+            seed: self.world.seed,
+        };
+        Engine::new(setup, EngineConfig::default(), self.now)
+    }
+
+    fn file(&self, id: &str) -> &File {
+        self.world
+            .files
+            .iter()
+            .find(|f| f.id == id)
+            .expect("the engine only names queued files")
+    }
+
+    /// The answer to a network request, given the server's state and the next fault.
+    fn answer(&mut self, output: &Output) -> Result<Input, TestCaseError> {
+        let up = self.server_up();
+        let fault = if up {
+            self.faults.next().unwrap_or(Fault::None)
+        } else {
+            Fault::Timeout
+        };
+        let transport = match fault {
+            Fault::Timeout if up => Some(RequestError::Timeout(20)),
+            Fault::Timeout => Some(RequestError::Network("TypeError: Failed to fetch".into())),
+            _ => None,
+        };
+        let reply = |status: u16, body: String| HttpReply { status, body };
+        Ok(match output {
+            Output::Probe => Input::ProbeReply(match transport {
+                Some(e) => Err(e),
+                None => Ok(reply(200, r#"{"res":"pong"}"#.into())),
+            }),
+            Output::Check(request) => {
+                let result = match (transport, fault) {
+                    (Some(e), _) => Err(e),
+                    (None, Fault::Status(status)) => {
+                        Ok(reply(status, format!(r#"{{"message":"no {SECRET}"}}"#)))
+                    }
+                    (None, Fault::Malformed) => Ok(reply(200, "<html>".into())),
+                    (None, fault) => {
+                        let mut results: Vec<serde_json::Value> = request
+                            .ids
+                            .iter()
+                            .map(|id| {
+                                let checksum = &self.file(id).checksum;
+                                match self.server.get(checksum) {
+                                    Some(asset) => serde_json::json!({"id": id, "action": "reject", "reason": "duplicate", "assetId": asset}),
+                                    None => serde_json::json!({"id": id, "action": "accept"}),
+                                }
+                            })
+                            .collect();
+                        if matches!(fault, Fault::MissingId) {
+                            results.pop();
+                        }
+                        if let (Fault::RepeatedId, Some(first)) = (fault, request.ids.first()) {
+                            results.push(serde_json::json!({"id": first, "action": "reject", "reason": "duplicate", "assetId": "bogus"}));
+                        }
+                        Ok(reply(
+                            200,
+                            serde_json::json!({ "results": results }).to_string(),
+                        ))
+                    }
+                };
+                Input::CheckReply {
+                    ids: request.ids.clone(),
+                    result,
+                }
+            }
+            Output::Upload(request) => {
+                self.uploads_sent += 1;
+                let file = self.file(&request.id).clone();
+                prop_assert_eq!(
+                    &request.checksum,
+                    &file.checksum,
+                    "the header carries the file's SHA-1"
+                );
+                let result = match (transport, fault) {
+                    (Some(e), _) => Err(e),
+                    (None, Fault::Status(status)) => {
+                        Ok(reply(status, r#"{"message":"refused"}"#.into()))
+                    }
+                    (None, Fault::Malformed) => Ok(reply(201, "not json".into())),
+                    (None, _) => {
+                        let known = self.server.get(&file.checksum).cloned();
+                        Ok(match known {
+                            Some(asset) => {
+                                reply(200, format!(r#"{{"id":"{asset}","status":"duplicate"}}"#))
+                            }
+                            None => {
+                                let asset = format!("asset-{}", self.server.len());
+                                self.server.insert(file.checksum.clone(), asset.clone());
+                                reply(201, format!(r#"{{"id":"{asset}","status":"created"}}"#))
+                            }
+                        })
+                    }
+                };
+                Input::UploadReply {
+                    id: request.id.clone(),
+                    result,
+                }
+            }
+            other => unreachable!("not a request: {other:?}"),
+        })
+    }
+
+    /// Records a request going out; a repeat of a failed one must come after a wait.
+    fn sent(&mut self, key: String) -> Result<(), TestCaseError> {
+        if let Some(at) = self.failed_at.get(&key) {
+            prop_assert!(*at < self.now, "{key} sent again at once after it failed");
+        }
+        Ok(())
+    }
+
+    fn note_failure(&mut self, input: &Input) {
+        let failed = |r: &RequestResult| !matches!(r, Ok(reply) if reply.status < 300 && reply.body.starts_with('{'));
+        let key = match input {
+            Input::ProbeReply(r) if failed(r) => "probe".to_owned(),
+            Input::CheckReply { result, .. } if failed(result) => "check".to_owned(),
+            Input::UploadReply { id, result } if failed(result) => format!("upload {id}"),
+            _ => return,
+        };
+        self.failed_at.insert(key, self.now);
+    }
+
+    /// Runs the engine to its end; returns how the last run ended.
+    fn run(&mut self) -> Result<SystemStop, TestCaseError> {
+        let mut engine = self.engine(true);
+        let mut restarts = 0;
+        for _ in 0..200_000 {
+            let output = engine.poll_output();
+            if !matches!(output, Output::Wait(_) | Output::Ended(_))
+                && self.kills.next().unwrap_or(false)
+            {
+                // The worker dies before this output is done; what was on its way is lost.
+                self.pending.clear();
+                self.now += 1_000;
+                engine = self.engine(false);
+                continue;
+            }
+            match output {
+                Output::Persist(rows) => {
+                    for row in rows {
+                        let replace = self
+                            .stored
+                            .get(&row.id)
+                            .is_none_or(|old| row.may_replace(old));
+                        prop_assert!(replace, "a finished row would be undone: {row:?}");
+                        self.stored.insert(row.id.clone(), row);
+                    }
+                }
+                Output::Delete(ids) => {
+                    for id in ids {
+                        prop_assert!(
+                            self.stored.get(&id).is_some_and(|r| r.state.is_finished()),
+                            "only finished rows leave"
+                        );
+                        self.stored.remove(&id);
+                    }
+                }
+                Output::Hash { id, size } => {
+                    prop_assert!(size > 0, "an empty file is never hashed");
+                    prop_assert!(
+                        !self
+                            .pending
+                            .iter()
+                            .any(|(_, p)| matches!(p, Pending::Hash(_))),
+                        "one hash at a time"
+                    );
+                    self.pending.push((self.now + 5, Pending::Hash(id)));
+                }
+                Output::Check(ref request) => {
+                    prop_assert!(
+                        !self
+                            .pending
+                            .iter()
+                            .any(|(_, p)| matches!(p, Pending::Network(_))),
+                        "one request at a time"
+                    );
+                    self.sent("check".into())?;
+                    prop_assert!(!request.ids.is_empty() && request.ids.len() <= CHECK_BATCH);
+                    let input = self.answer(&output)?;
+                    self.pending.push((self.now + 50, Pending::Network(input)));
+                }
+                Output::Upload(ref request) => {
+                    prop_assert!(
+                        !self
+                            .pending
+                            .iter()
+                            .any(|(_, p)| matches!(p, Pending::Network(_))),
+                        "one upload at a time"
+                    );
+                    let row = self.stored.get(&request.id);
+                    prop_assert!(
+                        row.is_some_and(|r| r.sending),
+                        "the row says sending before the upload goes out"
+                    );
+                    self.sent(format!("upload {}", request.id))?;
+                    let name = format!("{}.jpg", request.id);
+                    prop_assert!(request.fields.contains(&("filename", name)));
+                    let input = self.answer(&output)?;
+                    self.pending.push((self.now + 200, Pending::Network(input)));
+                }
+                Output::Probe => {
+                    prop_assert!(
+                        !self
+                            .pending
+                            .iter()
+                            .any(|(_, p)| matches!(p, Pending::Network(_))),
+                        "one request at a time"
+                    );
+                    self.sent("probe".into())?;
+                    let input = self.answer(&output)?;
+                    self.pending.push((self.now + 20, Pending::Network(input)));
+                }
+                Output::Post(ChannelMessage::UpdateNotification(Some(update))) => {
+                    self.texts.extend(update.notice);
+                }
+                Output::Post(_) | Output::CloseNotification(_) => {}
+                Output::Notify(_, payload) => self.texts.push(payload.content),
+                Output::Log(_, line) => self.texts.push(line),
+                Output::Wait(until) => {
+                    self.now += self.jumps.next().unwrap_or(0);
+                    self.pending.sort_by_key(|(at, _)| *at);
+                    let next = self.pending.first().map(|(at, _)| *at);
+                    let deliver = next.is_some_and(|at| until.is_none_or(|u| at <= u));
+                    let input = match (deliver, until) {
+                        (true, _) => {
+                            let (at, pending) = self.pending.remove(0);
+                            self.now = self.now.max(at);
+                            match pending {
+                                Pending::Hash(id) => {
+                                    let file = self.file(&id).clone();
+                                    let result = if file.unreadable {
+                                        Err(format!("NotReadableError {SECRET}"))
+                                    } else {
+                                        Ok(file.checksum)
+                                    };
+                                    Input::Hashed { id, result }
+                                }
+                                Pending::Network(input) => input,
+                            }
+                        }
+                        (false, Some(until)) => {
+                            self.now = self.now.max(until);
+                            Input::Tick
+                        }
+                        (false, None) => {
+                            prop_assert!(false, "the engine waits for nothing: stuck");
+                            unreachable!()
+                        }
+                    };
+                    self.note_failure(&input);
+                    engine.handle_input(input, self.now);
+                }
+                Output::Ended(stop) => {
+                    prop_assert!(!stop.message.is_empty(), "every end says why");
+                    self.texts.push(stop.message.clone());
+                    self.pending.clear();
+                    if !stop.reason.resumes_on_wake() || restarts >= 50 {
+                        return Ok(stop);
+                    }
+                    // The next wake-up continues the run.
+                    restarts += 1;
+                    self.now += 600_000;
+                    engine = self.engine(false);
+                }
+            }
+        }
+        prop_assert!(false, "the run never ended");
+        unreachable!()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn the_engine_keeps_every_promise_in_any_world(world in world()) {
+        let mut sim = Sim::new(world.clone());
+        let stop = sim.run()?;
+        let hard_faults = world.faults.iter().any(|f| matches!(f, Fault::Status(400 | 403 | 413)));
+        prop_assert!(
+            hard_faults || stop.reason == StopReason::Completed,
+            "a server that only fails for a while is waited for: {stop:?}"
+        );
+        prop_assert!(sim.texts.iter().all(|t| !t.contains(SECRET)), "a secret reached a text");
+        for file in &world.files {
+            let row = sim.stored.get(&file.id);
+            prop_assert!(row.is_some(), "{} was lost", file.id);
+            let row = row.unwrap();
+            prop_assert!(!row.last_error.as_deref().unwrap_or("").contains(SECRET));
+            match row.state {
+                ItemState::Done | ItemState::Duplicate => {
+                    let asset = sim.server.get(&file.checksum);
+                    prop_assert!(asset.is_some() && asset == row.remote_id.as_ref(), "done without the server's word: {row:?}");
+                }
+                ItemState::FailedPermanent | ItemState::Skipped => {
+                    prop_assert!(row.last_error.as_deref().is_some_and(|e| !e.is_empty()), "no reason: {row:?}");
+                }
+                _ if stop.reason == StopReason::Completed => prop_assert!(false, "unfinished after completion: {row:?}"),
+                _ => {}
+            }
+            if file.size == 0 {
+                prop_assert_eq!(row.state, ItemState::Skipped);
+            }
+        }
+        if stop.reason == StopReason::Completed && world.faults.is_empty() && world.kills.iter().all(|k| !k) && world.outages.is_empty() {
+            let sendable = world.files.iter().filter(|f| f.size > 0 && !f.unreadable).count();
+            prop_assert!(sim.uploads_sent <= sendable, "a file was sent twice on a quiet server");
+        }
+    }
+}
