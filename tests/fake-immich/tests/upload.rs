@@ -5,7 +5,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::http::{get, post_json, total_assets, upload, Form, KEY};
-use common::{bytes, sha1_base64, sha1_hex, Server, TempDir};
+use common::raw::{request_head, Connection};
+use common::{bytes, sha1_base64, sha1_hex, Server, TempDir, API_KEY};
 use serde_json::json;
 
 fn files_in(dir: &std::path::Path) -> usize {
@@ -109,6 +110,44 @@ fn incomplete_forms_are_rejected() {
     assert_eq!(unauthenticated.status, 401);
     assert_eq!(total_assets(&server), 0);
     assert_eq!(files_in(&dir.path().join("incoming")), 0);
+}
+
+/// Sends a POST to /api/assets whose body comes late, as from a busy client; returns the status.
+fn post_with_late_body(connection: &mut Connection, headers: &[(&str, &str)], body: &str) -> u16 {
+    connection.send(request_head("POST", "/api/assets", headers, body.len()).as_bytes());
+    std::thread::sleep(Duration::from_millis(300));
+    connection.send(body.as_bytes());
+    let head = connection.read_head();
+    connection.read_body(&head);
+    head.status
+}
+
+fn assert_ping(connection: &mut Connection) {
+    connection.send(request_head("GET", "/api/server/ping", &[], 0).as_bytes());
+    let ping = connection.read_head();
+    assert_eq!(ping.status, 200);
+    assert_eq!(connection.read_body(&ping), br#"{"res":"pong"}"#);
+}
+
+/// An answer decided before the body arrives (not a form, no credentials) still leaves the
+/// connection open for the next request, as a client that pools connections expects.
+#[test]
+fn early_rejections_keep_the_connection_usable() {
+    let dir = TempDir::new("early");
+    let server = Server::start(dir.path(), &[]);
+    let mut connection = Connection::open(&server);
+
+    let not_a_form = [("content-type", "application/json"), ("x-api-key", API_KEY)];
+    assert_eq!(post_with_late_body(&mut connection, &not_a_form, "{}"), 400);
+    assert_ping(&mut connection);
+
+    let form = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\ny\r\n--b--\r\n";
+    let no_credentials = [("content-type", "multipart/form-data; boundary=b")];
+    assert_eq!(
+        post_with_late_body(&mut connection, &no_credentials, form),
+        401
+    );
+    assert_ping(&mut connection);
 }
 
 #[test]

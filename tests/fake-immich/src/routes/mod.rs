@@ -1,6 +1,7 @@
-//! The HTTP surface: routes, CORS, request logging and the JSON 404.
+//! The HTTP surface: routes, CORS, request logging, body draining and the JSON 404.
 
 mod assets;
+mod drain;
 mod logging;
 mod server;
 mod session;
@@ -74,6 +75,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/socket.io/", get(connection::upgrade))
         .fallback(not_found)
         .layer(cors())
+        .layer(middleware::from_fn(drain::drain_request_body))
         .layer(middleware::from_fn(logging::log_request))
         .with_state(state)
 }

@@ -66,10 +66,8 @@ pub async fn upload(
         tokio::time::sleep(state.upload_delay).await;
     }
     let multipart = multipart.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
-    // The whole body is read before any verdict: answering while the client is still sending
-    // would reset the connection, and the client would see a network error instead of the 400.
-    let form = receive(multipart, &state.incoming_dir).await?;
     let claimed = claimed_checksum(&headers)?;
+    let form = receive(multipart, &state.incoming_dir).await?;
     let file = form
         .asset
         .ok_or_else(|| ApiError::BadRequest("assetData is required".into()))?;
