@@ -4,12 +4,12 @@
 //!   page (www/app.js)                      service worker (www/sw.js)
 //!   connect / enqueueFiles / settings      workerMessage / workerWake
 //!            \                                   |
-//!             \-- IndexedDB (web::store) --------+-- run loop (web::backup_run)
-//!                                                |     ask core::backup::next_step(items, now)
-//!                                                |     perform it: hash (web::files),
-//!                                                |     check / upload (web::http)
-//!                                                |     record the result (web::store)
-//!                                                |     report (web::notify: channel + notifications)
+//!             \-- IndexedDB (web::store) --------+-- driver (web::backup_driver), under a Web Lock
+//!                                                |     core::backup::Engine decides; the driver
+//!                                                |     performs its outputs: rows (web::store),
+//!                                                |     hashing (web::files), requests (web::http),
+//!                                                |     channel + notifications (web::notify)
+//!                                                |     and feeds back what happened
 //! ```
 //!
 //! `core` decides and is tested natively; `web` performs I/O and is compiled for wasm32 only.
@@ -28,7 +28,7 @@ mod bindings {
     use wasm_bindgen::prelude::*;
 
     use crate::core::settings::Settings;
-    use crate::web::{notify, page, worker};
+    use crate::web::{backup_driver, notify, page};
 
     #[wasm_bindgen(typescript_custom_section)]
     const TYPES: &'static str = r#"
@@ -43,16 +43,22 @@ export interface Settings {
   backgroundBackupSingleProgress: boolean;
   /** failed uploads in a row before an error notification, 0..=1000 */
   uploadErrorNotificationGracePeriod: number;
+  /** uploads of one file cut off by the end of the worker before it fails, 1..=100 */
+  uploadInterruptionLimit: number;
 }
 export interface ServerInfo { serverUrl: string; userName: string; userEmail: string; version: string; }
 export interface Login { serverUrl: string; }
 export interface UploadState {
   totalCount: number; completedCount: number; failedCount: number;
+  /** not for the server: empty files */
+  skippedCount: number;
   currentFile: string | null;
   /** 0..100, or null when the platform cannot tell (uploads by fetch) */
   currentProgress: number | null;
 }
 export interface LogEntry { atMs: number; level: "INFO" | "WARNING" | "SEVERE"; message: string; }
+/** A queued file that was not backed up: failed, or skipped (never for the server). */
+export interface FileIssue { name: string; skipped: boolean; reason: string; }
 "#;
 
     fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -115,7 +121,13 @@ export interface LogEntry { atMs: number; level: "INFO" | "WARNING" | "SEVERE"; 
         to_js(&page::upload_state().await.map_err(fail)?)
     }
 
-    /// Removes finished rows (backed up, duplicate, failed permanently).
+    /// The queued files that failed or were skipped, with their reasons.
+    #[wasm_bindgen(js_name = fileIssues, unchecked_return_type = "FileIssue[]")]
+    pub async fn file_issues() -> Result<JsValue, JsError> {
+        to_js(&page::file_issues().await.map_err(fail)?)
+    }
+
+    /// Removes finished rows (backed up, duplicate, failed permanently, skipped).
     #[wasm_bindgen(js_name = clearFinished)]
     pub async fn clear_finished() -> Result<u32, JsError> {
         page::clear_finished().await.map_err(fail)
@@ -139,12 +151,12 @@ export interface LogEntry { atMs: number; level: "INFO" | "WARNING" | "SEVERE"; 
     /// Service worker: a channel message from a page.
     #[wasm_bindgen(js_name = workerMessage)]
     pub async fn worker_message(data: JsValue) -> Result<(), JsValue> {
-        worker::handle_message(data).await
+        backup_driver::handle_message(data).await
     }
 
     /// Service worker: continue a backup that was requested and not finished.
     #[wasm_bindgen(js_name = workerWake)]
     pub async fn worker_wake() -> Result<(), JsValue> {
-        worker::wake().await
+        backup_driver::wake().await
     }
 }

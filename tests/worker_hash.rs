@@ -1,7 +1,8 @@
 //! SHA-1 of Blobs read in chunks inside a real service worker, against values computed natively.
 #![cfg(target_arch = "wasm32")]
 
-use immich_background::web::files::{BlobHasher, STEP_BYTES};
+use immich_background::core::backup::HASH_STEP_BYTES as STEP_BYTES;
+use immich_background::web::files::BlobHasher;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen_test::*;
 use web_sys::Blob;

@@ -67,7 +67,8 @@ async fn a_finished_upload_records_its_result_and_drops_the_file_in_one_write() 
         .await
         .expect("enqueue");
 
-    item.begin_hash(3_000).expect("hash");
+    item.begin_hash(3_000, &RetryPolicy::default())
+        .expect("hash");
     item.hashed("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d".into())
         .expect("hashed");
     item.checked(CheckVerdict::Accept).expect("checked");
@@ -80,7 +81,7 @@ async fn a_finished_upload_records_its_result_and_drops_the_file_in_one_write() 
         &RetryPolicy::default(),
     )
     .expect("finished");
-    store.save_items(&[&item]).await.expect("save");
+    store.save_items(&[item.clone()]).await.expect("save");
 
     let items = store.load_queue().await.expect("load");
     assert_eq!(items[0].state, ItemState::Done);

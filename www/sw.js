@@ -1,14 +1,10 @@
 // The service worker of the PWA. A module worker: register it with {type: 'module'}.
-// It holds no logic: every event is handed to the wasm package (src/web/worker.rs), which owns
-// the queue, the runs, the notifications and the channel messages. Handlers are registered
+// It holds no logic: every event is handed to the wasm package (src/web/backup_driver.rs), which
+// owns the queue, the runs, the notifications and the channel messages. Handlers are registered
 // synchronously at top level, as the platform requires; the wasm loads once per worker start.
-import init, * as wasm from './pkg/immich_background.js';
+import init, { workerMessage, workerWake } from './pkg/immich_background.js';
 
-const { workerMessage, workerWake } = wasm;
 const ready = init();
-// The package's functions and its instance (for memory use), for the worker's DevTools console
-// and the benchmarks.
-self.immichBackground = { ...wasm, ready };
 
 const report = (what) => (err) => console.error(`immich-background sw: ${what} failed:`, err);
 

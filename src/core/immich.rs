@@ -52,6 +52,8 @@ pub enum LoginError {
     Unreachable(String),
     #[error("The server at {0} does not answer like an Immich server: check the address.")]
     NotImmich(String),
+    #[error("The server at {0} answered with a redirect, which is not followed: enter the address it redirects to (often the https:// one).")]
+    Redirected(String),
     #[error("The server refused the API key: check that it is correct and has not been revoked.")]
     WrongApiKey,
     #[error("The API key lacks a permission this app needs (user.read): {0}")]

@@ -8,10 +8,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, ReadableStreamDefaultReader};
 
+use crate::core::backup::HASH_STEP_BYTES;
 use crate::core::checksum::Sha1Stream;
-
-/// How many bytes one `step` hashes at least: the unit of progress reports.
-pub const STEP_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, Error)]
 pub enum FileError {
@@ -33,7 +31,7 @@ fn unreadable(value: JsValue) -> FileError {
     FileError::Unreadable(js_message(value))
 }
 
-/// SHA-1 of a Blob, at least `STEP_BYTES` per `step`.
+/// SHA-1 of a Blob, at least `HASH_STEP_BYTES` per `step`.
 pub struct BlobHasher {
     reader: ReadableStreamDefaultReader,
     size: u64,
@@ -65,9 +63,9 @@ impl BlobHasher {
         self.hasher.bytes_seen()
     }
 
-    /// Hashes the next `STEP_BYTES` or the rest; returns false once the whole Blob is hashed.
+    /// Hashes the next `HASH_STEP_BYTES` or the rest; returns false once the whole Blob is hashed.
     pub async fn step(&mut self) -> Result<bool, FileError> {
-        let goal = self.hasher.bytes_seen() + STEP_BYTES;
+        let goal = self.hasher.bytes_seen() + HASH_STEP_BYTES;
         while self.hasher.bytes_seen() < goal {
             let result = JsFuture::from(self.reader.read())
                 .await

@@ -1,12 +1,12 @@
-//! Thin adapters over browser APIs, one per file. They perform what src/core decides.
+//! Thin adapters over browser APIs, one per file, plus the two drivers that use them: the
+//! service worker's (`backup_driver`) and the page's (`page`). They perform what src/core
+//! decides.
 
-pub mod backup_run;
+pub mod backup_driver;
+pub mod console;
 pub mod files;
-pub mod hashing;
 pub mod http;
-pub mod logger;
+pub mod locks;
 pub mod notify;
 pub mod page;
-pub mod progress_report;
 pub mod store;
-pub mod worker;

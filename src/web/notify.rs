@@ -55,3 +55,18 @@ pub async fn show(kind: NotificationKind, payload: &NotificationPayload) -> Resu
     JsFuture::from(promise).await?;
     Ok(())
 }
+
+/// Closes the notification of this kind, if one is shown.
+pub async fn close(kind: NotificationKind) -> Result<(), JsValue> {
+    let Some(scope) = worker_scope() else {
+        return Ok(());
+    };
+    let shown = JsFuture::from(scope.registration().get_notifications()?).await?;
+    for notification in js_sys::Array::from(&shown).iter() {
+        let notification: Notification = notification.unchecked_into();
+        if notification.tag().as_deref() == Some(kind.tag()) {
+            notification.close();
+        }
+    }
+    Ok(())
+}

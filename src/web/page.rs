@@ -3,14 +3,14 @@
 use wasm_bindgen::JsCast;
 use web_sys::File;
 
-use crate::core::backup::QueueItem;
+use crate::core::backup::{ItemState, QueueItem, RequestError};
 use crate::core::immich::{self, ApiKey, LoginError, ServerInfo};
-use crate::core::log::LogEntry;
+use crate::core::log::{LogEntry, LogLevel};
 use crate::core::progress::UploadState;
 use crate::core::server_url::ServerUrl;
 use crate::core::settings::Settings;
+use crate::web::console::{self, now_ms};
 use crate::web::http::ImmichHttp;
-use crate::web::logger::{now_ms, Logger};
 use crate::web::store::{Login, Store};
 
 /// Any failure the page can show: already worded for a person.
@@ -18,6 +18,18 @@ pub type PageResult<T> = Result<T, String>;
 
 async fn open_store() -> PageResult<Store> {
     Store::open().await.map_err(|e| e.to_string())
+}
+
+async fn log_info(store: &Store, message: String) {
+    let entry = LogEntry {
+        at_ms: now_ms(),
+        level: LogLevel::Info,
+        message,
+    };
+    console::print(&entry);
+    // The line is on the console either way; a log the page cannot store is not worth failing
+    // the user's action for.
+    store.append_log(&entry).await.unwrap_or(());
 }
 
 /// Checks the server and key the way the mobile app does (ping, version, the key's user) and
@@ -30,10 +42,14 @@ pub async fn connect(url: &str, api_key: &str) -> PageResult<ServerInfo> {
     }
     let unauthenticated = ImmichHttp::new(server.clone(), None);
     let base = server.api_base().to_owned();
+    let not_reached = |e: RequestError| match e {
+        RequestError::Redirect => LoginError::Redirected(base.clone()).to_string(),
+        _ => LoginError::Unreachable(base.clone()).to_string(),
+    };
     let ping = unauthenticated
         .get("/server/ping")
         .await
-        .map_err(|_| LoginError::Unreachable(base.clone()).to_string())?;
+        .map_err(not_reached)?;
     if !immich::is_pong(ping.status, &ping.body) {
         return Err(LoginError::NotImmich(base).to_string());
     }
@@ -42,10 +58,7 @@ pub async fn connect(url: &str, api_key: &str) -> PageResult<ServerInfo> {
         Err(_) => "unknown".into(),
     };
     let authenticated = ImmichHttp::new(server.clone(), Some(key.clone()));
-    let me = authenticated
-        .get("/users/me")
-        .await
-        .map_err(|_| LoginError::Unreachable(base.clone()).to_string())?;
+    let me = authenticated.get("/users/me").await.map_err(not_reached)?;
     let (user_name, user_email) =
         immich::parse_user(me.status, &me.body).map_err(|e| e.to_string())?;
     let store = open_store().await?;
@@ -56,9 +69,7 @@ pub async fn connect(url: &str, api_key: &str) -> PageResult<ServerInfo> {
         })
         .await
         .map_err(|e| e.to_string())?;
-    Logger::new(&store, Vec::new())
-        .info(&format!("Logged in to {base} as {user_email}"))
-        .await;
+    log_info(&store, format!("Logged in to {base} as {user_email}")).await;
     Ok(ServerInfo {
         server_url: base,
         user_name,
@@ -128,9 +139,7 @@ pub async fn enqueue_files(files: &js_sys::Array) -> PageResult<u32> {
     }
     let store = open_store().await?;
     store.enqueue(&picked).await.map_err(|e| e.to_string())?;
-    Logger::new(&store, Vec::new())
-        .info(&format!("Queued {} files", picked.len()))
-        .await;
+    log_info(&store, format!("Queued {} files", picked.len())).await;
     Ok(u32::try_from(picked.len()).unwrap_or(u32::MAX))
 }
 
@@ -141,6 +150,34 @@ pub async fn upload_state() -> PageResult<UploadState> {
         .await
         .map_err(|e| e.to_string())?;
     Ok(UploadState::from_items(&items, None, None))
+}
+
+/// A file of the queue that was not backed up, and why.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileIssue {
+    pub name: String,
+    pub skipped: bool,
+    pub reason: String,
+}
+
+/// The files that failed or were skipped, oldest first, with their reasons.
+pub async fn file_issues() -> PageResult<Vec<FileIssue>> {
+    let mut items = open_store()
+        .await?
+        .load_queue()
+        .await
+        .map_err(|e| e.to_string())?;
+    items.sort_by(|a, b| (a.queued_at_ms, &a.id).cmp(&(b.queued_at_ms, &b.id)));
+    Ok(items
+        .into_iter()
+        .filter(|item| matches!(item.state, ItemState::FailedPermanent | ItemState::Skipped))
+        .map(|item| FileIssue {
+            skipped: item.state == ItemState::Skipped,
+            reason: item.last_error.unwrap_or_default(),
+            name: item.name,
+        })
+        .collect())
 }
 
 pub async fn clear_finished() -> PageResult<u32> {

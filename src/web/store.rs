@@ -245,8 +245,9 @@ impl Store {
 
     /// Writes queue rows in one transaction. Rows that reached the server also record the
     /// checksum -> remote asset and drop the stored copy of the file, in the same transaction:
-    /// after a kill, either all of it happened or none of it did.
-    pub async fn save_items(&self, items: &[&QueueItem]) -> Result<(), StoreError> {
+    /// after a kill, either all of it happened or none of it did. A row the core says may not
+    /// replace the stored one (a finished row by an unfinished one) is left as stored.
+    pub async fn save_items(&self, items: &[QueueItem]) -> Result<(), StoreError> {
         let tx = self
             .db
             .transaction([UPLOAD_QUEUE, BACKUP_RECORDS, LOCAL_ASSETS])
@@ -256,6 +257,12 @@ impl Store {
         let records = tx.object_store(BACKUP_RECORDS)?;
         let assets = tx.object_store(LOCAL_ASSETS)?;
         for item in items {
+            let stored: Option<JsValue> = queue.get(item.id.as_str()).primitive()?.await?;
+            if let Some(stored) = stored.filter(|v| !v.is_undefined() && !v.is_null()) {
+                if !item.may_replace(&from_js::<QueueItem>(stored)?) {
+                    continue;
+                }
+            }
             queue
                 .put(to_js(item)?)
                 .with_key(item.id.as_str())
@@ -279,6 +286,23 @@ impl Store {
         Ok(())
     }
 
+    /// Removes these rows and the stored files they still hold.
+    pub async fn delete_items(&self, ids: &[String]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([UPLOAD_QUEUE, LOCAL_ASSETS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let queue = tx.object_store(UPLOAD_QUEUE)?;
+        let assets = tx.object_store(LOCAL_ASSETS)?;
+        for id in ids {
+            queue.delete(id.as_str()).primitive()?;
+            assets.delete(id.as_str()).primitive()?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Removes finished rows (and any stored file they still hold); returns how many.
     pub async fn clear_finished(&self) -> Result<u32, StoreError> {
         let finished: Vec<String> = self
@@ -288,18 +312,7 @@ impl Store {
             .filter(|item| item.state.is_finished())
             .map(|item| item.id)
             .collect();
-        let tx = self
-            .db
-            .transaction([UPLOAD_QUEUE, LOCAL_ASSETS])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let queue = tx.object_store(UPLOAD_QUEUE)?;
-        let assets = tx.object_store(LOCAL_ASSETS)?;
-        for id in &finished {
-            queue.delete(id.as_str()).primitive()?;
-            assets.delete(id.as_str()).primitive()?;
-        }
-        tx.commit().await?;
+        self.delete_items(&finished).await?;
         Ok(u32::try_from(finished.len()).unwrap_or(u32::MAX))
     }
 
