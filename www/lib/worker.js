@@ -5,16 +5,12 @@ const KNOWN = new Set(['initialized', 'updateNotification', 'systemStop']);
 const listeners = new Set();
 export const onChannelMessage = (fn) => listeners.add(fn);
 
-// the tests read this: every channel message, in arrival order
-window.__channel = window.__channel ?? [];
-
 /** Starts listening before the worker is registered, so no early message is missed. */
 export function listen() {
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker.addEventListener('message', (event) => {
     const msg = event.data;
     if (!msg || typeof msg !== 'object' || !KNOWN.has(msg.method)) return;
-    window.__channel.push(msg);
     for (const fn of listeners) {
       try {
         fn(msg);
