@@ -1,5 +1,5 @@
-// Section 4: the seven settings of DESIGN.md §4. Validation is the wasm side's: the form sends
-// what the user typed and shows the refusal message.
+// Section 4: the seven settings of DESIGN.md §4 and uploadInterruptionLimit. Validation is the
+// wasm side's: the form sends what the user typed and shows the refusal message.
 import { $, showError, errorMessage } from './dom.js';
 
 const BOOLEANS = [
@@ -9,7 +9,7 @@ const BOOLEANS = [
   'backgroundBackupTotalProgress',
   'backgroundBackupSingleProgress',
 ];
-const NUMBERS = ['backupTriggerDelay', 'uploadErrorNotificationGracePeriod'];
+const NUMBERS = ['backupTriggerDelay', 'uploadErrorNotificationGracePeriod', 'uploadInterruptionLimit'];
 
 export function setupSettings(ib) {
   const form = $('settings-form');
