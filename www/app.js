@@ -30,7 +30,15 @@ async function main() {
   await init();
 
   const logs = setupLogs(ib);
-  const backup = setupBackup(ib, { onStopped: () => logs.refresh() });
+  // onQueued runs on a user's pick only, after every section is set up
+  const files = setupFiles(ib, { onQueued: () => backup.refreshState() });
+  const backup = setupBackup(ib, {
+    onProgress: () => logs.refreshSoon(),
+    onStopped: ({ reason }) => {
+      logs.refresh();
+      if (reason === 'completed') files.clearQueued();
+    },
+  });
   const server = setupServer(ib, {
     onLogin: () => backup.setLoggedIn(true),
     onLogout: () => {
@@ -38,7 +46,6 @@ async function main() {
       backup.stopIfRunning();
     },
   });
-  setupFiles(ib, { onQueued: () => backup.refreshState() });
   const settings = setupSettings(ib);
 
   await Promise.all([server.load(), settings.load(), backup.refreshState(), logs.refresh(), showConditions()]);

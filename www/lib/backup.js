@@ -1,11 +1,12 @@
-// Section 3: start/stop, progress bars and status, all driven by channel messages.
-import { $, showError, errorMessage } from './dom.js';
+// Section 3: start/stop, progress bars, status and the files not backed up, all driven by
+// channel messages.
+import { $, h, showError, errorMessage } from './dom.js';
 import { post, onChannelMessage } from './worker.js';
 
 /** No message for this long during a run: the worker was stopped, wake it. */
 const WORKER_SILENCE_MS = 10_000;
 
-export function setupBackup(ib, { onStopped }) {
+export function setupBackup(ib, { onProgress, onStopped }) {
   const startBtn = $('backup-start');
   const stopBtn = $('backup-stop');
   const clearBtn = $('clear-finished');
@@ -14,13 +15,27 @@ export function setupBackup(ib, { onStopped }) {
   const fileBar = $('file-progress');
   const fileText = $('file-text');
   const status = $('status');
+  const issues = $('file-issues');
   const error = $('backup-error');
 
   let loggedIn = false;
   let running = false;
   const sync = () => {
     startBtn.disabled = !loggedIn || running;
-    stopBtn.disabled = !loggedIn;
+    stopBtn.disabled = !running;
+  };
+
+  // What the status line says about the run; a notice from the worker ("Server unreachable,
+  // retrying in 8 s") stands in for it until progress resumes.
+  let runStatus = '';
+  let notice = null;
+  const setRunStatus = (text) => {
+    runStatus = text;
+    if (!notice) status.textContent = text;
+  };
+  const setNotice = (text) => {
+    notice = text || null;
+    status.textContent = notice ?? runStatus;
   };
 
   function renderTotal(state) {
@@ -28,16 +43,17 @@ export function setupBackup(ib, { onStopped }) {
     const total = Number(state.totalCount) || 0;
     const done = Number(state.completedCount) || 0;
     const failed = Number(state.failedCount) || 0;
+    const skipped = Number(state.skippedCount) || 0;
     totalBar.max = Math.max(total, 1);
     totalBar.value = Math.min(done, totalBar.max);
     totalText.textContent = total === 0
       ? 'Nothing queued'
-      : `${done} of ${total} backed up${failed ? `, ${failed} failed` : ''}`;
+      : `${done} of ${total} backed up${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''}`;
   }
 
   function renderFile(state, phase, bytesDone, bytesTotal) {
     const name = state?.currentFile;
-    if (!name || phase === 'idle') {
+    if (!name || phase === 'idle' || phase === 'waiting' || notice) {
       fileBar.max = 100;
       fileBar.value = 0;
       fileText.textContent = '';
@@ -59,6 +75,17 @@ export function setupBackup(ib, { onStopped }) {
     }
   }
 
+  function renderIssues(list) {
+    const items = (list ?? []).map((issue) => {
+      const name = String(issue.name ?? '');
+      const reason = String(issue.reason ?? '');
+      const what = issue.skipped ? 'skipped' : 'failed';
+      return h('li', { class: what, text: reason ? `${name} — ${what}: ${reason}` : `${name} — ${what}` });
+    });
+    issues.replaceChildren(...items);
+    issues.hidden = items.length === 0;
+  }
+
   // A browser may stop the service worker at any time, and Chromium stops one whose event has
   // run for 5 minutes. While a run is going, silence means the worker is gone: wake it with a
   // message, and it resumes the run from what it recorded.
@@ -75,20 +102,30 @@ export function setupBackup(ib, { onStopped }) {
     switch (msg.method) {
       case 'initialized':
         running = true;
-        status.textContent = 'Backup running';
+        setNotice(null);
+        setRunStatus('Backup running');
         showError(error, '');
         break;
       case 'updateNotification': {
         const a = msg.args ?? {};
+        // idle: no run in the worker (it reports so before a systemStop and when asked)
+        if (a.phase === 'idle') {
+          running = false;
+        } else if (a.phase && !running) {
+          running = true;
+          setRunStatus('Backup running');
+        }
+        setNotice(a.notice);
         renderTotal(a.state);
         renderFile(a.state, a.phase, a.fileBytesDone, a.fileBytesTotal);
-        if (a.phase && a.phase !== 'idle') running = true;
+        onProgress();
         break;
       }
       case 'systemStop': {
         running = false;
         const a = msg.args ?? {};
-        status.textContent = a.message || a.reason || 'Backup stopped';
+        setNotice(null);
+        setRunStatus(a.message || a.reason || 'Backup stopped');
         renderFile(null, 'idle');
         if (a.reason && a.reason !== 'completed' && a.reason !== 'stoppedByUser') showError(error, a.message || a.reason);
         refreshState();
@@ -99,11 +136,15 @@ export function setupBackup(ib, { onStopped }) {
     sync();
   });
 
+  // a slower earlier read must not replace what a later one showed
+  let generation = 0;
   async function refreshState() {
+    const mine = ++generation;
     try {
-      const state = await ib.uploadState();
+      const [state, list] = await Promise.all([ib.uploadState(), ib.fileIssues()]);
+      if (mine !== generation) return;
       renderTotal(state);
-      return state;
+      renderIssues(list);
     } catch (err) {
       showError(error, errorMessage(err));
     }
@@ -117,7 +158,7 @@ export function setupBackup(ib, { onStopped }) {
     }
     try {
       await post({ method: 'start' });
-      status.textContent = 'Starting backup…';
+      setRunStatus('Starting backup…');
     } catch (err) {
       showError(error, errorMessage(err));
     }
@@ -126,7 +167,7 @@ export function setupBackup(ib, { onStopped }) {
   stopBtn.addEventListener('click', async () => {
     try {
       await post({ method: 'stop' });
-      status.textContent = 'Stopping after the current file…';
+      setRunStatus('Stopping after the current file…');
     } catch (err) {
       showError(error, errorMessage(err));
     }
@@ -135,7 +176,7 @@ export function setupBackup(ib, { onStopped }) {
   clearBtn.addEventListener('click', async () => {
     try {
       const n = await ib.clearFinished();
-      status.textContent = `Cleared ${n} finished`;
+      setRunStatus(`Cleared ${n} finished`);
       await refreshState();
     } catch (err) {
       showError(error, errorMessage(err));

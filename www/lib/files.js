@@ -17,16 +17,23 @@ export function setupFiles(ib, { onQueued }) {
   const status = $('queue-status');
   const error = $('files-error');
 
+  // true while the status says how many files were queued (not "Queueing…" or "Reading…")
+  let showsQueued = false;
+  const setStatus = (text, queued = false) => {
+    status.textContent = text;
+    showsQueued = queued;
+  };
+
   const queueNow = async (files) => {
     showError(error, '');
     if (!files.length) return;
-    status.textContent = `Queueing ${plural(files.length, 'file')}…`;
+    setStatus(`Queueing ${plural(files.length, 'file')}…`);
     try {
       const n = await ib.enqueueFiles(files);
-      status.textContent = `${plural(n, 'file')} queued`;
+      setStatus(`${plural(n, 'file')} queued`, true);
       await onQueued(n);
     } catch (err) {
-      status.textContent = '';
+      setStatus('');
       showError(error, errorMessage(err));
     }
   };
@@ -84,13 +91,20 @@ export function setupFiles(ib, { onQueued }) {
         if (err?.name !== 'AbortError') showError(error, errorMessage(err));
         return;
       }
-      status.textContent = `Reading ${dir.name}…`;
+      setStatus(`Reading ${dir.name}…`);
       try {
         enqueue(await walk(dir, []));
       } catch (err) {
-        status.textContent = '';
+        setStatus('');
         showError(error, `could not read the folder: ${errorMessage(err)}`);
       }
     });
   }
+
+  return {
+    /** A run backed up what was queued: "N files queued" is no longer news. */
+    clearQueued() {
+      if (showsQueued) setStatus('');
+    },
+  };
 }
