@@ -87,8 +87,36 @@ async fn a_finished_upload_records_its_result_and_drops_the_file_in_one_write() 
     assert_eq!(items[0].state, ItemState::Done);
     assert_eq!(items[0].remote_id.as_deref(), Some("r1"));
     assert!(store.load_blob("a").await.expect("load blob").is_none());
+
+    // A late writer holding the row as it was before the upload must not undo it.
+    let mut stale = item.clone();
+    stale.state = ItemState::Uploading;
+    stale.remote_id = None;
+    store.save_items(&[stale]).await.expect("save stale");
+    assert_eq!(store.load_queue().await.expect("load")[0], item);
+
     assert_eq!(store.clear_finished().await.expect("clear"), 1);
     assert!(store.load_queue().await.expect("load").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn deleted_rows_take_their_stored_files_with_them() {
+    let store = Store::open_named(&unique_name("delete"))
+        .await
+        .expect("open");
+    let gone = QueueItem::new("gone", "gone.jpg", 5, 1_000, 2_000);
+    let kept = QueueItem::new("kept", "kept.jpg", 3, 1_000, 2_001);
+    store
+        .enqueue(&[
+            (gone.clone(), blob_of(b"hello")),
+            (kept.clone(), blob_of(b"abc")),
+        ])
+        .await
+        .expect("enqueue");
+    store.delete_items(&["gone".into()]).await.expect("delete");
+    assert_eq!(store.load_queue().await.expect("load"), vec![kept]);
+    assert!(store.load_blob("gone").await.expect("blob").is_none());
+    assert!(store.load_blob("kept").await.expect("blob").is_some());
 }
 
 #[wasm_bindgen_test]
