@@ -41,7 +41,9 @@ function requirePrerequisites() {
 
 /** Starts the server on a free port and resolves with its base URL from the first stdout line. */
 function startServer(dataDir) {
-  const child = spawn(serverBin, ['--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(serverBin, ['--port', '0', '--data-dir', dataDir, '--api-key', API_KEY], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stderr.resume();
   const url = new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error('fake-immich did not announce its address')), 15_000);

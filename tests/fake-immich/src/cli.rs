@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::origins::Origin;
+
 /// An Immich-compatible test server (HTTP API subset and socket.io), state kept in SQLite.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "fake-immich", version)]
@@ -20,9 +22,15 @@ pub struct Args {
     #[arg(long, default_value = "./.data/fake-immich")]
     pub data_dir: PathBuf,
 
-    /// API key of the seeded user.
-    #[arg(long, default_value = "immich-dev-key")]
-    pub api_key: String,
+    /// API key of the seeded user. Without it the key is read from DATA_DIR/api-key, which is
+    /// made with a random key (readable by its owner only) on the first start.
+    #[arg(long, value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub api_key: Option<String>,
+
+    /// A web origin (e.g. http://localhost:8080) whose pages may call this server: it gets CORS
+    /// headers and may open the socket. Repeatable; with none, no CORS headers at all.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<Origin>,
 
     /// Email of the seeded user.
     #[arg(long, default_value = "admin@immich.local")]

@@ -6,7 +6,9 @@ mod checksum;
 mod cli;
 mod error;
 mod json_body;
+mod key_file;
 mod media;
+mod origins;
 mod routes;
 mod socketio;
 mod state;
@@ -20,6 +22,8 @@ use std::time::Duration;
 use clap::Parser;
 
 use cli::Args;
+use key_file::KeyFileError;
+use origins::AllowedOrigins;
 use socketio::hub::Hub;
 use state::AppState;
 use store::{Store, StoreError};
@@ -33,6 +37,8 @@ enum StartError {
     },
     #[error("opening the database: {0}")]
     Store(#[from] StoreError),
+    #[error("the API key file: {0}")]
+    KeyFile(#[from] KeyFileError),
 }
 
 fn io_context(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StartError {
@@ -46,8 +52,17 @@ async fn run(args: Args) -> Result<(), StartError> {
     for dir in [&originals_dir, &incoming_dir] {
         std::fs::create_dir_all(dir).map_err(io_context(format!("creating {}", dir.display())))?;
     }
+    let api_key = match args.api_key {
+        Some(key) => key,
+        None => {
+            let key = key_file::load_or_create(&args.data_dir)?;
+            let path = args.data_dir.join(key_file::FILE_NAME);
+            eprintln!("fake-immich: the API key is in {}", path.display());
+            key
+        }
+    };
     let store = Store::open(&args.data_dir.join("fake-immich.sqlite"))?;
-    store.seed_user(&args.email, &args.password, &args.api_key)?;
+    store.seed_user(&args.email, &args.password, &api_key)?;
     let state = Arc::new(AppState {
         store,
         hub: Hub::default(),
@@ -55,6 +70,7 @@ async fn run(args: Args) -> Result<(), StartError> {
         incoming_dir,
         upload_delay: Duration::from_millis(args.upload_delay_ms),
         ping_interval: Duration::from_millis(args.ping_interval_ms),
+        allowed_origins: AllowedOrigins::new(args.allow_origins),
     });
 
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))

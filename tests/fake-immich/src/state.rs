@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::origins::AllowedOrigins;
 use crate::socketio::hub::Hub;
 use crate::store::Store;
 
@@ -16,6 +17,7 @@ pub struct AppState {
     pub incoming_dir: PathBuf,
     pub upload_delay: Duration,
     pub ping_interval: Duration,
+    pub allowed_origins: AllowedOrigins,
 }
 
 pub type SharedState = Arc<AppState>;

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::http::{get, post_json, KEY};
+use common::http::{get, options, post_json, Reply, KEY};
 use common::{Server, TempDir, API_KEY, EMAIL, PASSWORD};
 use serde_json::json;
 
@@ -150,7 +150,7 @@ fn users_me_honours_if_none_match() {
     let server = Server::start(dir.path(), &[]);
     let me = server.url("/api/users/me");
     let first = get(&me, &KEY);
-    let etag = first.etag.clone().expect("ETag header");
+    let etag = first.header("etag").expect("ETag header").to_string();
     let again = get(&me, &[KEY[0], ("if-none-match", etag.as_str())]);
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
@@ -173,4 +173,125 @@ fn unknown_routes_and_ids_get_json_errors() {
     );
     assert_eq!(missing.status, 404);
     assert_eq!(missing.json()["error"], "Not Found");
+}
+
+fn ping_from(server: &Server, origin: &str) -> Reply {
+    get(&server.url("/api/server/ping"), &[("origin", origin)])
+}
+
+fn preflight_from(server: &Server, origin: &str) -> Reply {
+    let request = [
+        ("origin", origin),
+        ("access-control-request-method", "POST"),
+        (
+            "access-control-request-headers",
+            "x-api-key,x-immich-checksum",
+        ),
+    ];
+    options(&server.url("/api/assets"), &request)
+}
+
+#[test]
+fn cors_headers_go_to_allowed_origins_only() {
+    let dir = TempDir::new("cors");
+    let closed = Server::start(dir.path(), &[]);
+    let reply = ping_from(&closed, "http://localhost:8080");
+    assert_eq!(reply.status, 200);
+    let cors_headers: Vec<_> = reply
+        .headers
+        .keys()
+        .filter(|name| name.as_str().starts_with("access-control-"))
+        .collect();
+    assert!(cors_headers.is_empty(), "{cors_headers:?}");
+    let preflight = preflight_from(&closed, "http://localhost:8080");
+    assert_eq!(preflight.header("access-control-allow-origin"), None);
+    closed.stop();
+
+    let allowed = ["http://localhost:8080", "http://127.0.0.1:8080"];
+    let server = Server::start(
+        dir.path(),
+        &["--allow-origin", allowed[0], "--allow-origin", allowed[1]],
+    );
+    for origin in allowed {
+        let reply = ping_from(&server, origin);
+        assert_eq!(reply.header("access-control-allow-origin"), Some(origin));
+        assert_eq!(reply.header("access-control-expose-headers"), Some("etag"));
+        let preflight = preflight_from(&server, origin);
+        assert_eq!(
+            preflight.header("access-control-allow-origin"),
+            Some(origin)
+        );
+        let headers = preflight
+            .header("access-control-allow-headers")
+            .unwrap_or_default();
+        assert!(
+            headers.contains("x-api-key") && headers.contains("x-immich-checksum"),
+            "{headers}"
+        );
+    }
+    for foreign in ["http://localhost:8081", "https://evil.example"] {
+        let reply = ping_from(&server, foreign);
+        assert_eq!(reply.header("access-control-allow-origin"), None);
+        let preflight = preflight_from(&server, foreign);
+        assert_eq!(preflight.header("access-control-allow-origin"), None);
+    }
+}
+
+#[test]
+fn an_allowed_origin_must_be_an_origin() {
+    let dir = TempDir::new("bad-origin");
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_fake-immich"))
+        .args(["--port", "0", "--data-dir"])
+        .arg(dir.path())
+        .args(["--allow-origin", "http://localhost:8080/app"])
+        .output()
+        .expect("run fake-immich");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("is not an origin"), "{stderr}");
+}
+
+fn key_in(dir: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(dir.join("api-key")).expect("the key file");
+    text.trim().to_string()
+}
+
+#[test]
+fn without_an_api_key_a_random_one_is_kept_in_the_data_dir() {
+    let dir = TempDir::new("key-file");
+    let me = |server: &Server, key: &str| get(&server.url("/api/users/me"), &[("x-api-key", key)]);
+
+    let server = Server::start_with_args(dir.path(), &[]);
+    let key = key_in(dir.path());
+    assert_eq!(key.len(), 64, "{key}");
+    assert!(key.bytes().all(|b| b.is_ascii_hexdigit()), "{key}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let metadata = std::fs::metadata(dir.path().join("api-key")).expect("metadata");
+        assert_eq!(metadata.permissions().mode() & 0o777, 0o600);
+    }
+    assert_eq!(me(&server, &key).status, 200);
+    assert_eq!(me(&server, API_KEY).status, 401);
+    let log = server.log_containing("GET /api/users/me 401");
+    assert!(!log.contains(&key), "the key leaked into the log: {log}");
+    server.stop();
+
+    let restarted = Server::start_with_args(dir.path(), &[]);
+    assert_eq!(key_in(dir.path()), key);
+    assert_eq!(me(&restarted, &key).status, 200);
+    restarted.stop();
+
+    let explicit = Server::start(dir.path(), &[]);
+    assert_eq!(me(&explicit, API_KEY).status, 200);
+    assert_eq!(me(&explicit, &key).status, 401);
+    assert_eq!(
+        key_in(dir.path()),
+        key,
+        "an explicit key leaves the file alone"
+    );
+
+    let other_dir = TempDir::new("key-file-other");
+    let _other = Server::start_with_args(other_dir.path(), &[]);
+    assert_ne!(key_in(other_dir.path()), key);
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use common::http::{get, post_json, upload};
 use common::{bytes, Server, TempDir, API_KEY, EMAIL, PASSWORD};
 use serde_json::{json, Value};
+use tungstenite::client::IntoClientRequest;
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
@@ -21,6 +22,15 @@ fn connect(url: &str) -> Socket {
             .expect("read timeout");
     }
     socket
+}
+
+/// A handshake as a page from `origin` makes it.
+fn connect_from(url: &str, origin: &str) -> Result<Socket, tungstenite::Error> {
+    let mut request = url.into_client_request().expect("a request");
+    request
+        .headers_mut()
+        .insert("origin", origin.parse().expect("a header value"));
+    tungstenite::connect(request).map(|(socket, _)| socket)
 }
 
 /// The next text frame; fails the test on close or timeout.
@@ -160,4 +170,22 @@ fn polling_and_old_protocols_are_refused() {
     );
     assert_eq!(eio3.status, 400);
     assert_eq!(eio3.json()["code"], 5);
+}
+
+#[test]
+fn sockets_from_pages_of_other_origins_are_refused() {
+    let dir = TempDir::new("socket-origin");
+    let server = Server::start(dir.path(), &["--allow-origin", "http://localhost:8080"]);
+    let url = server.ws_url(&format!("&apiKey={API_KEY}"));
+    for foreign in ["https://evil.example", "http://localhost:8081", "null"] {
+        match connect_from(&url, foreign) {
+            Err(tungstenite::Error::Http(response)) => assert_eq!(response.status(), 403),
+            Err(error) => panic!("{foreign}: refused the wrong way: {error}"),
+            Ok(_) => panic!("{foreign}: the socket was opened"),
+        }
+    }
+    for allowed in ["http://localhost:8080", server.base.as_str()] {
+        let mut socket = connect_from(&url, allowed).expect("an allowed origin");
+        handshake(&mut socket);
+    }
 }

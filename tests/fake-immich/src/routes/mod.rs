@@ -9,38 +9,15 @@ mod upload;
 mod users;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
-use axum::http::{HeaderName, Method, StatusCode, Uri};
+use axum::http::{Method, StatusCode, Uri};
 use axum::middleware;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use tower_http::cors::{Any, CorsLayer};
 
 use crate::error::error_body;
 use crate::socketio::connection;
 use crate::state::SharedState;
-
-/// The PWA is served from another localhost port, so every origin may call.
-fn cors() -> CorsLayer {
-    CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PUT,
-            Method::DELETE,
-            Method::OPTIONS,
-        ])
-        .allow_headers([
-            CONTENT_TYPE,
-            AUTHORIZATION,
-            IF_NONE_MATCH,
-            HeaderName::from_static("x-api-key"),
-            HeaderName::from_static("x-immich-checksum"),
-        ])
-        .expose_headers([ETAG])
-}
 
 async fn not_found(method: Method, uri: Uri) -> Response {
     error_body(
@@ -50,7 +27,7 @@ async fn not_found(method: Method, uri: Uri) -> Response {
 }
 
 pub fn router(state: SharedState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/.well-known/immich", get(server::well_known))
         .route("/api/server/ping", get(server::ping))
         .route("/api/server/version", get(server::version))
@@ -73,8 +50,12 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/assets/{id}/original", get(assets::original))
         .route("/api/socket.io", get(connection::upgrade))
         .route("/api/socket.io/", get(connection::upgrade))
-        .fallback(not_found)
-        .layer(cors())
+        .fallback(not_found);
+    let routes = match state.allowed_origins.cors() {
+        Some(cors) => routes.layer(cors),
+        None => routes,
+    };
+    routes
         .layer(middleware::from_fn(drain::drain_request_body))
         .layer(middleware::from_fn(logging::log_request))
         .with_state(state)

@@ -16,6 +16,7 @@ use tokio::time::{sleep_until, Instant};
 use super::hub::Registration;
 use super::packet::{EnginePacket, SocketPacket};
 use crate::auth::authenticate;
+use crate::error::error_body;
 use crate::state::SharedState;
 use crate::store::User;
 
@@ -37,6 +38,10 @@ pub async fn upgrade(
     uri: Uri,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
+    // Browsers let any page open a WebSocket anywhere; the origin is the only guard.
+    if !state.allowed_origins.admit_socket(&headers) {
+        return error_body(StatusCode::FORBIDDEN, "Origin not allowed");
+    }
     let query = Query::<HashMap<String, String>>::try_from_uri(&uri)
         .map(|Query(query)| query)
         .unwrap_or_default();

@@ -8,11 +8,15 @@ use super::{Server, API_KEY};
 
 pub struct Reply {
     pub status: u16,
-    pub etag: Option<String>,
+    pub headers: ureq::http::HeaderMap,
     pub body: Vec<u8>,
 }
 
 impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
@@ -31,11 +35,7 @@ fn agent() -> &'static ureq::Agent {
 
 fn finish(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
     let mut response = result.expect("HTTP request");
-    let etag = response
-        .headers()
-        .get("etag")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let headers = response.headers().clone();
     let status = response.status().as_u16();
     let body = response
         .body_mut()
@@ -43,11 +43,23 @@ fn finish(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Repl
         .limit(64 * 1024 * 1024)
         .read_to_vec()
         .expect("read body");
-    Reply { status, etag, body }
+    Reply {
+        status,
+        headers,
+        body,
+    }
 }
 
 pub fn get(url: &str, headers: &[(&str, &str)]) -> Reply {
     let mut request = agent().get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    finish(request.call())
+}
+
+pub fn options(url: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut request = agent().options(url);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }

@@ -51,11 +51,16 @@ pub struct Server {
 }
 
 impl Server {
+    /// With the API key `API_KEY`.
     pub fn start(data_dir: &Path, extra_args: &[&str]) -> Self {
+        Self::start_with_args(data_dir, &[&["--api-key", API_KEY], extra_args].concat())
+    }
+
+    pub fn start_with_args(data_dir: &Path, args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_fake-immich"))
             .args(["--port", "0", "--data-dir"])
             .arg(data_dir)
-            .args(extra_args)
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

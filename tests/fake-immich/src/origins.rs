@@ -1,0 +1,148 @@
+//! Which web pages may use this server from a browser: the `--allow-origin` list.
+//!
+//! With no list the server sends no CORS headers, like a stock Immich, so no other site's page
+//! can read its answers; and a WebSocket opened by a page from a foreign origin is refused,
+//! since browsers do not apply CORS to WebSockets at all.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, HOST, IF_NONE_MATCH, ORIGIN};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// What an allowed page may send beyond the CORS-safe headers.
+const REQUEST_HEADERS: [HeaderName; 5] = [
+    CONTENT_TYPE,
+    AUTHORIZATION,
+    IF_NONE_MATCH,
+    HeaderName::from_static("x-api-key"),
+    HeaderName::from_static("x-immich-checksum"),
+];
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0:?} is not an origin such as http://localhost:8080 (scheme, host, optional port)")]
+pub struct NotAnOrigin(String);
+
+/// An origin as browsers write it in the `Origin` header: `scheme://host[:port]`, lower case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin(String);
+
+impl FromStr for Origin {
+    type Err = NotAnOrigin;
+
+    fn from_str(text: &str) -> Result<Self, NotAnOrigin> {
+        let not_an_origin = || NotAnOrigin(text.to_string());
+        let uri: Uri = text.parse().map_err(|_| not_an_origin())?;
+        let scheme = uri.scheme_str().filter(|s| matches!(*s, "http" | "https"));
+        let authority = uri.authority().filter(|a| !a.as_str().contains('@'));
+        let bare = uri.query().is_none() && matches!(uri.path(), "" | "/");
+        match (scheme, authority, bare) {
+            (Some(scheme), Some(authority), true) => {
+                Ok(Self(format!("{scheme}://{authority}").to_ascii_lowercase()))
+            }
+            _ => Err(not_an_origin()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AllowedOrigins(Arc<[Origin]>);
+
+impl AllowedOrigins {
+    pub fn new(origins: Vec<Origin>) -> Self {
+        Self(origins.into())
+    }
+
+    fn lists(&self, origin: &HeaderValue) -> bool {
+        self.0
+            .iter()
+            .any(|allowed| allowed.0.as_bytes() == origin.as_bytes())
+    }
+
+    /// Whether a WebSocket handshake may proceed: requests without `Origin` come from
+    /// programs rather than pages; pages must be listed or be served by this server itself.
+    pub fn admit_socket(&self, headers: &HeaderMap) -> bool {
+        let Some(origin) = headers.get(ORIGIN) else {
+            return true;
+        };
+        let own = headers
+            .get(HOST)
+            .map(|host| [b"http://", host.as_bytes()].concat());
+        self.lists(origin) || own.is_some_and(|own| own.eq_ignore_ascii_case(origin.as_bytes()))
+    }
+
+    /// CORS for the listed origins; none at all when the list is empty.
+    pub fn cors(&self) -> Option<CorsLayer> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let allowed = self.clone();
+        Some(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::predicate(move |origin, _| {
+                    allowed.lists(origin)
+                }))
+                .allow_methods([
+                    Method::GET,
+                    Method::POST,
+                    Method::PUT,
+                    Method::DELETE,
+                    Method::OPTIONS,
+                ])
+                .allow_headers(REQUEST_HEADERS)
+                .expose_headers([ETAG]),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allowed(origins: &[&str]) -> AllowedOrigins {
+        AllowedOrigins::new(
+            origins
+                .iter()
+                .map(|o| o.parse().expect("an origin"))
+                .collect(),
+        )
+    }
+
+    fn socket_headers(origin: Option<&str>) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(HOST, HeaderValue::from_static("127.0.0.1:2283"));
+        if let Some(origin) = origin {
+            headers.insert(ORIGIN, HeaderValue::from_str(origin).expect("header"));
+        }
+        headers
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        let origin: Origin = "HTTP://LocalHost:8080/".parse().expect("an origin");
+        assert_eq!(origin, Origin("http://localhost:8080".into()));
+        for bad in [
+            "localhost:8080",
+            "ftp://localhost",
+            "http://localhost/app",
+            "http://localhost?x=1",
+            "http://user@localhost",
+            "",
+        ] {
+            assert!(bad.parse::<Origin>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sockets_from_listed_own_or_no_origin_are_admitted() {
+        let origins = allowed(&["http://localhost:8080"]);
+        assert!(origins.admit_socket(&socket_headers(None)));
+        assert!(origins.admit_socket(&socket_headers(Some("http://localhost:8080"))));
+        assert!(origins.admit_socket(&socket_headers(Some("http://127.0.0.1:2283"))));
+        assert!(!origins.admit_socket(&socket_headers(Some("http://localhost:8081"))));
+        assert!(!origins.admit_socket(&socket_headers(Some("https://evil.example"))));
+        assert!(!origins.admit_socket(&socket_headers(Some("null"))));
+        assert!(allowed(&[]).cors().is_none());
+    }
+}
