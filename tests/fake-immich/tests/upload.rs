@@ -151,6 +151,40 @@ fn early_rejections_keep_the_connection_usable() {
 }
 
 #[test]
+fn text_fields_are_capped_in_size_and_number() {
+    let dir = TempDir::new("caps");
+    let server = Server::start(dir.path(), &[]);
+    let url = server.url("/api/assets");
+    let limit = 64 * 1024;
+
+    let oversized = Form::asset("big-note.jpg", &bytes(13, 100))
+        .text("note", &"x".repeat(limit + 1))
+        .send(&url, &KEY);
+    assert_eq!(oversized.status, 400);
+    let body = oversized.json();
+    assert_eq!(body["statusCode"], 400);
+    assert_eq!(body["error"], "Bad Request");
+    assert_eq!(body["message"], "field note is larger than 64 KiB");
+
+    let many = (0..64).fold(Form::asset("many.jpg", &bytes(14, 100)), |form, i| {
+        form.text(&format!("extra{i}"), "x")
+    });
+    let refused = many.send(&url, &KEY);
+    assert_eq!(refused.status, 400);
+    assert_eq!(
+        refused.json()["message"],
+        "the form has more than 64 fields"
+    );
+    assert_eq!(total_assets(&server), 0);
+    assert_eq!(files_in(&dir.path().join("incoming")), 0);
+
+    let at_limit = Form::asset("note.jpg", &bytes(15, 100))
+        .text("note", &"x".repeat(limit))
+        .send(&url, &KEY);
+    assert_eq!(at_limit.status, 201);
+}
+
+#[test]
 fn bulk_upload_check_accepts_new_and_rejects_known_content() {
     let dir = TempDir::new("bulk");
     let server = Server::start(dir.path(), &[]);

@@ -10,8 +10,10 @@ use tokio::io::AsyncWriteExt;
 use crate::checksum::Sha1;
 use crate::error::ApiError;
 
-/// Text fields are tiny in practice; the cap stops a client from filling memory through them.
+/// Text fields are tiny in practice (a dozen short ones); the caps stop a client from filling
+/// memory through them. The file part has no cap: it goes to disk.
 const MAX_TEXT_FIELD_BYTES: usize = 64 * 1024;
+const MAX_PARTS: usize = 64;
 
 /// A file under the incoming directory, deleted on drop unless moved into place.
 pub struct TempFile {
@@ -61,7 +63,14 @@ pub async fn receive(
         asset: None,
         fields: HashMap::new(),
     };
+    let mut parts = 0;
     while let Some(field) = multipart.next_field().await.map_err(bad_multipart)? {
+        parts += 1;
+        if parts > MAX_PARTS {
+            return Err(ApiError::BadRequest(format!(
+                "the form has more than {MAX_PARTS} fields"
+            )));
+        }
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
             "assetData" if form.asset.is_some() => {
@@ -110,7 +119,10 @@ async fn read_text(mut field: Field<'_>, name: &str) -> Result<String, ApiError>
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(bad_multipart)? {
         if bytes.len() + chunk.len() > MAX_TEXT_FIELD_BYTES {
-            return Err(ApiError::BadRequest(format!("field {name} is too large")));
+            return Err(ApiError::BadRequest(format!(
+                "field {name} is larger than {} KiB",
+                MAX_TEXT_FIELD_BYTES / 1024
+            )));
         }
         bytes.extend_from_slice(&chunk);
     }
