@@ -47,6 +47,29 @@ fn same_bytes_under_another_name_is_a_duplicate_of_the_same_asset() {
 }
 
 #[test]
+fn the_filename_field_names_the_asset_exactly() {
+    let dir = TempDir::new("filename");
+    let server = Server::start(dir.path(), &[]);
+    let url = server.url("/api/assets");
+    let name_of = |reply: common::http::Reply| {
+        assert_eq!(reply.status, 201);
+        let id = reply.json()["id"].as_str().expect("id").to_string();
+        get(&server.url(&format!("/api/assets/{id}")), &KEY).json()["originalFileName"].clone()
+    };
+
+    // As a browser sends a name with a double quote: escaped in the part, exact in the field.
+    let quoted = Form::asset("say %22cheese%22.jpg", &bytes(16, 100))
+        .text("filename", "say \"cheese\".jpg")
+        .send(&url, &KEY);
+    assert_eq!(name_of(quoted), "say \"cheese\".jpg");
+
+    let empty = Form::asset("part name.jpg", &bytes(17, 100))
+        .text("filename", "")
+        .send(&url, &KEY);
+    assert_eq!(name_of(empty), "part name.jpg");
+}
+
+#[test]
 fn checksum_header_must_match_the_bytes() {
     let dir = TempDir::new("checksum");
     let server = Server::start(dir.path(), &[]);

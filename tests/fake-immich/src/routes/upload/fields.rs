@@ -67,7 +67,11 @@ impl UploadFields {
         Ok(Self {
             file_created_at: parse_date(fields, "fileCreatedAt")?,
             file_modified_at: parse_date(fields, "fileModifiedAt")?,
-            filename: fields.get("filename").cloned(),
+            // Immich takes the part's own name for an empty one too.
+            filename: fields
+                .get("filename")
+                .filter(|name| !name.is_empty())
+                .cloned(),
             device_asset_id: fields.get("deviceAssetId").cloned(),
             device_id: fields.get("deviceId").cloned(),
             is_favorite: parse_bool(fields, "isFavorite")?,

@@ -31,6 +31,7 @@ fn claimed_checksum(headers: &HeaderMap) -> Result<Option<Sha1>, ApiError> {
 }
 
 fn new_record(owner_id: &str, file: &ReceivedFile, fields: UploadFields) -> AssetRecord {
+    // The text field wins: browsers write a `"` in the part's filename as `%22`.
     let original_file_name = fields
         .filename
         .or_else(|| file.file_name.clone())
