@@ -167,7 +167,7 @@ export function setupBackup(ib, { onProgress, onStopped }) {
   stopBtn.addEventListener('click', async () => {
     try {
       await post({ method: 'stop' });
-      setRunStatus('Stopping after the current file…');
+      setRunStatus('Stopping…');
     } catch (err) {
       showError(error, errorMessage(err));
     }
