@@ -71,6 +71,7 @@ async fn run(args: Args) -> Result<(), StartError> {
         upload_delay: Duration::from_millis(args.upload_delay_ms),
         ping_interval: Duration::from_millis(args.ping_interval_ms),
         allowed_origins: AllowedOrigins::new(args.allow_origins),
+        request_counts: Default::default(),
     });
 
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::origins::AllowedOrigins;
+use crate::routes::RequestCounts;
 use crate::socketio::hub::Hub;
 use crate::store::Store;
 
@@ -18,6 +19,7 @@ pub struct AppState {
     pub upload_delay: Duration,
     pub ping_interval: Duration,
     pub allowed_origins: AllowedOrigins,
+    pub request_counts: RequestCounts,
 }
 
 pub type SharedState = Arc<AppState>;

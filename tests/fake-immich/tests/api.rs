@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::http::{get, options, post_json, Reply, KEY};
-use common::{Server, TempDir, API_KEY, EMAIL, PASSWORD};
+use common::http::{get, options, post_json, upload, Reply, KEY};
+use common::{bytes, Server, TempDir, API_KEY, EMAIL, PASSWORD};
 use serde_json::json;
 
 #[test]
@@ -294,4 +294,41 @@ fn without_an_api_key_a_random_one_is_kept_in_the_data_dir() {
     let other_dir = TempDir::new("key-file-other");
     let _other = Server::start_with_args(other_dir.path(), &[]);
     assert_ne!(key_in(other_dir.path()), key);
+}
+
+#[test]
+fn requests_are_counted_per_route_including_failures() {
+    let dir = TempDir::new("counts");
+    let server = Server::start(dir.path(), &[]);
+    let counts_url = server.url("/api/fake-immich/requests");
+    assert_eq!(
+        get(&counts_url, &[]).json(),
+        json!({"GET /api/fake-immich/requests": 1})
+    );
+
+    get(&server.url("/api/server/ping"), &[]);
+    get(&server.url("/api/server/ping"), &[]);
+    assert_eq!(get(&server.url("/api/users/me"), &[]).status, 401);
+    let check = server.url("/api/assets/bulk-upload-check");
+    assert_eq!(post_json(&check, &KEY, &json!({"assets": []})).status, 200);
+    assert_eq!(post_json(&check, &KEY, &json!({"nope": 1})).status, 400);
+    let created = upload(&server, "counted.jpg", &bytes(20, 100));
+    let id = created.json()["id"].as_str().expect("id").to_string();
+    get(&server.url(&format!("/api/assets/{id}")), &KEY);
+    get(&server.url("/api/no-such-route"), &KEY);
+
+    let counts = get(&counts_url, &[]);
+    assert_eq!(counts.status, 200);
+    assert_eq!(
+        counts.json(),
+        json!({
+            "GET /api/fake-immich/requests": 2,
+            "GET /api/server/ping": 2,
+            "GET /api/users/me": 1,
+            "POST /api/assets/bulk-upload-check": 2,
+            "POST /api/assets": 1,
+            "GET /api/assets/{id}": 1,
+            "GET (no route)": 1,
+        })
+    );
 }

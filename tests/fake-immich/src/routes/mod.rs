@@ -1,12 +1,15 @@
-//! The HTTP surface: routes, CORS, request logging, body draining and the JSON 404.
+//! The HTTP surface: routes, CORS, request logging and counting, body draining and the JSON 404.
 
 mod assets;
 mod drain;
 mod logging;
+mod requests;
 mod server;
 mod session;
 mod upload;
 mod users;
+
+pub use requests::RequestCounts;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode, Uri};
@@ -50,12 +53,17 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/assets/{id}/original", get(assets::original))
         .route("/api/socket.io", get(connection::upgrade))
         .route("/api/socket.io/", get(connection::upgrade))
+        .route(requests::PATH, get(requests::counts))
         .fallback(not_found);
     let routes = match state.allowed_origins.cors() {
         Some(cors) => routes.layer(cors),
         None => routes,
     };
     routes
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            requests::count_request,
+        ))
         .layer(middleware::from_fn(drain::drain_request_body))
         .layer(middleware::from_fn(logging::log_request))
         .with_state(state)
