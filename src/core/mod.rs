@@ -1,37 +1,38 @@
 //! The pure core of immich-background: every backup decision, no I/O.
 //!
-//! The core is *sans-IO*, in the manner of str0m and quinn-proto. Each part is a state machine
-//! or a pure function that takes **inputs** and returns **decisions**; the caller (the service
-//! worker in `src/web/`) performs the **outputs** and feeds the results back in:
+//! The core is *sans-IO*, in the manner of str0m and quinn-proto. A backup run is one state
+//! machine, `backup::Engine`: it takes **inputs** (what happened, with the time) and hands out
+//! **outputs** (what to do); the service worker's driver (`src/web/backup_driver.rs`) performs
+//! the outputs and feeds the results back in:
 //!
 //! ```text
-//!   inputs                          core (this module)                outputs (done by src/web)
-//!   ------------------------        -------------------------        -------------------------
-//!   page commands (channel)  ──▶    settings   validation       ──▶  IndexedDB writes
-//!   server replies           ──▶    backup     queue + next_step ──▶  HTTP requests to perform
-//!   hashed file chunks       ──▶    progress   notifications     ──▶  notifications, channel
-//!   the time, `now_ms`       ──▶    log        ring + redaction  ──▶  the next wake-up time
+//!   inputs (Input)                     Engine                    outputs (Output)
+//!   ------------------------           ----------------          --------------------------
+//!   stop, files queued          ──▶    queue of items     ──▶    write / delete rows
+//!   hash progress and results   ──▶    what to do next    ──▶    hash a file
+//!   check, upload, probe replies──▶    retries, outages   ──▶    check, upload, probe
+//!   or transport errors                error grace        ──▶    channel messages,
+//!   a timer tick                ──▶    progress pacing    ──▶    notifications, log lines
+//!                                                         ──▶    wait until T, or: ended
 //! ```
 //!
-//! The run loop, in the worker, is therefore:
+//! The run loop is therefore:
 //!
 //! ```text
+//! let mut engine = Engine::new(setup, config, now);
 //! loop {
-//!     match backup::next_step(&items, now_ms, batch) {
-//!         Step::Hash(id)      => { item.begin_hash(now_ms)?; hash the file; item.hashed(hex)? }
-//!         Step::Check(ids)    => { POST /assets/bulk-upload-check; item.checked(verdict)?; save }
-//!         Step::Upload(id)    => { item.begin_upload()?; POST /assets; item.upload_finished(..)?; save }
-//!         Step::Retry(ids)    => { item.retry_due(now_ms)?; save }
-//!         Step::WaitUntil(t)  => { sleep until t, a few seconds at a time, watching for a stop }
-//!         Step::Finished      => break,
+//!     match engine.poll_output() {
+//!         Output::Wait(until) => engine.handle_input(first answer or Input::Tick at until, now),
+//!         Output::Ended(stop) => break,
+//!         output              => perform it,
 //!     }
 //! }
 //! ```
 //!
-//! Time is always an input (`now_ms`, milliseconds since the Unix epoch), never read here, so
-//! tests drive every machine faster than real time and property tests can kill the worker at
-//! any instant. Nothing in this module depends on web-sys or js-sys: it compiles and is tested
-//! natively with `cargo test --lib`.
+//! Time is always an input (milliseconds since the Unix epoch), never read here, so tests drive
+//! the engine faster than real time, and property tests kill the worker after any output and
+//! move the clock both ways. Nothing in this module depends on web-sys or js-sys: it compiles
+//! and is tested natively with `cargo test --lib`.
 
 pub mod backup;
 pub mod channel;
