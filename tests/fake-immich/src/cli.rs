@@ -44,6 +44,11 @@ pub struct Args {
     #[arg(long, default_value_t = 0)]
     pub upload_delay_ms: u64,
 
+    /// Answer uploads and bulk-upload-checks with the head at once and the body this much
+    /// later, so tests can check that a client's timeout covers the body.
+    #[arg(long, default_value_t = 0)]
+    pub stall_body_ms: u64,
+
     /// Engine.IO ping interval; lowered by tests to watch the heartbeat.
     #[arg(long, default_value_t = 25_000)]
     pub ping_interval_ms: u64,

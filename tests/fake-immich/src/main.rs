@@ -69,6 +69,7 @@ async fn run(args: Args) -> Result<(), StartError> {
         originals_dir,
         incoming_dir,
         upload_delay: Duration::from_millis(args.upload_delay_ms),
+        stall_body: Duration::from_millis(args.stall_body_ms),
         ping_interval: Duration::from_millis(args.ping_interval_ms),
         allowed_origins: AllowedOrigins::new(args.allow_origins),
         request_counts: Default::default(),

@@ -17,6 +17,8 @@ pub struct AppState {
     /// Uploads in progress; moved to `originals_dir` once stored.
     pub incoming_dir: PathBuf,
     pub upload_delay: Duration,
+    /// How long the upload routes hold their answer's body after its head.
+    pub stall_body: Duration,
     pub ping_interval: Duration,
     pub allowed_origins: AllowedOrigins,
     pub request_counts: RequestCounts,

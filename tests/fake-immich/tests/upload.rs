@@ -325,3 +325,39 @@ fn upload_delay_slows_each_upload() {
     assert_eq!(total_assets(&server), 1);
     assert!(quick.elapsed() < delay, "other routes are not delayed");
 }
+
+#[test]
+fn stall_body_sends_the_head_first_and_the_body_later() {
+    let dir = TempDir::new("stall");
+    let stall = Duration::from_millis(2_000);
+    let server = Server::start(dir.path(), &["--stall-body-ms", "2000"]);
+    let body = json!({"assets": [{"id": "a", "checksum": sha1_hex(b"new")}]}).to_string();
+    let headers = [("content-type", "application/json"), ("x-api-key", API_KEY)];
+    let head = request_head(
+        "POST",
+        "/api/assets/bulk-upload-check",
+        &headers,
+        body.len(),
+    );
+
+    let mut connection = Connection::open(&server);
+    let started = Instant::now();
+    connection.send(format!("{head}{body}").as_bytes());
+    let head = connection.read_head();
+    assert_eq!(head.status, 200);
+    assert!(
+        !connection.has_data_within(Duration::from_millis(200)),
+        "the body came with the head"
+    );
+    let reply: serde_json::Value =
+        serde_json::from_slice(&connection.read_body(&head)).expect("JSON");
+    assert!(started.elapsed() >= stall);
+    assert_eq!(reply, json!({"results": [{"id": "a", "action": "accept"}]}));
+
+    let started = Instant::now();
+    assert_eq!(upload(&server, "stalled.jpg", b"late").status, 201);
+    assert!(started.elapsed() >= stall);
+    let quick = Instant::now();
+    assert_eq!(total_assets(&server), 1);
+    assert!(quick.elapsed() < stall, "other routes are not stalled");
+}

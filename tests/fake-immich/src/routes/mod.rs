@@ -6,6 +6,7 @@ mod logging;
 mod requests;
 mod server;
 mod session;
+mod stall;
 mod upload;
 mod users;
 
@@ -30,6 +31,7 @@ async fn not_found(method: Method, uri: Uri) -> Response {
 }
 
 pub fn router(state: SharedState) -> Router {
+    let stall_body = middleware::from_fn_with_state(state.clone(), stall::stall_body);
     let routes = Router::new()
         .route("/.well-known/immich", get(server::well_known))
         .route("/api/server/ping", get(server::ping))
@@ -42,11 +44,13 @@ pub fn router(state: SharedState) -> Router {
         // Uploads stream to disk, so the default in-memory body cap does not apply.
         .route(
             "/api/assets",
-            post(upload::upload).layer(DefaultBodyLimit::disable()),
+            post(upload::upload)
+                .layer(DefaultBodyLimit::disable())
+                .layer(stall_body.clone()),
         )
         .route(
             "/api/assets/bulk-upload-check",
-            post(assets::bulk_upload_check),
+            post(assets::bulk_upload_check).layer(stall_body),
         )
         .route("/api/assets/statistics", get(assets::statistics))
         .route("/api/assets/{id}", get(assets::get_asset))
