@@ -97,10 +97,10 @@ fn world() -> impl Strategy<Value = World> {
         })
 }
 
-/// A request on its way, answered at `at`.
+/// A request on its way, answered at `at`; a failed one carries the name of what it asked for.
 enum Pending {
     Hash(String),
-    Network(Input),
+    Network(Input, Option<String>),
 }
 
 struct Sim {
@@ -176,8 +176,9 @@ impl Sim {
             .expect("the engine only names queued files")
     }
 
-    /// The answer to a network request, given the server's state and the next fault.
-    fn answer(&mut self, output: &Output) -> Result<Input, TestCaseError> {
+    /// The answer to a network request, given the server's state and the next fault, and the
+    /// name of what it asked for when it failed.
+    fn answer(&mut self, output: &Output) -> Result<Pending, TestCaseError> {
         let up = self.server_up();
         let fault = if up {
             self.faults.next().unwrap_or(Fault::None)
@@ -189,8 +190,9 @@ impl Sim {
             Fault::Timeout => Some(RequestError::Network("TypeError: Failed to fetch".into())),
             _ => None,
         };
+        let failed = !matches!(fault, Fault::None | Fault::RepeatedId);
         let reply = |status: u16, body: String| HttpReply { status, body };
-        Ok(match output {
+        let input = match output {
             Output::Probe => Input::ProbeReply(match transport {
                 Some(e) => Err(e),
                 None => Ok(reply(200, r#"{"res":"pong"}"#.into())),
@@ -265,7 +267,14 @@ impl Sim {
                 }
             }
             other => unreachable!("not a request: {other:?}"),
-        })
+        };
+        let key = match &input {
+            Input::ProbeReply(_) => "probe".to_owned(),
+            Input::CheckReply { .. } => "check".to_owned(),
+            Input::UploadReply { id, .. } => format!("upload {id}"),
+            _ => unreachable!("answers only"),
+        };
+        Ok(Pending::Network(input, failed.then_some(key)))
     }
 
     /// Records a request going out; a repeat of a failed one must come after a wait.
@@ -274,17 +283,6 @@ impl Sim {
             prop_assert!(*at < self.now, "{key} sent again at once after it failed");
         }
         Ok(())
-    }
-
-    fn note_failure(&mut self, input: &Input) {
-        let failed = |r: &RequestResult| !matches!(r, Ok(reply) if reply.status < 300 && reply.body.starts_with('{'));
-        let key = match input {
-            Input::ProbeReply(r) if failed(r) => "probe".to_owned(),
-            Input::CheckReply { result, .. } if failed(result) => "check".to_owned(),
-            Input::UploadReply { id, result } if failed(result) => format!("upload {id}"),
-            _ => return,
-        };
-        self.failed_at.insert(key, self.now);
     }
 
     /// Runs the engine to its end; returns how the last run ended.
@@ -338,20 +336,20 @@ impl Sim {
                         !self
                             .pending
                             .iter()
-                            .any(|(_, p)| matches!(p, Pending::Network(_))),
+                            .any(|(_, p)| matches!(p, Pending::Network(..))),
                         "one request at a time"
                     );
                     self.sent("check".into())?;
                     prop_assert!(!request.ids.is_empty() && request.ids.len() <= CHECK_BATCH);
-                    let input = self.answer(&output)?;
-                    self.pending.push((self.now + 50, Pending::Network(input)));
+                    let pending = self.answer(&output)?;
+                    self.pending.push((self.now + 50, pending));
                 }
                 Output::Upload(ref request) => {
                     prop_assert!(
                         !self
                             .pending
                             .iter()
-                            .any(|(_, p)| matches!(p, Pending::Network(_))),
+                            .any(|(_, p)| matches!(p, Pending::Network(..))),
                         "one upload at a time"
                     );
                     let row = self.stored.get(&request.id);
@@ -362,20 +360,20 @@ impl Sim {
                     self.sent(format!("upload {}", request.id))?;
                     let name = format!("{}.jpg", request.id);
                     prop_assert!(request.fields.contains(&("filename", name)));
-                    let input = self.answer(&output)?;
-                    self.pending.push((self.now + 200, Pending::Network(input)));
+                    let pending = self.answer(&output)?;
+                    self.pending.push((self.now + 200, pending));
                 }
                 Output::Probe => {
                     prop_assert!(
                         !self
                             .pending
                             .iter()
-                            .any(|(_, p)| matches!(p, Pending::Network(_))),
+                            .any(|(_, p)| matches!(p, Pending::Network(..))),
                         "one request at a time"
                     );
                     self.sent("probe".into())?;
-                    let input = self.answer(&output)?;
-                    self.pending.push((self.now + 20, Pending::Network(input)));
+                    let pending = self.answer(&output)?;
+                    self.pending.push((self.now + 20, pending));
                 }
                 Output::Post(ChannelMessage::UpdateNotification(Some(update))) => {
                     self.texts.extend(update.notice);
@@ -402,7 +400,12 @@ impl Sim {
                                     };
                                     Input::Hashed { id, result }
                                 }
-                                Pending::Network(input) => input,
+                                Pending::Network(input, failed) => {
+                                    if let Some(key) = failed {
+                                        self.failed_at.insert(key, self.now);
+                                    }
+                                    input
+                                }
                             }
                         }
                         (false, Some(until)) => {
@@ -414,7 +417,6 @@ impl Sim {
                             unreachable!()
                         }
                     };
-                    self.note_failure(&input);
                     engine.handle_input(input, self.now);
                 }
                 Output::Ended(stop) => {
@@ -449,6 +451,19 @@ proptest! {
             "a server that only fails for a while is waited for: {stop:?}"
         );
         prop_assert!(sim.texts.iter().all(|t| !t.contains(SECRET)), "a secret reached a text");
+        // Answers about one file (an error status, an unreadable reply, a timeout while the
+        // server answers pings) count against it; an unreachable server never does.
+        let chargeable = world
+            .faults
+            .iter()
+            .filter(|f| matches!(f, Fault::Status(429 | 500) | Fault::Malformed | Fault::Timeout))
+            .count();
+        if chargeable < RetryPolicy::default().max_attempts as usize {
+            for row in sim.stored.values() {
+                let error = row.last_error.as_deref().unwrap_or("");
+                prop_assert!(!error.starts_with("gave up"), "an outage failed a file: {row:?}");
+            }
+        }
         for file in &world.files {
             let row = sim.stored.get(&file.id);
             prop_assert!(row.is_some(), "{} was lost", file.id);
