@@ -1,16 +1,39 @@
 #!/usr/bin/env bash
 # Sets everything up, starts the bundled Immich-compatible server and serves the PWA, already
-# pointed at it. Ctrl-C stops both. Data stays in .data/ between runs.
+# pointed at it and logged in. Ctrl-C stops both. Data stays in .data/ between runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SERVER_PORT="${SERVER_PORT:-2283}"
 WWW_PORT="${WWW_PORT:-8080}"
-API_KEY="${API_KEY:-immich-dev-key}"
+DATA_DIR=.data/fake-immich
+# Without API_KEY the server makes a random key on its first start and keeps it here.
+KEY_FILE="$DATA_DIR/api-key"
 bash scripts/build.sh
-mkdir -p .data
-target/debug/fake-immich --port "$SERVER_PORT" --data-dir .data/fake-immich --api-key "$API_KEY" &
+mkdir -p "$DATA_DIR"
+
+# Only the PWA's own pages may call the server from a browser.
+server_args=(--port "$SERVER_PORT" --data-dir "$DATA_DIR"
+  --allow-origin "http://localhost:$WWW_PORT" --allow-origin "http://127.0.0.1:$WWW_PORT")
+if [ -n "${API_KEY:-}" ]; then
+  server_args+=(--api-key "$API_KEY")
+  key_note="the API key from \$API_KEY"
+else
+  key_note="its API key, stored in $KEY_FILE"
+fi
+target/debug/fake-immich "${server_args[@]}" &
 server=$!
-trap 'kill $server $www 2>/dev/null || true' EXIT INT TERM
+trap 'kill $server ${www:-} 2>/dev/null || true' EXIT INT TERM
+
+if [ -z "${API_KEY:-}" ]; then
+  for _ in $(seq 100); do
+    [ -s "$KEY_FILE" ] && break
+    kill -0 "$server" 2>/dev/null || { echo "run.sh: fake-immich stopped (see above)" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -s "$KEY_FILE" ] || { echo "run.sh: fake-immich wrote no $KEY_FILE within 10 s" >&2; exit 1; }
+  API_KEY="$(cat "$KEY_FILE")"
+fi
+
 node scripts/serve-www.mjs --port "$WWW_PORT" --dir dist \
   --server-url "http://127.0.0.1:$SERVER_PORT" --api-key "$API_KEY" --auto-connect &
 www=$!
@@ -18,9 +41,9 @@ sleep 1
 cat <<MSG
 
   immich-background is running.
-  Open http://localhost:$WWW_PORT in Chromium: it is already pointed at the bundled server
-  (http://127.0.0.1:$SERVER_PORT, API key $API_KEY). Pick photos, press "Back up".
-  Press Ctrl-C to stop.
+  Open http://localhost:$WWW_PORT in Chromium: it is already connected to the bundled server
+  (http://127.0.0.1:$SERVER_PORT) with $key_note.
+  Pick photos, press "Back up". Press Ctrl-C to stop.
 
 MSG
 wait

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -81,12 +82,24 @@ function killChild(child) {
   });
 }
 
+/** A TCP port that is free on 127.0.0.1 right now (listen on port 0, read it, close). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /**
- * Starts everything. Options: uploadDelayMs (fake-immich --upload-delay-ms), autoConnect
- * (serve-www --auto-connect, as `npm start` runs it).
+ * Starts everything. Options: uploadDelayMs (fake-immich --upload-delay-ms), stallBodyMs
+ * (fake-immich --stall-body-ms), autoConnect (serve-www --auto-connect, as `npm start` runs it).
  * Returns { serverUrl, wwwUrl, browser, context, page, dataDir, stop(), ... helpers }.
  */
-export async function start({ uploadDelayMs, autoConnect } = {}) {
+export async function start({ uploadDelayMs, stallBodyMs, autoConnect } = {}) {
   for (const f of ['index.html', 'app.js', 'sw.js', 'pkg/immich_background.js', 'pkg/immich_background_bg.wasm']) {
     if (!fs.existsSync(path.join(DIST, f))) {
       throw new Error(`${path.join(DIST, f)} is missing: build the PWA first (wasm-pack build --target web && npx webpack)`);
@@ -106,9 +119,13 @@ export async function start({ uploadDelayMs, autoConnect } = {}) {
   };
 
   try {
+    // The page's origin is known before fake-immich starts, which admits only that origin.
+    const wwwPort = await freePort();
     const immichArgs = (port) => {
-      const args = ['--port', String(port), '--data-dir', env.dataDir, '--api-key', API_KEY];
+      const args = ['--port', String(port), '--data-dir', env.dataDir, '--api-key', API_KEY,
+        '--allow-origin', `http://127.0.0.1:${wwwPort}`];
       if (uploadDelayMs) args.push('--upload-delay-ms', String(uploadDelayMs));
+      if (stallBodyMs) args.push('--stall-body-ms', String(stallBodyMs));
       return args;
     };
     const immich = await spawnAndWait('fake-immich', FAKE_IMMICH_BIN, immichArgs(0), /listening on (http:\/\/\S+)/);
@@ -125,7 +142,7 @@ export async function start({ uploadDelayMs, autoConnect } = {}) {
     };
 
     const www = await spawnAndWait('serve-www', process.execPath, [
-      path.join(ROOT, 'scripts/serve-www.mjs'), '--port', '0', '--dir', DIST,
+      path.join(ROOT, 'scripts/serve-www.mjs'), '--port', String(wwwPort), '--dir', DIST,
       '--server-url', env.serverUrl, '--api-key', API_KEY, ...(autoConnect ? ['--auto-connect'] : []),
     ], /www listening on (http:\/\/\S+)/);
     env.children.push(www.child);
@@ -158,6 +175,12 @@ export async function start({ uploadDelayMs, autoConnect } = {}) {
     return text ? JSON.parse(text) : null;
   };
   env.statistics = () => env.api('/api/assets/statistics');
+  /**
+   * How many requests fake-immich received per 'METHOD /route' (e.g. 'POST /api/assets',
+   * 'GET /api/assets/{id}'), failed ones included, and this call itself. Counted per server
+   * process: after `stopServer()`/`startServer()` the counts start again at 0.
+   */
+  env.requests = () => env.api('/api/fake-immich/requests');
   /** bulk-upload-check for many SHA-1 (hex) checksums: resolves with {checksum: result}. */
   env.checkChecksums = async (checksums) => {
     const { results } = await env.api('/api/assets/bulk-upload-check', {
