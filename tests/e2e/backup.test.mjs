@@ -9,6 +9,7 @@ function makeFiles() {
   const files = [];
   files.push({ name: 'empty.jpg', buffer: Buffer.alloc(0) });
   files.push({ name: 'Łódź-早上好.jpg', buffer: randomFile(randomSize(20_000, 200_000)) });
+  files.push({ name: 'say "cheese".jpg', buffer: randomFile(randomSize(20_000, 200_000)) });
   const twin = randomFile(randomSize(20_000, 200_000));
   files.push({ name: 'twin-a.jpg', buffer: twin });
   files.push({ name: 'twin-b.jpg', buffer: Buffer.from(twin) });
@@ -19,12 +20,12 @@ function makeFiles() {
   return files;
 }
 
-test('backs up 20 picked files, duplicates by content once', { timeout: 120_000 }, async () => {
+test('backs up 20 picked files, duplicates by content once, the empty one skipped', { timeout: 120_000 }, async () => {
   const { page } = env;
   const files = makeFiles();
-  const distinct = [...new Set(files.map((f) => sha1(f.buffer)))];
+  const distinct = [...new Set(files.filter((f) => f.buffer.length > 0).map((f) => sha1(f.buffer)))];
   assert.equal(files.length, 20);
-  assert.equal(distinct.length, 19);
+  assert.equal(distinct.length, 18);
 
   await env.open();
   // the page asks the worker for the state on load; the worker answers to every page
@@ -40,8 +41,11 @@ test('backs up 20 picked files, duplicates by content once', { timeout: 120_000 
   const queued = await env.uploadState();
   assert.equal(queued.totalCount, 20, `uploadState after enqueue: ${JSON.stringify(queued)}`);
 
+  assert.equal(await page.isDisabled('#backup-stop'), true, 'Stop is off while nothing runs');
   await page.evaluate(() => { window.__channel.length = 0; });
   await page.click('#backup-start');
+  await page.waitForFunction(() => !document.getElementById('backup-stop').disabled, null, { timeout: 10_000 })
+    .catch(() => assert.fail('Stop is on while the run goes'));
   await page.waitForFunction(() => window.__channel.some((m) => m.method === 'systemStop'), null, { timeout: 90_000, polling: 200 });
   await page.waitForTimeout(300); // anything sent after the stop would show up here
 
@@ -56,11 +60,22 @@ test('backs up 20 picked files, duplicates by content once', { timeout: 120_000 
   for (const [checksum, r] of Object.entries(known)) {
     assert.ok(r && r.action === 'reject' && r.reason === 'duplicate', `checksum ${checksum} not on the server: ${JSON.stringify(r)}`);
   }
+  const uploads = (await env.requests())['POST /api/assets'];
+  assert.ok(uploads === 18 || uploads === 19, `one upload per file, the twin at most once more: ${uploads}`);
+  // the exact name reaches the server, double quote included
+  const quoted = files.find((f) => f.name.includes('"'));
+  const asset = await env.api(`/api/assets/${known[sha1(quoted.buffer)].assetId}`);
+  assert.equal(asset.originalFileName, 'say "cheese".jpg');
 
   // the page shows the result
-  await page.waitForFunction(() => /\b20 of 20 backed up/.test(document.getElementById('total-text').textContent), null, { timeout: 5_000 })
+  await page.waitForFunction(() => document.getElementById('total-text').textContent === '19 of 20 backed up, 1 skipped',
+    null, { timeout: 5_000 })
     .catch(async () => assert.fail(`#total-text: ${await page.textContent('#total-text')}`));
-  assert.doesNotMatch(await page.textContent('#total-text'), /failed/);
+  await page.waitForFunction(() => /empty\.jpg — skipped: empty file, not backed up/.test(document.getElementById('file-issues').textContent),
+    null, { timeout: 5_000 })
+    .catch(async () => assert.fail(`#file-issues: ${await page.textContent('#file-issues')}`));
+  assert.equal(await page.isDisabled('#backup-stop'), true, 'Stop is off again');
+  assert.equal(await page.textContent('#queue-status'), '', '"20 files queued" is gone once they are done');
   assert.ok((await page.textContent('#status')).length > 0, '#status shows the systemStop message');
   assert.equal(await page.textContent('#status'), stop.args.message);
 
@@ -89,8 +104,9 @@ test('backs up 20 picked files, duplicates by content once', { timeout: 120_000 
     `uploading is indeterminate: ${JSON.stringify(sending.map((m) => m.args.state))}`);
 
   const final = await env.uploadState();
-  assert.deepEqual({ total: final.totalCount, completed: final.completedCount, failed: final.failedCount },
-    { total: 20, completed: 20, failed: 0 }, `uploadState: ${JSON.stringify(final)}`);
+  assert.deepEqual(
+    { total: final.totalCount, completed: final.completedCount, failed: final.failedCount, skipped: final.skippedCount },
+    { total: 20, completed: 19, failed: 0, skipped: 1 }, `uploadState: ${JSON.stringify(final)}`);
 
   // the service worker showed the total-progress notification
   const notes = await page.evaluate(async () => {

@@ -150,6 +150,14 @@ export async function start({ uploadDelayMs, stallBodyMs, autoConnect } = {}) {
 
     env.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     env.context = await env.browser.newContext();
+    // Every channel message the page receives, in arrival order, kept by the test itself: the
+    // PWA exposes nothing for tests.
+    await env.context.addInitScript(() => {
+      window.__channel = [];
+      navigator.serviceWorker?.addEventListener('message', (event) => {
+        if (event.data && typeof event.data === 'object') window.__channel.push(event.data);
+      });
+    });
     await env.context.grantPermissions(['notifications', 'background-sync'], { origin: new URL(env.wwwUrl).origin });
     env.page = await env.context.newPage();
     env.pageErrors = [];

@@ -1,48 +1,86 @@
-// The server goes away and comes back: failed uploads and checks are retried after their
-// backoff, the run completes, and every file is on the server once.
-import { test } from 'node:test';
+// The server goes away for a minute in the middle of a 300-file run: the run pauses (a handful
+// of probes, no file's attempts spent), says so in the page and the notification, and goes on
+// when the server is back: every file on the server once, none failed.
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startForTests, photos } from './harness.mjs';
+import { startProxy } from './proxy.mjs';
 
-const env = startForTests({ uploadDelayMs: 250 });
+const env = startForTests({ uploadDelayMs: 40 });
+let proxy;
+after(() => proxy?.close());
 
-test('an outage mid-run is retried, not lost and not doubled', { timeout: 120_000 }, async () => {
-  const files = photos('outage', 10);
-  await env.openWithQueued(files);
-  await env.backUpUntil(2);
+const OUTAGE_MS = 60_000;
 
-  await env.stopServer();
-  await env.page.waitForTimeout(1_500); // uploads fail meanwhile and wait for their retry
+/** The notifications the worker shows now: {tag, body}. */
+const notifications = () => env.page.evaluate(async () => {
+  const registration = await navigator.serviceWorker.ready;
+  return (await registration.getNotifications()).map((n) => ({ tag: n.tag, body: n.body }));
+});
+
+test('a one-minute outage mid-run pauses the run, then every file arrives once', { timeout: 240_000 }, async () => {
+  const { page } = env;
+  proxy = await startProxy(env.serverUrl);
+  const files = photos('outage', 300, { min: 2_000, max: 8_000 });
+  await env.open();
+  const { error } = await env.login({ url: proxy.url });
+  assert.equal(error, '', 'logged in through the proxy');
+  await env.pickFiles(files);
+  await page.evaluate(() => { window.__channel.length = 0; });
+  await env.backUpUntil(40);
+
+  proxy.setDown(true);
+  const downAt = Date.now();
+  await page.waitForFunction(() => /Server unreachable, retrying in \d+ s/.test(document.getElementById('status').textContent),
+    null, { timeout: 15_000, polling: 100 })
+    .catch(async () => assert.fail(`#status during the outage: ${await page.textContent('#status')}`));
+  assert.equal(await page.textContent('#file-text'), '', 'no stale "uploading …" line while the server is away');
+  const shown = await notifications();
+  assert.ok(shown.some((n) => n.tag === 'immich-backup-total' && /Server unreachable, retrying in \d+ s/.test(n.body)),
+    `the notification says it: ${JSON.stringify(shown)}`);
+  assert.ok(!shown.some((n) => n.tag === 'immich-backup-error'), `no error notification for an outage: ${JSON.stringify(shown)}`);
   const during = await env.uploadState();
-  assert.ok(during.completedCount < 10, `the outage came mid-run: ${JSON.stringify(during)}`);
-  await env.startServer();
+  assert.ok(during.completedCount < 300, `the outage came mid-run: ${JSON.stringify(during)}`);
+  assert.equal(during.failedCount, 0);
+
+  await page.waitForTimeout(Math.max(0, OUTAGE_MS - (Date.now() - downAt)));
+  proxy.setDown(false);
+  // CORS preflights (OPTIONS) come with the requests they clear and are not counted.
+  const refused = proxy.requests.filter((r) => r.refused && r.method !== 'OPTIONS');
+  assert.ok(refused.length <= 10, `a handful of requests while the server was away, not one per file: ${JSON.stringify(refused)}`);
+  assert.ok(refused.filter((r) => r.method === 'POST').length <= 1,
+    `after the first failure only probes went out: ${JSON.stringify(refused)}`);
 
   const stop = await env.waitForStop();
   assert.equal(stop.args.reason, 'completed', JSON.stringify(stop));
   const final = await env.uploadState();
-  assert.deepEqual([final.completedCount, final.failedCount], [10, 0], JSON.stringify(final));
-  assert.equal((await env.statistics()).total, 10, 'each file once on the server');
+  assert.deepEqual([final.completedCount, final.failedCount], [300, 0], JSON.stringify(final));
+  assert.equal((await env.statistics()).total, 300, 'each file once on the server');
   assert.ok(await env.holdsAll(files.map((f) => f.buffer)), 'every file is on the server');
-  const logs = await env.page.evaluate(async () => {
+  const uploads = (await env.requests())['POST /api/assets'] ?? 0;
+  assert.ok(uploads <= 301, `each file sent once, the one cut off by the outage at most twice: ${uploads}`);
+  assert.ok(!(await notifications()).some((n) => n.tag === 'immich-backup-error'), 'no error notification left behind');
+  const logs = await page.evaluate(async () => {
     const ib = await import(new URL('pkg/immich_background.js', location.href).href);
     return ib.readLogs();
   });
-  assert.ok(logs.some((l) => l.level === 'WARNING' && /upload failed/.test(l.message)),
-    `the failed attempts are logged: ${JSON.stringify(logs.map((l) => l.message))}`);
+  const warnings = logs.filter((l) => l.level === 'WARNING');
+  assert.ok(warnings.length <= 3 && warnings.some((l) => /unreachable/.test(l.message)),
+    `the outage is logged once, not per file: ${JSON.stringify(warnings.map((l) => l.message))}`);
 });
 
-test('a server that is down when the files are checked is tried again with backoff', { timeout: 120_000 }, async () => {
+test('a server that is down when the files are checked is waited for', { timeout: 120_000 }, async () => {
   const { page } = env;
   const before = (await env.statistics()).total;
   const files = photos('late', 4);
   await env.pickFiles(files);
-  await env.stopServer();
+  proxy.setDown(true);
   await page.evaluate(() => { window.__channel.length = 0; });
   await page.click('#backup-start');
-  await page.waitForTimeout(3_000); // the first check fails; the second waits 4 s more
+  await page.waitForTimeout(5_000);
   assert.equal(await page.evaluate(() => window.__channel.some((m) => m.method === 'systemStop')), false,
     'the run waits for the server instead of giving up');
-  await env.startServer();
+  proxy.setDown(false);
 
   const stop = await env.waitForStop();
   assert.equal(stop.args.reason, 'completed', JSON.stringify(stop));
