@@ -22,4 +22,6 @@ test('a worker stopped mid-run is woken by the open page and finishes', { timeou
   assert.deepEqual([final.completedCount, final.failedCount], [10, 0], JSON.stringify(final));
   assert.equal((await env.statistics()).total, 10, 'each file once on the server');
   assert.ok(await env.holdsAll(files.map((f) => f.buffer)), 'every file is on the server');
+  const uploads = (await env.requests())['POST /api/assets'];
+  assert.ok(uploads <= 11, `each file sent once, the one cut off by the stop at most twice: ${uploads}`);
 });
