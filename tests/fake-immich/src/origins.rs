@@ -46,7 +46,7 @@ impl FromStr for Origin {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AllowedOrigins(Arc<[Origin]>);
 
 impl AllowedOrigins {
