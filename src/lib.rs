@@ -32,7 +32,7 @@ mod bindings {
 
     #[wasm_bindgen(typescript_custom_section)]
     const TYPES: &'static str = r#"
-/** The seven settings of the mobile app, same names and defaults. */
+/** The seven settings of the mobile app (same names and defaults), and how often one upload may be cut off. */
 export interface Settings {
   backgroundBackup: boolean;
   backupRequireWifi: boolean;
