@@ -277,11 +277,19 @@ impl Sim {
         Ok(Pending::Network(input, failed.then_some(key)))
     }
 
-    /// Records a request going out; a repeat of a failed one must come after a wait.
-    fn sent(&mut self, key: String) -> Result<(), TestCaseError> {
+    /// Sends a request, answered after `latency_ms`: one at a time on the network, and a repeat
+    /// of a failed one only after a wait.
+    fn send(&mut self, output: &Output, key: String, latency_ms: i64) -> Result<(), TestCaseError> {
+        let busy = self
+            .pending
+            .iter()
+            .any(|(_, p)| matches!(p, Pending::Network(..)));
+        prop_assert!(!busy, "one request at a time: {output:?}");
         if let Some(at) = self.failed_at.get(&key) {
             prop_assert!(*at < self.now, "{key} sent again at once after it failed");
         }
+        let pending = self.answer(output)?;
+        self.pending.push((self.now + latency_ms, pending));
         Ok(())
     }
 
@@ -332,48 +340,21 @@ impl Sim {
                     self.pending.push((self.now + 5, Pending::Hash(id)));
                 }
                 Output::Check(ref request) => {
-                    prop_assert!(
-                        !self
-                            .pending
-                            .iter()
-                            .any(|(_, p)| matches!(p, Pending::Network(..))),
-                        "one request at a time"
-                    );
-                    self.sent("check".into())?;
                     prop_assert!(!request.ids.is_empty() && request.ids.len() <= CHECK_BATCH);
-                    let pending = self.answer(&output)?;
-                    self.pending.push((self.now + 50, pending));
+                    self.send(&output, "check".into(), 50)?;
                 }
                 Output::Upload(ref request) => {
-                    prop_assert!(
-                        !self
-                            .pending
-                            .iter()
-                            .any(|(_, p)| matches!(p, Pending::Network(..))),
-                        "one upload at a time"
-                    );
                     let row = self.stored.get(&request.id);
                     prop_assert!(
                         row.is_some_and(|r| r.sending),
                         "the row says sending before the upload goes out"
                     );
-                    self.sent(format!("upload {}", request.id))?;
                     let name = format!("{}.jpg", request.id);
                     prop_assert!(request.fields.contains(&("filename", name)));
-                    let pending = self.answer(&output)?;
-                    self.pending.push((self.now + 200, pending));
+                    self.send(&output, format!("upload {}", request.id), 200)?;
                 }
                 Output::Probe => {
-                    prop_assert!(
-                        !self
-                            .pending
-                            .iter()
-                            .any(|(_, p)| matches!(p, Pending::Network(..))),
-                        "one request at a time"
-                    );
-                    self.sent("probe".into())?;
-                    let pending = self.answer(&output)?;
-                    self.pending.push((self.now + 20, pending));
+                    self.send(&output, "probe".into(), 20)?;
                 }
                 Output::Post(ChannelMessage::UpdateNotification(Some(update))) => {
                     self.texts.extend(update.notice);

@@ -280,7 +280,9 @@ impl Engine {
         let policy = self.config.retry;
         let mut released = Vec::new();
         for item in &mut self.items {
-            if item.is_retry_due(now_ms, &policy) && item.retry_due(now_ms, &policy) == Ok(true) {
+            if item.state == ItemState::FailedRetryable
+                && item.retry_due(now_ms, &policy) == Ok(true)
+            {
                 released.push(item.clone());
             }
         }

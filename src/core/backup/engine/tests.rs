@@ -89,18 +89,27 @@ fn texts(outputs: &[Output]) -> Vec<String> {
         .collect()
 }
 
+/// An engine started on `n` files, its first outputs drained.
+fn started(n: usize) -> Engine {
+    let mut engine = Engine::new(setup(files(n)), EngineConfig::default(), NOW);
+    drain(&mut engine);
+    engine
+}
+
+/// Feeds the checksum of file `n` and drains what follows.
+fn hashed(engine: &mut Engine, n: usize) -> Vec<Output> {
+    let input = Input::Hashed {
+        id: format!("f{n}"),
+        result: Ok(sum(n)),
+    };
+    engine.handle_input(input, NOW);
+    drain(engine)
+}
+
 /// An engine whose one file is hashed, checked and accepted: the next outputs send it.
 fn ready_to_upload() -> (Engine, Vec<Output>) {
-    let mut engine = Engine::new(setup(files(1)), EngineConfig::default(), NOW);
-    drain(&mut engine);
-    engine.handle_input(
-        Input::Hashed {
-            id: "f0".into(),
-            result: Ok(sum(0)),
-        },
-        NOW,
-    );
-    let request = check(&drain(&mut engine)).expect("checked once hashed");
+    let mut engine = started(1);
+    let request = check(&hashed(&mut engine, 0)).expect("checked once hashed");
     engine.handle_input(
         Input::CheckReply {
             ids: request.ids,
@@ -156,16 +165,8 @@ fn a_run_hashes_checks_uploads_and_completes() {
 #[test]
 fn a_bulk_check_refused_403_is_unauthorized_and_429_is_retried() {
     for (status, reason) in [(403, Some(StopReason::Unauthorized)), (429, None)] {
-        let mut engine = Engine::new(setup(files(1)), EngineConfig::default(), NOW);
-        drain(&mut engine);
-        engine.handle_input(
-            Input::Hashed {
-                id: "f0".into(),
-                result: Ok(sum(0)),
-            },
-            NOW,
-        );
-        let request = check(&drain(&mut engine)).unwrap();
+        let mut engine = started(1);
+        let request = check(&hashed(&mut engine, 0)).unwrap();
         engine.handle_input(
             Input::CheckReply {
                 ids: request.ids,
@@ -326,30 +327,19 @@ fn empty_files_are_skipped_up_front() {
 
 #[test]
 fn a_reply_leaving_out_ids_is_a_failed_check_and_repeats_are_ignored() {
-    let mut engine = Engine::new(setup(files(2)), EngineConfig::default(), NOW);
-    drain(&mut engine);
-    for i in 0..2 {
-        engine.handle_input(
-            Input::Hashed {
-                id: format!("f{i}"),
-                result: Ok(sum(i)),
-            },
-            NOW,
-        );
-    }
-    let request = check(&drain(&mut engine)).unwrap();
+    let mut engine = started(2);
+    let request = check(&hashed(&mut engine, 0)).unwrap();
     assert_eq!(
         request.ids,
         vec!["f0".to_owned()],
         "checked as soon as hashed"
     );
+    hashed(&mut engine, 1);
+    let repeated = r#"{"results":[{"id":"f0","action":"accept"},{"id":"f0","action":"reject","reason":"duplicate","assetId":"x"}]}"#;
     engine.handle_input(
         Input::CheckReply {
             ids: request.ids,
-            result: reply(
-                200,
-                r#"{"results":[{"id":"f0","action":"accept"},{"id":"f0","action":"reject","reason":"duplicate","assetId":"x"}]}"#,
-            ),
+            result: reply(200, repeated),
         },
         NOW,
     );
@@ -358,19 +348,9 @@ fn a_reply_leaving_out_ids_is_a_failed_check_and_repeats_are_ignored() {
         ItemState::Uploading,
         "the first verdict stands"
     );
-    let (mut engine, _) = {
-        let mut engine = Engine::new(setup(files(1)), EngineConfig::default(), NOW);
-        drain(&mut engine);
-        engine.handle_input(
-            Input::Hashed {
-                id: "f0".into(),
-                result: Ok(sum(0)),
-            },
-            NOW,
-        );
-        let outputs = drain(&mut engine);
-        (engine, outputs)
-    };
+
+    let mut engine = started(1);
+    hashed(&mut engine, 0);
     engine.handle_input(
         Input::CheckReply {
             ids: vec!["f0".into()],
@@ -385,16 +365,8 @@ fn a_reply_leaving_out_ids_is_a_failed_check_and_repeats_are_ignored() {
 
 #[test]
 fn a_bulk_check_refused_400_ends_the_run_failed_with_the_servers_words() {
-    let mut engine = Engine::new(setup(files(1)), EngineConfig::default(), NOW);
-    drain(&mut engine);
-    engine.handle_input(
-        Input::Hashed {
-            id: "f0".into(),
-            result: Ok(sum(0)),
-        },
-        NOW,
-    );
-    drain(&mut engine);
+    let mut engine = started(1);
+    hashed(&mut engine, 0);
     engine.handle_input(
         Input::CheckReply {
             ids: vec!["f0".into()],
