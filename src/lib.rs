@@ -65,8 +65,9 @@ export interface FileIssue { name: string; skipped: boolean; reason: string; }
         notify::to_js(value).map_err(|e| JsError::new(&e.to_string()))
     }
 
-    fn fail(message: String) -> JsError {
-        JsError::new(&message)
+    /// Every error reaches JavaScript here, as a readable message.
+    fn fail(error: impl std::fmt::Display) -> JsError {
+        JsError::new(&error.to_string())
     }
 
     #[wasm_bindgen(js_name = defaultSettings, unchecked_return_type = "Settings")]
@@ -150,13 +151,13 @@ export interface FileIssue { name: string; skipped: boolean; reason: string; }
 
     /// Service worker: a channel message from a page.
     #[wasm_bindgen(js_name = workerMessage)]
-    pub async fn worker_message(data: JsValue) -> Result<(), JsValue> {
-        backup_driver::handle_message(data).await
+    pub async fn worker_message(data: JsValue) -> Result<(), JsError> {
+        backup_driver::handle_message(data).await.map_err(fail)
     }
 
     /// Service worker: continue a backup that was requested and not finished.
     #[wasm_bindgen(js_name = workerWake)]
-    pub async fn worker_wake() -> Result<(), JsValue> {
-        backup_driver::wake().await
+    pub async fn worker_wake() -> Result<(), JsError> {
+        backup_driver::wake().await.map_err(fail)
     }
 }

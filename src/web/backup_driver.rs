@@ -23,7 +23,7 @@ use crate::web::files::BlobHasher;
 use crate::web::http::{upload_form, ImmichHttp};
 use crate::web::locks;
 use crate::web::notify;
-use crate::web::store::Store;
+use crate::web::store::{Store, StoreError};
 
 /// Held for a run: a second worker instance (an update mid-run) waits for it.
 const RUN_LOCK: &str = "immich-background/backup-run";
@@ -69,8 +69,26 @@ fn forward(control: Control) -> bool {
     })
 }
 
-fn js_error(e: impl std::fmt::Display) -> JsValue {
-    js_sys::Error::new(&e.to_string()).into()
+/// Why the worker could not do what a message or a wake-up asked.
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("not a channel message: {0}")]
+    Message(String),
+    #[error("the browser refused: {0}")]
+    Browser(String),
+}
+
+impl From<JsValue> for DriverError {
+    fn from(value: JsValue) -> Self {
+        let message = js_sys::Error::from(value.clone())
+            .message()
+            .as_string()
+            .or_else(|| value.as_string())
+            .unwrap_or_else(|| "unknown error".into());
+        DriverError::Browser(message)
+    }
 }
 
 async fn log(store: &Store, level: LogLevel, message: String) {
@@ -85,9 +103,10 @@ async fn log(store: &Store, level: LogLevel, message: String) {
     }
 }
 
-pub async fn handle_message(data: JsValue) -> Result<(), JsValue> {
-    let store = Store::open().await.map_err(js_error)?;
-    let json: serde_json::Value = serde_wasm_bindgen::from_value(data).map_err(js_error)?;
+pub async fn handle_message(data: JsValue) -> Result<(), DriverError> {
+    let store = Store::open().await?;
+    let json: serde_json::Value =
+        serde_wasm_bindgen::from_value(data).map_err(|e| DriverError::Message(e.to_string()))?;
     let message = match ChannelMessage::from_json(&json) {
         Ok(message) => message,
         Err(e) => {
@@ -97,14 +116,14 @@ pub async fn handle_message(data: JsValue) -> Result<(), JsValue> {
     };
     match message {
         ChannelMessage::Start => {
-            store.set_run_requested(true).await.map_err(js_error)?;
+            store.set_run_requested(true).await?;
             if forward(Control::Queued) {
                 return Ok(());
             }
             run(store, true).await
         }
         ChannelMessage::Stop => {
-            store.set_run_requested(false).await.map_err(js_error)?;
+            store.set_run_requested(false).await?;
             if !forward(Control::Stop) {
                 announce(SystemStop {
                     reason: StopReason::StoppedByUser,
@@ -132,21 +151,21 @@ pub async fn handle_message(data: JsValue) -> Result<(), JsValue> {
 }
 
 /// On activate, sync or any wake-up: continue a backup the user started and did not stop.
-pub async fn wake() -> Result<(), JsValue> {
-    let store = Store::open().await.map_err(js_error)?;
+pub async fn wake() -> Result<(), DriverError> {
+    let store = Store::open().await?;
     wake_with(store).await
 }
 
-async fn wake_with(store: Store) -> Result<(), JsValue> {
-    if store.run_requested().await.map_err(js_error)? {
+async fn wake_with(store: Store) -> Result<(), DriverError> {
+    if store.run_requested().await? {
         run(store, false).await
     } else {
         Ok(())
     }
 }
 
-async fn report_idle(store: &Store) -> Result<(), JsValue> {
-    let items = store.load_queue().await.map_err(js_error)?;
+async fn report_idle(store: &Store) -> Result<(), DriverError> {
+    let items = store.load_queue().await?;
     let update = ProgressUpdate {
         state: UploadState::from_items(&items, None, None),
         notification: None,
@@ -155,16 +174,16 @@ async fn report_idle(store: &Store) -> Result<(), JsValue> {
         file_bytes_total: None,
         notice: None,
     };
-    notify::broadcast(&ChannelMessage::UpdateNotification(Some(update))).await
+    Ok(notify::broadcast(&ChannelMessage::UpdateNotification(Some(update))).await?)
 }
 
-async fn announce(stop: SystemStop) -> Result<(), JsValue> {
-    notify::broadcast(&ChannelMessage::SystemStop(stop)).await
+async fn announce(stop: SystemStop) -> Result<(), DriverError> {
+    Ok(notify::broadcast(&ChannelMessage::SystemStop(stop)).await?)
 }
 
 /// Runs the backup in this instance, unless it runs one already; waits for the lock while
 /// another instance holds it.
-async fn run(store: Store, new_run: bool) -> Result<(), JsValue> {
+async fn run(store: Store, new_run: bool) -> Result<(), DriverError> {
     let Some(control) = claim() else {
         forward(Control::Queued);
         return Ok(());
@@ -175,28 +194,23 @@ async fn run(store: Store, new_run: bool) -> Result<(), JsValue> {
     let stop = match result {
         Ok(Ok(Some(stop))) => stop,
         Ok(Ok(None)) => return Ok(()),
-        Ok(Err(e)) | Err(e) => {
-            let message = format!("The backup stopped on an error: {}", js_message(&e));
-            log(&store, LogLevel::Severe, message.clone()).await;
-            SystemStop {
-                reason: StopReason::Failed,
-                message,
-            }
-        }
+        Ok(Err(e)) => failed(&store, e).await,
+        Err(e) => failed(&store, DriverError::from(e)).await,
     };
     store
         .set_run_requested(stop.reason.resumes_on_wake())
-        .await
-        .map_err(js_error)?;
+        .await?;
     announce(stop).await
 }
 
-fn js_message(value: &JsValue) -> String {
-    js_sys::Error::from(value.clone())
-        .message()
-        .as_string()
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| "unknown error".into())
+/// A run the worker could not carry on: logged, and told to the pages as `failed`.
+async fn failed(store: &Store, error: DriverError) -> SystemStop {
+    let message = format!("The backup stopped on an error: {error}");
+    log(store, LogLevel::Severe, message.clone()).await;
+    SystemStop {
+        reason: StopReason::Failed,
+        message,
+    }
 }
 
 /// The run, once the lock is held. None when there was nothing to run any more (another
@@ -205,23 +219,23 @@ async fn run_locked(
     store: Rc<Store>,
     mut new_run: bool,
     mut control: UnboundedReceiver<Control>,
-) -> Result<Option<SystemStop>, JsValue> {
+) -> Result<Option<SystemStop>, DriverError> {
     loop {
-        if !new_run && !store.run_requested().await.map_err(js_error)? {
+        if !new_run && !store.run_requested().await? {
             return Ok(None);
         }
-        let Some(login) = store.load_login().await.map_err(js_error)? else {
+        let Some(login) = store.load_login().await? else {
             return Ok(Some(SystemStop {
                 reason: StopReason::Unauthorized,
                 message: "Log in to your Immich server before backing up.".into(),
             }));
         };
-        let (settings, warnings) = store.load_settings().await.map_err(js_error)?;
+        let (settings, warnings) = store.load_settings().await?;
         for warning in warnings {
             log(&store, LogLevel::Warning, warning).await;
         }
         let setup = RunSetup {
-            queue: store.load_queue().await.map_err(js_error)?,
+            queue: store.load_queue().await?,
             settings,
             server: login.server.api_base().to_owned(),
             secrets: vec![login.api_key.expose().to_owned()],
@@ -260,7 +274,7 @@ async fn drive(
     store: &Rc<Store>,
     http: &ImmichHttp,
     control: &mut UnboundedReceiver<Control>,
-) -> Result<SystemStop, JsValue> {
+) -> Result<SystemStop, DriverError> {
     let mut work: FuturesUnordered<LocalBoxFuture<'static, Done>> = FuturesUnordered::new();
     loop {
         match engine.poll_output() {
@@ -269,8 +283,8 @@ async fn drive(
                 let input = next_input(&mut work, control, until, store).await?;
                 engine.handle_input(input, now_ms());
             }
-            Output::Persist(rows) => store.save_items(&rows).await.map_err(js_error)?,
-            Output::Delete(ids) => store.delete_items(&ids).await.map_err(js_error)?,
+            Output::Persist(rows) => store.save_items(&rows).await?,
+            Output::Delete(ids) => store.delete_items(&ids).await?,
             Output::Hash { id, .. } => work.push(hash(Rc::clone(store), id)),
             Output::Check(request) => work.push(check(http.clone(), request)),
             Output::Upload(request) => work.push(upload(Rc::clone(store), http.clone(), request)),
@@ -295,7 +309,7 @@ async fn next_input(
     control: &mut UnboundedReceiver<Control>,
     until: Option<i64>,
     store: &Store,
-) -> Result<Input, JsValue> {
+) -> Result<Input, DriverError> {
     loop {
         let wait = until.map_or(STOP_POLL_MS, |at| (at - now_ms()).clamp(0, STOP_POLL_MS));
         let mut timer = TimeoutFuture::new(u32::try_from(wait).unwrap_or(0)).fuse();
@@ -318,7 +332,7 @@ async fn next_input(
             message = message => match message {
                 Some(Control::Stop) => return Ok(Input::Stop),
                 Some(Control::Queued) => {
-                    return Ok(Input::Queued(store.load_queue().await.map_err(js_error)?));
+                    return Ok(Input::Queued(store.load_queue().await?));
                 }
                 None => {}
             },
@@ -326,7 +340,7 @@ async fn next_input(
                 if until.is_some_and(|at| now_ms() >= at) {
                     return Ok(Input::Tick);
                 }
-                if !store.run_requested().await.map_err(js_error)? {
+                if !store.run_requested().await? {
                     return Ok(Input::Stop);
                 }
             }

@@ -7,17 +7,31 @@ use crate::core::backup::{ItemState, QueueItem, RequestError};
 use crate::core::immich::{self, ApiKey, LoginError, ServerInfo};
 use crate::core::log::{LogEntry, LogLevel};
 use crate::core::progress::UploadState;
-use crate::core::server_url::ServerUrl;
-use crate::core::settings::Settings;
+use crate::core::server_url::{ServerUrl, ServerUrlError};
+use crate::core::settings::{Settings, SettingsError};
 use crate::web::console::{self, now_ms};
 use crate::web::http::ImmichHttp;
-use crate::web::store::{Login, Store};
+use crate::web::store::{Login, Store, StoreError};
 
-/// Any failure the page can show: already worded for a person.
-pub type PageResult<T> = Result<T, String>;
+/// Any failure the page can show, each worded for a person.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Address(#[from] ServerUrlError),
+    #[error(transparent)]
+    Login(#[from] LoginError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("item {0} is not a file")]
+    NotAFile(usize),
+}
+
+pub type PageResult<T> = Result<T, PageError>;
 
 async fn open_store() -> PageResult<Store> {
-    Store::open().await.map_err(|e| e.to_string())
+    Ok(Store::open().await?)
 }
 
 async fn log_info(store: &Store, message: String) {
@@ -35,23 +49,23 @@ async fn log_info(store: &Store, message: String) {
 /// Checks the server and key the way the mobile app does (ping, version, the key's user) and
 /// stores the login only when all of it worked.
 pub async fn connect(url: &str, api_key: &str) -> PageResult<ServerInfo> {
-    let server = ServerUrl::parse(url).map_err(|e| e.to_string())?;
+    let server = ServerUrl::parse(url)?;
     let key = ApiKey::new(api_key.to_owned());
     if key.is_empty() {
-        return Err(LoginError::MissingApiKey.to_string());
+        return Err(LoginError::MissingApiKey.into());
     }
     let unauthenticated = ImmichHttp::new(server.clone(), None);
     let base = server.api_base().to_owned();
     let not_reached = |e: RequestError| match e {
-        RequestError::Redirect => LoginError::Redirected(base.clone()).to_string(),
-        _ => LoginError::Unreachable(base.clone()).to_string(),
+        RequestError::Redirect => LoginError::Redirected(base.clone()),
+        _ => LoginError::Unreachable(base.clone()),
     };
     let ping = unauthenticated
         .get("/server/ping")
         .await
         .map_err(not_reached)?;
     if !immich::is_pong(ping.status, &ping.body) {
-        return Err(LoginError::NotImmich(base).to_string());
+        return Err(LoginError::NotImmich(base).into());
     }
     let version = match unauthenticated.get("/server/version").await {
         Ok(reply) => immich::parse_version(&reply.body).unwrap_or_else(|| "unknown".into()),
@@ -59,16 +73,14 @@ pub async fn connect(url: &str, api_key: &str) -> PageResult<ServerInfo> {
     };
     let authenticated = ImmichHttp::new(server.clone(), Some(key.clone()));
     let me = authenticated.get("/users/me").await.map_err(not_reached)?;
-    let (user_name, user_email) =
-        immich::parse_user(me.status, &me.body).map_err(|e| e.to_string())?;
+    let (user_name, user_email) = immich::parse_user(me.status, &me.body)?;
     let store = open_store().await?;
     store
         .save_login(&Login {
             server,
             api_key: key,
         })
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     log_info(&store, format!("Logged in to {base} as {user_email}")).await;
     Ok(ServerInfo {
         server_url: base,
@@ -79,11 +91,7 @@ pub async fn connect(url: &str, api_key: &str) -> PageResult<ServerInfo> {
 }
 
 pub async fn current_login() -> PageResult<Option<String>> {
-    let login = open_store()
-        .await?
-        .load_login()
-        .await
-        .map_err(|e| e.to_string())?;
+    let login = open_store().await?.load_login().await?;
     Ok(login.map(|l| l.server.api_base().to_owned()))
 }
 
@@ -92,25 +100,17 @@ pub async fn logout() -> PageResult<()> {
         .await?
         .clear_login()
         .await
-        .map_err(|e| e.to_string())
+        .map_err(PageError::from)
 }
 
 pub async fn load_settings() -> PageResult<Settings> {
-    let (settings, _) = open_store()
-        .await?
-        .load_settings()
-        .await
-        .map_err(|e| e.to_string())?;
+    let (settings, _) = open_store().await?.load_settings().await?;
     Ok(settings)
 }
 
 pub async fn save_settings(value: &serde_json::Value) -> PageResult<Settings> {
-    let settings = Settings::from_json(value).map_err(|e| e.to_string())?;
-    open_store()
-        .await?
-        .save_settings(&settings)
-        .await
-        .map_err(|e| e.to_string())?;
+    let settings = Settings::from_json(value)?;
+    open_store().await?.save_settings(&settings).await?;
     Ok(settings)
 }
 
@@ -125,9 +125,7 @@ pub async fn enqueue_files(files: &js_sys::Array) -> PageResult<u32> {
     let now = now_ms();
     let mut picked = Vec::new();
     for (index, value) in files.iter().enumerate() {
-        let file: File = value
-            .dyn_into()
-            .map_err(|_| format!("item {index} is not a file"))?;
+        let file: File = value.dyn_into().map_err(|_| PageError::NotAFile(index))?;
         let item = QueueItem::new(
             new_id(&file, index, now),
             file.name(),
@@ -138,17 +136,13 @@ pub async fn enqueue_files(files: &js_sys::Array) -> PageResult<u32> {
         picked.push((item, web_sys::Blob::from(file)));
     }
     let store = open_store().await?;
-    store.enqueue(&picked).await.map_err(|e| e.to_string())?;
+    store.enqueue(&picked).await?;
     log_info(&store, format!("Queued {} files", picked.len())).await;
     Ok(u32::try_from(picked.len()).unwrap_or(u32::MAX))
 }
 
 pub async fn upload_state() -> PageResult<UploadState> {
-    let items = open_store()
-        .await?
-        .load_queue()
-        .await
-        .map_err(|e| e.to_string())?;
+    let items = open_store().await?.load_queue().await?;
     Ok(UploadState::from_items(&items, None, None))
 }
 
@@ -163,11 +157,7 @@ pub struct FileIssue {
 
 /// The files that failed or were skipped, oldest first, with their reasons.
 pub async fn file_issues() -> PageResult<Vec<FileIssue>> {
-    let mut items = open_store()
-        .await?
-        .load_queue()
-        .await
-        .map_err(|e| e.to_string())?;
+    let mut items = open_store().await?.load_queue().await?;
     items.sort_by(|a, b| (a.queued_at_ms, &a.id).cmp(&(b.queued_at_ms, &b.id)));
     Ok(items
         .into_iter()
@@ -185,7 +175,7 @@ pub async fn clear_finished() -> PageResult<u32> {
         .await?
         .clear_finished()
         .await
-        .map_err(|e| e.to_string())
+        .map_err(PageError::from)
 }
 
 pub async fn read_logs() -> PageResult<Vec<LogEntry>> {
@@ -193,5 +183,5 @@ pub async fn read_logs() -> PageResult<Vec<LogEntry>> {
         .await?
         .load_logs()
         .await
-        .map_err(|e| e.to_string())
+        .map_err(PageError::from)
 }
