@@ -116,7 +116,6 @@ impl Engine {
                 LogLevel::Info,
                 &format!("The server is reachable again after {away} s; the backup goes on"),
             );
-            self.report(now_ms, Phase::Waiting, None);
             return Ok(());
         }
         // The server answered at once: the request failed on its own account.
