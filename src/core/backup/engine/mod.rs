@@ -228,7 +228,7 @@ impl Engine {
         }
     }
 
-    /// The queue as the engine holds it (for the driver's idle reports and for tests).
+    /// The queue as the engine holds it now.
     pub fn items(&self) -> &[QueueItem] {
         &self.items
     }
