@@ -96,10 +96,11 @@ function freePort() {
 
 /**
  * Starts everything. Options: uploadDelayMs (fake-immich --upload-delay-ms), stallBodyMs
- * (fake-immich --stall-body-ms), autoConnect (serve-www --auto-connect, as `npm start` runs it).
+ * (fake-immich --stall-body-ms), autoConnect (serve-www --auto-connect, as `npm start` runs it),
+ * bypassCsp (the page's CSP not enforced: benchmarks only, for a blob: worker).
  * Returns { serverUrl, wwwUrl, browser, context, page, dataDir, stop(), ... helpers }.
  */
-export async function start({ uploadDelayMs, stallBodyMs, autoConnect } = {}) {
+export async function start({ uploadDelayMs, stallBodyMs, autoConnect, bypassCsp } = {}) {
   for (const f of ['index.html', 'app.js', 'sw.js', 'pkg/immich_background.js', 'pkg/immich_background_bg.wasm']) {
     if (!fs.existsSync(path.join(DIST, f))) {
       throw new Error(`${path.join(DIST, f)} is missing: build the PWA first (wasm-pack build --target web && npx webpack)`);
@@ -149,7 +150,7 @@ export async function start({ uploadDelayMs, stallBodyMs, autoConnect } = {}) {
     env.wwwUrl = www.value.replace(/\/$/, '') + '/';
 
     env.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    env.context = await env.browser.newContext();
+    env.context = await env.browser.newContext({ bypassCSP: Boolean(bypassCsp) });
     // Every channel message the page receives, in arrival order, kept by the test itself: the
     // PWA exposes nothing for tests.
     await env.context.addInitScript(() => {
