@@ -21,22 +21,21 @@
 //! stop is honoured. Time is always an input.
 
 mod outage;
+mod plan;
 mod replies;
 mod report;
 
 use std::collections::VecDeque;
 
 use crate::core::channel::{ChannelMessage, Phase, StopReason, SystemStop};
-use crate::core::immich;
 use crate::core::log::{redact, LogLevel};
 use crate::core::progress::{self, NotificationKind};
 use crate::core::settings::Settings;
 
-use super::io::{CheckRequest, Input, Output, UploadRequest};
+use super::io::{Input, Output};
 use super::retry::Jitter;
 use super::{ItemState, QueueItem, RetryPolicy, TransitionError};
 use outage::Outage;
-use report::FileProgress;
 
 pub use outage::OutagePolicy;
 
@@ -231,165 +230,6 @@ impl Engine {
     /// The queue as the engine holds it now.
     pub fn items(&self) -> &[QueueItem] {
         &self.items
-    }
-
-    fn network_busy(&self) -> bool {
-        self.checking.is_some() || self.uploading.is_some() || self.probing
-    }
-
-    /// Plans the next requests and hashing, or the end of the run.
-    fn advance(&mut self, now_ms: i64) {
-        if self.ended.is_some() {
-            return;
-        }
-        self.probe_if_due(now_ms);
-        if self.outage.is_none() && !self.network_busy() {
-            self.release_due_retries(now_ms);
-            if !self.start_upload(now_ms) {
-                self.start_check(now_ms);
-            }
-        }
-        self.start_hash(now_ms);
-        let idle = !self.network_busy() && self.hashing.is_none() && self.outage.is_none();
-        if idle && self.items.iter().all(|item| item.state.is_finished()) {
-            self.finish(now_ms);
-        }
-    }
-
-    /// When to be woken if no answer comes first.
-    fn next_wake(&self) -> Option<i64> {
-        if let Some(outage) = &self.outage {
-            return (!self.probing).then_some(outage.next_probe_at);
-        }
-        if self.network_busy() {
-            return None;
-        }
-        let retries = self
-            .items
-            .iter()
-            .filter(|item| item.state == ItemState::FailedRetryable)
-            .filter_map(|item| item.retry_at_ms);
-        let check = self
-            .check_backoff
-            .retry_at
-            .filter(|_| self.items.iter().any(|i| i.state == ItemState::Checking));
-        retries.chain(check).min()
-    }
-
-    fn release_due_retries(&mut self, now_ms: i64) {
-        let policy = self.config.retry;
-        let mut released = Vec::new();
-        for item in &mut self.items {
-            if item.state == ItemState::FailedRetryable
-                && item.retry_due(now_ms, &policy) == Ok(true)
-            {
-                released.push(item.clone());
-            }
-        }
-        self.persist(released);
-    }
-
-    /// Sends the oldest accepted file; the row says `sending` before the request goes out.
-    fn start_upload(&mut self, now_ms: i64) -> bool {
-        let Some(index) = self
-            .items
-            .iter()
-            .position(|item| item.state == ItemState::Uploading)
-        else {
-            return false;
-        };
-        let item = &mut self.items[index];
-        if item.begin_upload().is_err() {
-            return false;
-        }
-        let request = UploadRequest {
-            id: item.id.clone(),
-            name: item.name.clone(),
-            checksum: item.checksum.clone().unwrap_or_default(),
-            fields: immich::upload_fields(&item.name, item.size, item.modified_at_ms),
-        };
-        let (row, name, size) = (item.clone(), item.name.clone(), item.size);
-        self.persist(vec![row]);
-        self.uploading = Some(request.id.clone());
-        self.out.push_back(Output::Upload(request));
-        let file = FileProgress::sending(&name, size);
-        self.report(now_ms, Phase::Uploading, Some(file));
-        true
-    }
-
-    /// Checks whatever is hashed, up to a batch, unless a failed check is still waiting.
-    fn start_check(&mut self, now_ms: i64) {
-        let policy = self.config.retry;
-        if let Some(at) = self.check_backoff.retry_at {
-            if !policy.is_due(at, now_ms) {
-                return;
-            }
-        }
-        let batch: Vec<(String, String)> = self
-            .items
-            .iter()
-            .filter(|item| item.state == ItemState::Checking)
-            .filter_map(|item| Some((item.id.clone(), item.checksum.clone()?)))
-            .take(self.config.check_batch.max(1))
-            .collect();
-        if batch.is_empty() {
-            return;
-        }
-        let pairs: Vec<(&str, &str)> = batch
-            .iter()
-            .map(|(i, c)| (i.as_str(), c.as_str()))
-            .collect();
-        let body = immich::bulk_check_body(&pairs);
-        let ids: Vec<String> = batch.into_iter().map(|(id, _)| id).collect();
-        self.checking = Some(ids.clone());
-        self.out
-            .push_back(Output::Check(CheckRequest { ids, body }));
-        self.report(now_ms, Phase::Checking, None);
-    }
-
-    /// Hashes the oldest waiting file, beside whatever is on the network.
-    fn start_hash(&mut self, now_ms: i64) {
-        if self.hashing.is_some() {
-            return;
-        }
-        let policy = self.config.retry;
-        let Some(item) = self
-            .items
-            .iter_mut()
-            .find(|item| item.state == ItemState::Pending)
-        else {
-            return;
-        };
-        if item.begin_hash(now_ms, &policy).is_err() {
-            return;
-        }
-        let (id, name, size) = (item.id.clone(), item.name.clone(), item.size);
-        self.hashing = Some(id.clone());
-        self.out.push_back(Output::Hash { id, size });
-        if self
-            .pacer
-            .hashing_report_due(size > HASH_STEP_BYTES, now_ms)
-        {
-            let file = FileProgress::hashing(&name, 0, size);
-            self.report(now_ms, Phase::Hashing, Some(file));
-        }
-    }
-
-    fn hash_progress(&mut self, id: &str, bytes_done: u64, now_ms: i64) {
-        if self.hashing.as_deref() != Some(id) {
-            return;
-        }
-        let Some(item) = self.items.iter().find(|item| item.id == id) else {
-            return;
-        };
-        let (name, size) = (item.name.clone(), item.size);
-        if self
-            .pacer
-            .hashing_report_due(size > HASH_STEP_BYTES, now_ms)
-        {
-            let file = FileProgress::hashing(&name, bytes_done, size);
-            self.report(now_ms, Phase::Hashing, Some(file));
-        }
     }
 
     /// Files a page queued during the run join it; rows the run knows are left alone.

@@ -1,0 +1,89 @@
+//! The simulated world's ingredients, drawn by proptest: files, outage windows, faults per
+//! request, kills and clock jumps.
+
+use proptest::prelude::*;
+
+use super::super::proptests::checksum_of;
+
+/// How the server answers one request, beyond being up or down.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Fault {
+    None,
+    Status(u16),
+    Malformed,
+    Timeout,
+    /// Checks only: the answer leaves out the last id.
+    MissingId,
+    /// Checks only: the first id is answered twice (accept, then reject).
+    RepeatedId,
+}
+
+fn fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![
+        6 => Just(Fault::None),
+        1 => prop_oneof![Just(400u16), Just(403), Just(413), Just(429), Just(500), Just(502), Just(503)]
+            .prop_map(Fault::Status),
+        1 => Just(Fault::Malformed),
+        1 => Just(Fault::Timeout),
+        1 => Just(Fault::MissingId),
+        1 => Just(Fault::RepeatedId),
+    ]
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct File {
+    pub(super) id: String,
+    pub(super) size: u64,
+    pub(super) checksum: String,
+    pub(super) unreadable: bool,
+}
+
+fn files() -> impl Strategy<Value = Vec<File>> {
+    proptest::collection::vec((0u8..6, 0u8..10, any::<bool>()), 0..7).prop_map(|specs| {
+        specs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (content, size, unreadable))| File {
+                id: format!("f{i}"),
+                // Equal contents give equal checksums: the server must keep one.
+                checksum: checksum_of(&format!("content-{content}")),
+                size: u64::from(size) * 1000,
+                unreadable: unreadable && size % 3 == 0,
+            })
+            .collect()
+    })
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct World {
+    pub(super) files: Vec<File>,
+    /// (start offset, length) of the times the server is away.
+    pub(super) outages: Vec<(i64, i64)>,
+    pub(super) faults: Vec<Fault>,
+    pub(super) kills: Vec<bool>,
+    /// Clock changes at waits (a day back, an hour forward, nothing).
+    pub(super) jumps: Vec<i64>,
+    pub(super) seed: u64,
+}
+
+pub(super) fn world() -> impl Strategy<Value = World> {
+    (
+        files(),
+        proptest::collection::vec((0i64..120_000, 1_000i64..400_000), 0..3),
+        proptest::collection::vec(fault(), 0..30),
+        proptest::collection::vec(proptest::bool::weighted(0.05), 0..200),
+        proptest::collection::vec(
+            prop_oneof![10 => Just(0i64), 1 => Just(-86_400_000), 1 => Just(3_600_000)],
+            0..40,
+        ),
+        any::<u64>(),
+    )
+        .prop_map(|(files, outages, faults, kills, jumps, seed)| World {
+            files,
+            outages,
+            faults,
+            kills,
+            jumps,
+            seed,
+        })
+}
