@@ -1,5 +1,5 @@
 // The service worker of the PWA. A module worker: register it with {type: 'module'}.
-// It holds no logic: every event is handed to the wasm package (src/web/backup_driver.rs), which
+// It holds no logic: every event is handed to the wasm package (src/web/backup_driver/), which
 // owns the queue, the runs, the notifications and the channel messages. Handlers are registered
 // synchronously at top level, as the platform requires; the wasm loads once per worker start.
 import init, { workerMessage, workerWake } from './pkg/immich_background.js';

@@ -2,7 +2,7 @@
 //!
 //! The core is *sans-IO*, in the manner of str0m and quinn-proto. A backup run is one state
 //! machine, `backup::Engine`: it takes **inputs** (what happened, with the time) and hands out
-//! **outputs** (what to do); the service worker's driver (`src/web/backup_driver.rs`) performs
+//! **outputs** (what to do); the service worker's driver (`src/web/backup_driver/`) performs
 //! the outputs and feeds the results back in:
 //!
 //! ```text

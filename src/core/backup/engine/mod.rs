@@ -1,6 +1,6 @@
 //! The backup run as one sans-IO state machine.
 //!
-//! The driver (src/web/backup_driver.rs) is the run loop:
+//! The driver (src/web/backup_driver/) is the run loop:
 //!
 //! ```text
 //! let mut engine = Engine::new(setup, config, now);

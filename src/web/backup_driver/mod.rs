@@ -11,26 +11,24 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsValue;
 
-use crate::core::backup::{
-    CheckRequest, Engine, EngineConfig, Input, Output, RequestError, RunSetup, UploadRequest,
-    STOPPED,
-};
+use crate::core::backup::{Engine, EngineConfig, Input, Output, RunSetup, STOPPED};
 use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate, StopReason, SystemStop};
 use crate::core::log::{LogEntry, LogLevel};
 use crate::core::progress::UploadState;
 use crate::web::console::{self, now_ms};
-use crate::web::files::BlobHasher;
-use crate::web::http::{upload_form, ImmichHttp};
+use crate::web::http::ImmichHttp;
 use crate::web::locks;
 use crate::web::notify;
 use crate::web::store::{Store, StoreError};
+use work::{check, hash, probe, upload, Done};
+
+mod work;
 
 /// Held for a run: a second worker instance (an update mid-run) waits for it.
 const RUN_LOCK: &str = "immich-background/backup-run";
 /// While waiting, how often the stored request is read: a Stop sent to another worker
 /// instance reaches this run through it.
 const STOP_POLL_MS: i64 = 1_000;
-const NOT_STORED: &str = "the picked file is no longer stored";
 
 /// What a page asks of the run going on in this instance.
 enum Control {
@@ -256,19 +254,6 @@ async fn run_locked(
     }
 }
 
-/// What a finished piece of work reports, and the work that follows it (the next chunk of a
-/// file being hashed).
-struct Done {
-    input: Input,
-    then: Option<LocalBoxFuture<'static, Done>>,
-}
-
-impl Done {
-    fn last(input: Input) -> Done {
-        Done { input, then: None }
-    }
-}
-
 async fn drive(
     engine: &mut Engine,
     store: &Rc<Store>,
@@ -346,85 +331,4 @@ async fn next_input(
             }
         }
     }
-}
-
-fn hash(store: Rc<Store>, id: String) -> LocalBoxFuture<'static, Done> {
-    async move {
-        let opened = match store.load_blob(&id).await {
-            Ok(Some(asset)) => BlobHasher::new(asset.blob).map_err(|e| e.to_string()),
-            Ok(None) => Err(NOT_STORED.to_owned()),
-            Err(e) => Err(e.to_string()),
-        };
-        match opened {
-            Ok(hasher) => hash_step(hasher, id).await,
-            Err(reason) => Done::last(Input::Hashed {
-                id,
-                result: Err(reason),
-            }),
-        }
-    }
-    .boxed_local()
-}
-
-fn hash_step(mut hasher: BlobHasher, id: String) -> LocalBoxFuture<'static, Done> {
-    async move {
-        match hasher.step().await {
-            Ok(true) => Done {
-                input: Input::HashProgress {
-                    id: id.clone(),
-                    bytes_done: hasher.bytes_done(),
-                },
-                then: Some(hash_step(hasher, id)),
-            },
-            Ok(false) => Done::last(Input::Hashed {
-                id,
-                result: Ok(hasher.finish_hex()),
-            }),
-            Err(e) => Done::last(Input::Hashed {
-                id,
-                result: Err(e.to_string()),
-            }),
-        }
-    }
-    .boxed_local()
-}
-
-fn check(http: ImmichHttp, request: CheckRequest) -> LocalBoxFuture<'static, Done> {
-    async move {
-        let result = http
-            .post_json("/assets/bulk-upload-check", request.body)
-            .await;
-        Done::last(Input::CheckReply {
-            ids: request.ids,
-            result,
-        })
-    }
-    .boxed_local()
-}
-
-fn upload(
-    store: Rc<Store>,
-    http: ImmichHttp,
-    request: UploadRequest,
-) -> LocalBoxFuture<'static, Done> {
-    async move {
-        let form = match store.load_blob(&request.id).await {
-            Ok(Some(asset)) => upload_form(&asset.blob, &request.name, &request.fields),
-            Ok(None) => Err(RequestError::File(NOT_STORED.to_owned())),
-            Err(e) => Err(RequestError::File(e.to_string())),
-        };
-        let result = match form {
-            Ok(form) => http.upload(form, &request.checksum).await,
-            Err(e) => Err(e),
-        };
-        Done::last(Input::UploadReply {
-            id: request.id,
-            result,
-        })
-    }
-    .boxed_local()
-}
-
-fn probe(http: ImmichHttp) -> LocalBoxFuture<'static, Done> {
-    async move { Done::last(Input::ProbeReply(http.get("/server/ping").await)) }.boxed_local()
 }
