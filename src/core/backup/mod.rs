@@ -14,7 +14,7 @@ pub use queue::{
     CheckVerdict, ItemState, QueueItem, RunControl, TransitionError, UploadOutcome, EMPTY_FILE,
     INTERRUPTED_TOO_OFTEN,
 };
-pub use retry::{Jitter, RetryPolicy};
+pub use retry::RetryPolicy;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
