@@ -19,6 +19,88 @@ pub enum ChannelMessage {
     UpdateNotification(Option<ProgressUpdate>),
     /// Worker -> page: the run ended.
     SystemStop(SystemStop),
+    /// Page -> worker: hold the run where it is (no new request) until `Resume`.
+    Pause,
+    /// Page -> worker: go on after `Pause`.
+    Resume,
+    /// Page -> worker: stop, and clear the queue of every file not yet sent.
+    Cancel,
+    /// Page -> worker: this page's visibility and what it can see of the conditions, sent on
+    /// load, on every change, and every minute while it lives.
+    PageState(PageState),
+    /// Worker -> page: what the background service is doing or waiting for.
+    ServiceState(ServiceState),
+}
+
+/// What a page reports about itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageState {
+    pub visibility: Visibility,
+    /// `navigator.connection.type == "wifi"`; None where the browser does not say.
+    #[serde(default)]
+    pub wifi: Option<bool>,
+    /// `navigator.getBattery().charging`; None where the browser does not say.
+    #[serde(default)]
+    pub charging: Option<bool>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Visibility {
+    Visible,
+    Hidden,
+    /// `pagehide`: the page is going away.
+    Closed,
+}
+
+/// A condition of the user's that a run waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Condition {
+    Wifi,
+    Charging,
+}
+
+impl Condition {
+    pub fn name(self) -> &'static str {
+        match self {
+            Condition::Wifi => "WiFi",
+            Condition::Charging => "charging",
+        }
+    }
+}
+
+/// What the background service does now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ServicePhase {
+    /// No run is wanted.
+    Idle,
+    /// A background run starts at `dueAtMs` (the trigger delay).
+    WaitingForDelay,
+    /// A run is wanted and waits for the conditions named in `unmet`.
+    WaitingForConditions,
+    /// A run is wanted and waits for a wake-up of the worker (the browser decides when).
+    WaitingForWakeUp,
+    Running,
+    Paused,
+}
+
+/// The background service's state, for the pages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceState {
+    pub phase: ServicePhase,
+    pub due_at_ms: Option<i64>,
+    pub unmet: Vec<Condition>,
+    /// When backups started failing (the first failure of a run), until a run ends with
+    /// nothing failed.
+    pub backup_failed_since: Option<i64>,
+    pub background_backup: bool,
+    /// What the worker knows now: None = unknown (never reported, or the report is too old).
+    pub wifi: Option<bool>,
+    pub charging: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -60,6 +142,14 @@ pub enum StopReason {
     Unauthorized,
     ServerUnreachable,
     Failed,
+    /// A condition of the user's (WiFi, charging) is no longer met; the run goes on when it is.
+    ConditionsLost,
+    /// The user paused the run; it goes on when they resume it.
+    Paused,
+    /// The user cancelled: the files not yet sent left the queue.
+    Cancelled,
+    /// The last page closed and background backup is off.
+    PagesClosed,
 }
 
 impl StopReason {
@@ -67,7 +157,10 @@ impl StopReason {
     /// reach the server or hit a local error is not what the user asked for; one that finished,
     /// was stopped, or needs a new login is settled until the user acts.
     pub fn resumes_on_wake(self) -> bool {
-        matches!(self, StopReason::ServerUnreachable | StopReason::Failed)
+        matches!(
+            self,
+            StopReason::ServerUnreachable | StopReason::Failed | StopReason::ConditionsLost
+        )
     }
 }
 

@@ -9,10 +9,13 @@ pub const LOG_CAPACITY: usize = 500;
 
 const REDACTED: &str = "[redacted]";
 
-/// The mobile app's levels; ordered so `at_least` can filter.
+/// The mobile app's levels (INFO, WARNING, SEVERE) and DEBUG for troubleshooting; ordered so
+/// `at_least` can filter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LogLevel {
+    /// Detailed entries, kept only with the setting "Advanced troubleshooting".
+    Debug,
     Info,
     Warning,
     Severe,

@@ -22,6 +22,11 @@ pub struct Settings {
     /// How many times an upload may be cut off by the end of the worker (the browser allows one
     /// worker event a few minutes) before the file fails.
     pub upload_interruption_limit: u32,
+    /// Whether a condition the browser cannot tell (WiFi on desktop, charging with no page open)
+    /// counts as met.
+    pub backup_unknown_conditions_met: bool,
+    /// Detailed log entries: each step, each request's status and duration.
+    pub advanced_troubleshooting: bool,
 }
 
 impl Default for Settings {
@@ -35,6 +40,8 @@ impl Default for Settings {
             background_backup_single_progress: false,
             upload_error_notification_grace_period: 2,
             upload_interruption_limit: 3,
+            backup_unknown_conditions_met: true,
+            advanced_troubleshooting: false,
         }
     }
 }
@@ -74,7 +81,7 @@ struct Spec {
     field: Field,
 }
 
-const SPECS: [Spec; 8] = [
+const SPECS: [Spec; 10] = [
     Spec {
         key: "backgroundBackup",
         legacy_key: "background_backup",
@@ -126,6 +133,16 @@ const SPECS: [Spec; 8] = [
             min: 1,
             max: 100,
         },
+    },
+    Spec {
+        key: "backupUnknownConditionsMet",
+        legacy_key: "backup_unknown_conditions_met",
+        field: Field::Flag(|s| &mut s.backup_unknown_conditions_met),
+    },
+    Spec {
+        key: "advancedTroubleshooting",
+        legacy_key: "advanced_troubleshooting",
+        field: Field::Flag(|s| &mut s.advanced_troubleshooting),
     },
 ];
 

@@ -15,6 +15,8 @@ fn defaults_match_the_mobile_app() {
             "backgroundBackupSingleProgress": false,
             "uploadErrorNotificationGracePeriod": 2,
             "uploadInterruptionLimit": 3,
+            "backupUnknownConditionsMet": true,
+            "advancedTroubleshooting": false,
         })
     );
 }
@@ -74,6 +76,8 @@ fn from_json_accepts_every_key_at_its_bounds() {
             background_backup_single_progress: true,
             upload_error_notification_grace_period: 0,
             upload_interruption_limit: 3,
+            backup_unknown_conditions_met: true,
+            advanced_troubleshooting: false,
         }
     );
     let whole_float = Settings::from_json(&json!({"backupTriggerDelay": 45.0})).unwrap();

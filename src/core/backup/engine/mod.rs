@@ -309,8 +309,13 @@ impl Engine {
                 .push_back(Output::CloseNotification(NotificationKind::Error));
         }
         match reason {
-            StopReason::Completed | StopReason::StoppedByUser => {}
-            StopReason::ServerUnreachable => self.log(LogLevel::Warning, &message),
+            StopReason::Completed
+            | StopReason::StoppedByUser
+            | StopReason::Paused
+            | StopReason::Cancelled => {}
+            StopReason::ServerUnreachable
+            | StopReason::ConditionsLost
+            | StopReason::PagesClosed => self.log(LogLevel::Warning, &message),
             StopReason::Unauthorized | StopReason::Failed => self.log(LogLevel::Severe, &message),
         }
         self.ended = Some(SystemStop { reason, message });
