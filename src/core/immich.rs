@@ -264,6 +264,24 @@ pub fn classify_upload(status: u16, body: &str) -> UploadOutcome {
     }
 }
 
+/// When a server that answered `Retry-After: value` at `now_ms` may be asked again, in ms since
+/// the epoch: the value is delta-seconds or an HTTP-date (RFC 9110 section 10.2.3), the date read
+/// against `now_ms` (the engine's clock), never the system's. A date already past gives a time
+/// not after `now_ms`. None for anything else (a negative number, garbage): the header is then
+/// as good as absent.
+pub fn retry_after_at(value: &str, now_ms: i64) -> Option<i64> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // All digits but too large for u64 is still a (very long) wait, not garbage.
+        let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
+        let ms = i64::try_from(seconds.saturating_mul(1000)).unwrap_or(i64::MAX);
+        return Some(now_ms.saturating_add(ms));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    let since_epoch = date.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i64::try_from(since_epoch.as_millis()).ok()
+}
+
 /// The text fields of `POST /assets` besides the file itself, as the official CLI sends them,
 /// plus `filename`: browsers escape a `"` in the file part's name as `%22`, and a server keeps
 /// that escaped name unless the field gives the real one.

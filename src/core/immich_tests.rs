@@ -155,3 +155,46 @@ fn upload_replies_are_classified() {
         UploadOutcome::Retryable { .. }
     ));
 }
+
+#[test]
+fn retry_after_reads_seconds_and_dates_against_the_given_clock() {
+    const NOW: i64 = 1_445_412_480_000; // Wed, 21 Oct 2015 07:28:00 GMT
+    assert_eq!(retry_after_at("120", NOW), Some(NOW + 120_000));
+    assert_eq!(retry_after_at(" 0 ", NOW), Some(NOW));
+    assert_eq!(
+        retry_after_at("Wed, 21 Oct 2015 07:28:42 GMT", NOW),
+        Some(NOW + 42_000)
+    );
+    // The two obsolete date forms a server may still send.
+    assert_eq!(
+        retry_after_at("Wednesday, 21-Oct-15 07:28:42 GMT", NOW),
+        Some(NOW + 42_000)
+    );
+    assert_eq!(
+        retry_after_at("Wed Oct 21 07:28:42 2015", NOW),
+        Some(NOW + 42_000)
+    );
+    assert_eq!(
+        retry_after_at("99999999999999999999999", NOW),
+        Some(i64::MAX),
+        "all digits is a wait, however long"
+    );
+}
+
+#[test]
+fn retry_after_in_the_past_is_due_and_garbage_is_ignored() {
+    const NOW: i64 = 1_445_412_480_000;
+    let past = retry_after_at("Tue, 20 Oct 2015 07:28:00 GMT", NOW);
+    assert!(past.is_some_and(|at| at <= NOW), "{past:?}");
+    for garbage in [
+        "",
+        "-5",
+        "+5",
+        "1.5",
+        "soon",
+        "Wed, 32 Oct 2015 07:28:00 GMT",
+        "5 s",
+    ] {
+        assert_eq!(retry_after_at(garbage, NOW), None, "{garbage:?}");
+    }
+}

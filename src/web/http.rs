@@ -101,6 +101,12 @@ async fn send(
         return Err(RequestError::Redirect);
     }
     let status = response.status();
+    // Read from every answer: the core decides which statuses honour it.
+    let retry_after = response.headers().get("retry-after");
     let body = response.text().await.map_err(failed)?;
-    Ok(HttpReply { status, body })
+    Ok(HttpReply {
+        status,
+        body,
+        retry_after,
+    })
 }

@@ -11,6 +11,8 @@ use super::QueueItem;
 pub struct HttpReply {
     pub status: u16,
     pub body: String,
+    /// The `Retry-After` header as the server sent it (a 429 or 503 may carry it).
+    pub retry_after: Option<String>,
 }
 
 /// Why a request got no answer to read.

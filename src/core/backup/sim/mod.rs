@@ -116,7 +116,11 @@ impl Sim {
             _ => None,
         };
         let failed = !matches!(fault, Fault::None | Fault::RepeatedId);
-        let reply = |status: u16, body: String| HttpReply { status, body };
+        let reply = |status: u16, body: String| HttpReply {
+            status,
+            body,
+            retry_after: None,
+        };
         let input = match output {
             Output::Probe => Input::ProbeReply(match transport {
                 Some(e) => Err(e),

@@ -31,6 +31,7 @@ fn reply(status: u16, body: &str) -> Result<HttpReply, RequestError> {
     Ok(HttpReply {
         status,
         body: body.into(),
+        retry_after: None,
     })
 }
 
