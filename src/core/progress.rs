@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::backup::{ItemState, QueueItem};
+use crate::core::channel::Phase;
 use crate::core::settings::Settings;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -103,9 +104,12 @@ pub fn total_progress_notification(
     })
 }
 
-/// "IMG_1.jpg 42%"; None unless the user turned single progress on and a file is in flight.
+/// "IMG_1.jpg: hashing 42%" while the file is hashed, "IMG_1.jpg: sending" while it is sent
+/// (`fetch` tells nothing of the bytes sent, so no percent is made up); None unless the user
+/// turned single progress on and a file is in one of those two steps.
 pub fn single_progress_notification(
     state: &UploadState,
+    phase: Phase,
     settings: &Settings,
 ) -> Option<NotificationPayload> {
     if !settings.background_backup_single_progress {
@@ -113,16 +117,22 @@ pub fn single_progress_notification(
     }
     let file = state.current_file.as_deref()?;
     // NaN or out-of-range progress from a caller is shown as indeterminate / clamped.
-    let percent = state
-        .current_progress
-        .filter(|p| p.is_finite())
-        .map(|p| p.clamp(0.0, 100.0).round() as u32);
+    let percent = match phase {
+        Phase::Hashing => state
+            .current_progress
+            .filter(|p| p.is_finite())
+            .map(|p| p.clamp(0.0, 100.0).round() as u32),
+        Phase::Uploading => None,
+        Phase::Checking | Phase::Waiting | Phase::Idle => return None,
+    };
+    let content = match (phase, percent) {
+        (Phase::Hashing, Some(percent)) => format!("{file}: hashing {percent}%"),
+        (Phase::Hashing, None) => format!("{file}: hashing"),
+        _ => format!("{file}: sending"),
+    };
     Some(NotificationPayload {
         title: "Uploading".into(),
-        content: match percent {
-            Some(percent) => format!("{file} {percent}%"),
-            None => file.to_owned(),
-        },
+        content,
         progress: percent.unwrap_or(0),
         max: 100,
         indeterminate: percent.is_none(),
@@ -176,13 +186,13 @@ pub fn error_notification(
     })
 }
 
-/// "Backup complete: 20 photos, 1 failed, 1 skipped" (each part only when there is one).
+/// "Backed up 97 photos, 3 failed, 1 skipped" (the last two only when there are some).
 pub fn finished_notification(state: &UploadState) -> NotificationPayload {
     let photos = match state.completed_count {
         1 => "1 photo".to_owned(),
         n => format!("{n} photos"),
     };
-    let mut content = format!("Backup complete: {photos}");
+    let mut content = format!("Backed up {photos}");
     if state.failed_count > 0 {
         content.push_str(&format!(", {} failed", state.failed_count));
     }
@@ -226,6 +236,11 @@ impl Throttle {
         }
         due
     }
+
+    /// The next event is let through whenever it comes.
+    pub fn reset(&mut self) {
+        self.last_shown_ms = None;
+    }
 }
 
 /// When progress goes out: every step of a file that takes several, files that hash in one step
@@ -253,6 +268,12 @@ impl ReportPacer {
 
     pub fn notification_due(&mut self, now_ms: i64) -> bool {
         self.notifications.allow(now_ms)
+    }
+
+    /// The next progress notification goes out at once: it replaces one that must not stay
+    /// up (the error notification, closed when uploads succeed again).
+    pub fn show_next_notification(&mut self) {
+        self.notifications.reset();
     }
 }
 

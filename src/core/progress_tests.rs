@@ -96,43 +96,56 @@ fn total_progress_honours_the_setting() {
 #[test]
 fn single_progress_is_off_by_default() {
     assert_eq!(
-        single_progress_notification(&state(10, 1, 0), &Settings::default()),
+        single_progress_notification(&state(10, 1, 0), Phase::Hashing, &Settings::default()),
         None
     );
 }
 
 #[test]
-fn single_progress_renders_the_percentage() {
+fn single_progress_renders_the_hashing_percentage() {
     let on = with(|s| s.background_backup_single_progress = true);
-    let payload = single_progress_notification(&state(10, 1, 0), &on).unwrap();
-    assert_eq!(payload.content, "IMG_0042.HEIC 42%");
+    let payload = single_progress_notification(&state(10, 1, 0), Phase::Hashing, &on).unwrap();
+    assert_eq!(payload.content, "IMG_0042.HEIC: hashing 42%");
     assert_eq!((payload.progress, payload.max), (42, 100));
     assert!(payload.is_detail && !payload.indeterminate);
 }
 
 #[test]
+fn single_progress_while_sending_is_indeterminate_whatever_the_percent() {
+    let on = with(|s| s.background_backup_single_progress = true);
+    let payload = single_progress_notification(&state(10, 1, 0), Phase::Uploading, &on).unwrap();
+    assert_eq!(payload.content, "IMG_0042.HEIC: sending");
+    assert_eq!(payload.progress, 0);
+    assert!(payload.indeterminate, "never a made-up percent");
+    for phase in [Phase::Checking, Phase::Waiting, Phase::Idle] {
+        assert_eq!(
+            single_progress_notification(&state(10, 1, 0), phase, &on),
+            None,
+            "{phase:?}: no file in flight"
+        );
+    }
+}
+
+#[test]
 fn single_progress_indeterminate_and_odd_values() {
     let on = with(|s| s.background_backup_single_progress = true);
+    let show = |current: &UploadState| single_progress_notification(current, Phase::Hashing, &on);
     let mut current = state(10, 1, 0);
     current.current_progress = None;
-    let payload = single_progress_notification(&current, &on).unwrap();
-    assert_eq!(payload.content, "IMG_0042.HEIC");
+    let payload = show(&current).unwrap();
+    assert_eq!(payload.content, "IMG_0042.HEIC: hashing");
     assert!(payload.indeterminate);
 
     current.current_progress = Some(f64::NAN);
-    assert!(
-        single_progress_notification(&current, &on)
-            .unwrap()
-            .indeterminate
-    );
+    assert!(show(&current).unwrap().indeterminate);
     current.current_progress = Some(250.0);
     assert_eq!(
-        single_progress_notification(&current, &on).unwrap().content,
-        "IMG_0042.HEIC 100%"
+        show(&current).unwrap().content,
+        "IMG_0042.HEIC: hashing 100%"
     );
 
     current.current_file = None;
-    assert_eq!(single_progress_notification(&current, &on), None);
+    assert_eq!(show(&current), None);
 }
 
 #[test]
@@ -154,16 +167,22 @@ fn error_waits_out_the_grace_period() {
 
 #[test]
 fn finished_summary() {
-    let payload = finished_notification(&state(21, 20, 1));
-    assert_eq!(payload.content, "Backup complete: 20 photos, 1 failed");
-    assert_eq!((payload.progress, payload.max), (21, 21));
+    let payload = finished_notification(&state(100, 97, 3));
+    assert_eq!(payload.content, "Backed up 97 photos, 3 failed");
+    assert_eq!((payload.progress, payload.max), (100, 100));
     assert_eq!(
         finished_notification(&state(1, 1, 0)).content,
-        "Backup complete: 1 photo"
+        "Backed up 1 photo"
     );
     assert_eq!(
         finished_notification(&state(0, 0, 0)).content,
-        "Backup complete: 0 photos"
+        "Backed up 0 photos"
+    );
+    let mut skipped = state(5, 3, 1);
+    skipped.skipped_count = 1;
+    assert_eq!(
+        finished_notification(&skipped).content,
+        "Backed up 3 photos, 1 failed, 1 skipped"
     );
 }
 
@@ -182,7 +201,7 @@ fn tags_and_payload_json_shape() {
     let json = serde_json::to_value(finished_notification(&state(2, 2, 0))).unwrap();
     assert_eq!(
         json,
-        serde_json::json!({"title": "Immich", "content": "Backup complete: 2 photos",
+        serde_json::json!({"title": "Immich", "content": "Backed up 2 photos",
             "progress": 2, "max": 2, "indeterminate": false, "isDetail": false})
     );
 }
@@ -219,4 +238,8 @@ fn pacer_reports_large_files_always_and_small_files_sparingly() {
     assert!(pacer.notification_due(0));
     assert!(!pacer.notification_due(499));
     assert!(pacer.notification_due(500));
+    assert!(!pacer.notification_due(600));
+    pacer.show_next_notification();
+    assert!(pacer.notification_due(600), "let through at once");
+    assert!(!pacer.notification_due(700));
 }

@@ -48,7 +48,7 @@ impl Engine {
         let total = progress::total_progress_notification(&state, &self.settings);
         // A run that ended or waits shows its own notification instead.
         if notice.is_none() && phase != Phase::Idle && self.pacer.notification_due(now_ms) {
-            let single = progress::single_progress_notification(&state, &self.settings);
+            let single = progress::single_progress_notification(&state, phase, &self.settings);
             for (kind, payload) in [
                 (NotificationKind::TotalProgress, total.clone()),
                 (NotificationKind::SingleProgress, single),

@@ -39,7 +39,7 @@ fn a_run_hashes_checks_uploads_and_completes() {
     let outputs = drain(&mut engine);
     let stop = ended(&outputs).expect("the run ends");
     assert_eq!(stop.reason, StopReason::Completed);
-    assert_eq!(stop.message, "Backup complete: 1 photo");
+    assert_eq!(stop.message, "Backed up 1 photo");
     assert_eq!(engine.items()[0].state, ItemState::Done);
 }
 
