@@ -1,6 +1,6 @@
 //! What goes into the backup engine and what comes out of it.
 
-use crate::core::channel::{ChannelMessage, SystemStop};
+use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
 use crate::core::log::LogLevel;
 use crate::core::progress::{NotificationKind, NotificationPayload};
 
@@ -46,8 +46,13 @@ pub type RequestResult = Result<HttpReply, RequestError>;
 /// What happened, as the driver saw it. Each comes with the time it happened.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input {
-    /// The user asked to stop.
+    /// The user asked to stop: the run ends at once, the answer on its way is not awaited.
     Stop,
+    /// The lifecycle asks the run to end (conditions lost, paused, cancelled, last page
+    /// closed): nothing new starts, the hash in progress is dropped, the answer to the request
+    /// already sent is recorded, then the run ends with this reason and message. A `Stop`
+    /// meanwhile still ends it at once; a second `Halt` replaces the reason and message.
+    Halt { reason: StopReason, message: String },
     /// Rows the page queued while the run was going (rows the engine knows are ignored).
     Queued(Vec<QueueItem>),
     /// `bytes_done` of the file being hashed are hashed.

@@ -18,8 +18,9 @@
 //! request, how failures are counted and when the error notification shows, the backoff of a
 //! failed check, the pause of the whole run while the server is unreachable (one probe at a
 //! time with backoff and jitter), how a killed run recovers, how new files merge in, and how a
-//! stop is honoured. Time is always an input.
+//! stop (at once) or a halt (after the answer on its way) is honoured. Time is always an input.
 
+mod ending;
 mod outage;
 mod plan;
 mod replies;
@@ -27,9 +28,9 @@ mod report;
 
 use std::collections::VecDeque;
 
-use crate::core::channel::{ChannelMessage, Phase, StopReason, SystemStop};
+use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
 use crate::core::log::{redact, LogLevel};
-use crate::core::progress::{self, NotificationKind};
+use crate::core::progress;
 use crate::core::settings::Settings;
 
 use super::io::{Input, Output};
@@ -107,6 +108,8 @@ pub struct Engine {
     upload_failures_in_row: u32,
     error_shown: bool,
     pacer: progress::ReportPacer,
+    /// The lifecycle asked the run to end once the request on its way is answered.
+    halt: Option<SystemStop>,
     ended: Option<SystemStop>,
 }
 
@@ -130,6 +133,7 @@ impl Engine {
             upload_failures_in_row: 0,
             error_shown: false,
             pacer: progress::ReportPacer::default(),
+            halt: None,
             ended: None,
         };
         let (finished, kept): (Vec<QueueItem>, Vec<QueueItem>) = setup
@@ -189,6 +193,10 @@ impl Engine {
         let result = match input {
             Input::Stop => {
                 self.stop(now_ms);
+                Ok(())
+            }
+            Input::Halt { reason, message } => {
+                self.halt(reason, message, now_ms);
                 Ok(())
             }
             Input::Queued(rows) => {
@@ -257,68 +265,6 @@ impl Engine {
             );
         }
         skipped
-    }
-
-    /// The user's stop: nothing more is sent; what was on its way is not held against its file.
-    fn stop(&mut self, now_ms: i64) {
-        if let Some(id) = self.uploading.take() {
-            if let Some(item) = self.items.iter_mut().find(|item| item.id == id) {
-                if item.upload_unanswered().is_ok() {
-                    let row = item.clone();
-                    self.persist(vec![row]);
-                }
-            }
-        }
-        self.log(LogLevel::Info, "Backup stopped by the user");
-        self.end(StopReason::StoppedByUser, STOPPED.to_owned(), now_ms);
-    }
-
-    fn finish(&mut self, now_ms: i64) {
-        let state = progress::UploadState::from_items(&self.items, None, None);
-        let done = progress::finished_notification(&state);
-        self.log(LogLevel::Info, &done.content);
-        self.end(StopReason::Completed, done.content, now_ms);
-    }
-
-    /// Ends the run: the pages get the final numbers, the notifications say how it ended.
-    fn end(&mut self, reason: StopReason, message: String, now_ms: i64) {
-        if self.ended.is_some() {
-            return;
-        }
-        let message = self.clean(&message);
-        for item in &mut self.items {
-            if item.state == ItemState::Hashing {
-                item.state = ItemState::Pending;
-            }
-        }
-        (self.hashing, self.checking, self.uploading) = (None, None, None);
-        self.probing = false;
-        self.outage = None;
-        self.report(now_ms, Phase::Idle, None);
-        let state = progress::UploadState::from_items(&self.items, None, None);
-        let note = match reason {
-            StopReason::Completed => progress::finished_notification(&state),
-            _ => progress::stopped_notification(&message),
-        };
-        self.out
-            .push_back(Output::Notify(NotificationKind::TotalProgress, note));
-        self.out
-            .push_back(Output::CloseNotification(NotificationKind::SingleProgress));
-        if std::mem::take(&mut self.error_shown) {
-            self.out
-                .push_back(Output::CloseNotification(NotificationKind::Error));
-        }
-        match reason {
-            StopReason::Completed
-            | StopReason::StoppedByUser
-            | StopReason::Paused
-            | StopReason::Cancelled => {}
-            StopReason::ServerUnreachable
-            | StopReason::ConditionsLost
-            | StopReason::PagesClosed => self.log(LogLevel::Warning, &message),
-            StopReason::Unauthorized | StopReason::Failed => self.log(LogLevel::Severe, &message),
-        }
-        self.ended = Some(SystemStop { reason, message });
     }
 
     fn persist(&mut self, rows: Vec<QueueItem>) {

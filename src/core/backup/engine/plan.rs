@@ -16,7 +16,7 @@ impl Engine {
 
     /// Plans the next requests and hashing, or the end of the run.
     pub(super) fn advance(&mut self, now_ms: i64) {
-        if self.ended.is_some() {
+        if self.ended.is_some() || self.end_if_halted(now_ms) {
             return;
         }
         self.probe_if_due(now_ms);

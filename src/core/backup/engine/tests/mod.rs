@@ -2,6 +2,8 @@ use super::*;
 use crate::core::backup::io::{CheckRequest, UploadRequest};
 use crate::core::backup::io::{HttpReply, RequestError};
 use crate::core::channel::StopReason;
+use crate::core::log::LogLevel;
+use crate::core::progress::NotificationKind;
 
 const NOW: i64 = 1_700_000_000_000;
 const KEY: &str = "the-api-key-123";
@@ -124,4 +126,5 @@ fn ready_to_upload() -> (Engine, Vec<Output>) {
 }
 
 mod failures;
+mod halt;
 mod run;
