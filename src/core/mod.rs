@@ -38,6 +38,7 @@ pub mod backup;
 pub mod channel;
 pub mod checksum;
 pub mod immich;
+pub mod lifecycle;
 pub mod log;
 pub mod progress;
 pub mod server_url;
