@@ -6,24 +6,13 @@ import { listen, register, post } from './lib/worker.js';
 import { setupServer } from './lib/server.js';
 import { setupFiles } from './lib/files.js';
 import { setupBackup } from './lib/backup.js';
+import { setupService } from './lib/service.js';
 import { setupSettings } from './lib/settings.js';
 import { setupLogs } from './lib/logs.js';
+import { startPresence } from './lib/presence.js';
+import { startWatchdog } from './lib/watchdog.js';
 
 const bootError = $('boot-error');
-
-/** What the page can see and the worker cannot (DESIGN.md §2): shown to the user. */
-async function showConditions() {
-  const parts = [];
-  const type = navigator.connection?.type;
-  parts.push(type ? `Network: ${type}` : 'WiFi: unknown (this browser does not say)');
-  try {
-    const battery = await navigator.getBattery?.();
-    parts.push(battery ? `Charging: ${battery.charging ? 'yes' : 'no'}` : 'Charging: unknown');
-  } catch {
-    parts.push('Charging: unknown');
-  }
-  $('conditions').textContent = parts.join(' · ');
-}
 
 async function main() {
   listen(); // before anything else: no channel message is missed
@@ -32,12 +21,15 @@ async function main() {
   const logs = setupLogs(ib);
   // onQueued runs on a user's pick only, after every section is set up
   const files = setupFiles(ib, { onQueued: () => backup.refreshState() });
+  const service = setupService(ib, { onState: (state) => backup.setServiceState(state) });
   const backup = setupBackup(ib, {
     onProgress: () => logs.refreshSoon(),
     onStopped: ({ reason }) => {
       logs.refresh();
-      if (reason === 'completed') files.clearQueued();
+      // what was queued was sent, or left the queue: "N files queued" is no longer news
+      if (reason === 'completed' || reason === 'cancelled') files.clearQueued();
     },
+    onNotificationPermission: () => service.render(),
   });
   const server = setupServer(ib, {
     onLogin: () => backup.setLoggedIn(true),
@@ -46,9 +38,13 @@ async function main() {
       backup.stopIfRunning();
     },
   });
-  const settings = setupSettings(ib);
+  const settings = setupSettings(ib, {
+    onChange: (stored) => service.setSettings(stored),
+    // a wake-up: the worker acts on the new settings and answers with its state
+    onSaved: () => post({ method: 'updateNotification' }).catch(() => {}),
+  });
 
-  await Promise.all([server.load(), settings.load(), backup.refreshState(), logs.refresh(), showConditions()]);
+  await Promise.all([server.load(), settings.load(), backup.refreshState(), logs.refresh(), service.load()]);
 
   navigator.storage?.persist?.().catch(() => {});
 
@@ -56,6 +52,8 @@ async function main() {
     await register();
     // the worker answers with the current state and resumes a run that a reload interrupted
     await post({ method: 'updateNotification' });
+    await startPresence({ onChange: (seen) => service.setSeen(seen) });
+    startWatchdog(backup.isRunning);
   } catch (err) {
     showError(bootError, `Background service unavailable: ${errorMessage(err)}`);
   }

@@ -1,28 +1,42 @@
-// Section 3: start/stop, progress bars, status and the files not backed up, all driven by
-// channel messages.
-import { $, h, showError, errorMessage } from './dom.js';
+// Section 3: Back up, Pause, Resume, Stop, Cancel, the progress bars and the status line, driven
+// by channel messages (the run's) and the service state (what the background service does).
+import { $, showError, errorMessage } from './dom.js';
 import { post, onChannelMessage } from './worker.js';
+import { setupIssues } from './issues.js';
 
-/** No message for this long during a run: the worker was stopped, wake it. */
-const WORKER_SILENCE_MS = 10_000;
+/** Stop reasons that are the user's to act on; the others (completed, paused, conditions lost…) are news. */
+const ERROR_REASONS = new Set(['failed', 'unauthorized', 'serverUnreachable']);
+/** Service phases in which a run is wanted but not going: Cancel clears what waits. */
+const WAITING = new Set(['waitingForDelay', 'waitingForConditions', 'waitingForWakeUp']);
 
-export function setupBackup(ib, { onProgress, onStopped }) {
+export function setupBackup(ib, { onProgress, onStopped, onNotificationPermission }) {
   const startBtn = $('backup-start');
+  const pauseBtn = $('backup-pause');
+  const resumeBtn = $('backup-resume');
   const stopBtn = $('backup-stop');
+  const cancelBtn = $('backup-cancel');
   const clearBtn = $('clear-finished');
   const totalBar = $('total-progress');
   const totalText = $('total-text');
   const fileBar = $('file-progress');
   const fileText = $('file-text');
   const status = $('status');
-  const issues = $('file-issues');
   const error = $('backup-error');
+  const issues = setupIssues(ib, { error, onRetried: () => refreshState() });
 
   let loggedIn = false;
-  let running = false;
+  let running = false; // a run is going, as its channel messages say
+  let phase = null; // the background service's phase, as its serviceState says
+  const going = () => running || phase === 'running';
   const sync = () => {
-    startBtn.disabled = !loggedIn || running;
-    stopBtn.disabled = !running;
+    const active = going();
+    const paused = !active && phase === 'paused';
+    startBtn.disabled = !loggedIn || active || paused;
+    pauseBtn.disabled = !active;
+    resumeBtn.disabled = !paused;
+    stopBtn.disabled = !active && !paused;
+    cancelBtn.disabled = !active && !paused && !WAITING.has(phase);
+    issues.setBusy(active);
   };
 
   // What the status line says about the run; a notice from the worker ("Server unreachable,
@@ -51,9 +65,9 @@ export function setupBackup(ib, { onProgress, onStopped }) {
       : `${done} of ${total} backed up${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''}`;
   }
 
-  function renderFile(state, phase, bytesDone, bytesTotal) {
+  function renderFile(state, filePhase, bytesDone, bytesTotal) {
     const name = state?.currentFile;
-    if (!name || phase === 'idle' || phase === 'waiting' || notice) {
+    if (!name || filePhase === 'idle' || filePhase === 'waiting' || notice) {
       fileBar.max = 100;
       fileBar.value = 0;
       fileText.textContent = '';
@@ -63,42 +77,35 @@ export function setupBackup(ib, { onProgress, onStopped }) {
     if (typeof pct === 'number' && Number.isFinite(pct)) {
       fileBar.max = 100;
       fileBar.value = Math.max(0, Math.min(100, pct));
-      const verb = phase === 'uploading' ? 'uploading' : phase === 'checking' ? 'checking' : 'hashing';
+      const verb = filePhase === 'uploading' ? 'uploading' : filePhase === 'checking' ? 'checking' : 'hashing';
       fileText.textContent = `${verb} ${name}… ${Math.round(pct)}%`;
-    } else if (phase === 'uploading' && bytesTotal > 0 && bytesDone != null) {
+    } else if (filePhase === 'uploading' && bytesTotal > 0 && bytesDone != null) {
       fileBar.max = bytesTotal;
       fileBar.value = Math.min(bytesDone, bytesTotal);
       fileText.textContent = `uploading ${name}… ${Math.round((100 * bytesDone) / bytesTotal)}%`;
     } else {
       fileBar.removeAttribute('value'); // indeterminate
-      fileText.textContent = phase === 'checking' ? `checking ${name}…` : `uploading ${name}…`;
+      fileText.textContent = filePhase === 'checking' ? `checking ${name}…` : `uploading ${name}…`;
     }
   }
 
-  function renderIssues(list) {
-    const items = (list ?? []).map((issue) => {
-      const name = String(issue.name ?? '');
-      const reason = String(issue.reason ?? '');
-      const what = issue.skipped ? 'skipped' : 'failed';
-      return h('li', { class: what, text: reason ? `${name} — ${what}: ${reason}` : `${name} — ${what}` });
-    });
-    issues.replaceChildren(...items);
-    issues.hidden = items.length === 0;
-  }
-
-  // A browser may stop the service worker at any time, and Chromium stops one whose event has
-  // run for 5 minutes. While a run is going, silence means the worker is gone: wake it with a
-  // message, and it resumes the run from what it recorded.
-  let lastHeard = Date.now();
-  setInterval(() => {
-    if (running && Date.now() - lastHeard > WORKER_SILENCE_MS) {
-      lastHeard = Date.now();
-      post({ method: 'updateNotification' }).catch(() => {});
+  function stopped(args) {
+    running = false;
+    const reason = args.reason;
+    const message = String(args.message || reason || 'Backup stopped');
+    setNotice(null);
+    setRunStatus(message);
+    renderFile(null, 'idle');
+    if (ERROR_REASONS.has(reason)) {
+      showError(error, reason === 'unauthorized' && !/log in/i.test(message)
+        ? `${message} Log in again under Server.`
+        : message);
     }
-  }, 1_000);
+    refreshState();
+    onStopped(args);
+  }
 
   onChannelMessage((msg) => {
-    lastHeard = Date.now();
     switch (msg.method) {
       case 'initialized':
         running = true;
@@ -121,17 +128,11 @@ export function setupBackup(ib, { onProgress, onStopped }) {
         onProgress();
         break;
       }
-      case 'systemStop': {
-        running = false;
-        const a = msg.args ?? {};
-        setNotice(null);
-        setRunStatus(a.message || a.reason || 'Backup stopped');
-        renderFile(null, 'idle');
-        if (a.reason && a.reason !== 'completed' && a.reason !== 'stoppedByUser') showError(error, a.message || a.reason);
-        refreshState();
-        onStopped(a);
+      case 'systemStop':
+        stopped(msg.args ?? {});
         break;
-      }
+      default:
+        return;
     }
     sync();
   });
@@ -144,33 +145,38 @@ export function setupBackup(ib, { onProgress, onStopped }) {
       const [state, list] = await Promise.all([ib.uploadState(), ib.fileIssues()]);
       if (mine !== generation) return;
       renderTotal(state);
-      renderIssues(list);
+      issues.render(list);
+    } catch (err) {
+      showError(error, errorMessage(err));
+    }
+  }
+
+  /** Posts a command; `pending` shows until the worker's answer replaces it. */
+  async function command(method, pending) {
+    showError(error, '');
+    try {
+      await post({ method });
+      setRunStatus(pending);
     } catch (err) {
       showError(error, errorMessage(err));
     }
   }
 
   startBtn.addEventListener('click', async () => {
-    showError(error, '');
     // ask for notifications only when the user starts a backup; a "no" does not stop it
     if ('Notification' in window && Notification.permission === 'default') {
       try { await Notification.requestPermission(); } catch { /* ignore */ }
+      onNotificationPermission();
     }
-    try {
-      await post({ method: 'start' });
-      setRunStatus('Starting backup…');
-    } catch (err) {
-      showError(error, errorMessage(err));
-    }
+    await command('start', 'Starting backup…');
   });
-
-  stopBtn.addEventListener('click', async () => {
-    try {
-      await post({ method: 'stop' });
-      setRunStatus('Stopping…');
-    } catch (err) {
-      showError(error, errorMessage(err));
-    }
+  pauseBtn.addEventListener('click', () => command('pause', 'Pausing after the current request…'));
+  resumeBtn.addEventListener('click', () => command('resume', 'Resuming…'));
+  stopBtn.addEventListener('click', () => command('stop', 'Stopping…'));
+  cancelBtn.addEventListener('click', () => {
+    // the browser's own dialog: modal, accessible, and it cannot be clicked through by accident
+    if (!window.confirm('Cancel the backup? Files not yet sent leave the queue.')) return;
+    command('cancel', 'Cancelling…');
   });
 
   clearBtn.addEventListener('click', async () => {
@@ -186,12 +192,18 @@ export function setupBackup(ib, { onProgress, onStopped }) {
   sync();
   return {
     refreshState,
+    /** Whether a run is going (for the watchdog). */
+    isRunning: going,
+    setServiceState(s) {
+      phase = typeof s?.phase === 'string' ? s.phase : null;
+      sync();
+    },
     setLoggedIn(yes) {
       loggedIn = yes;
       sync();
     },
     async stopIfRunning() {
-      if (running) await post({ method: 'stop' }).catch(() => {});
+      if (going()) await post({ method: 'stop' }).catch(() => {});
     },
   };
 }

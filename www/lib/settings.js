@@ -1,4 +1,5 @@
-// Section 4: the seven settings of DESIGN.md §4 and uploadInterruptionLimit. Validation is the
+// Section 4: the seven settings of DESIGN.md §4, uploadInterruptionLimit, and the two of the
+// background service (backupUnknownConditionsMet, advancedTroubleshooting). Validation is the
 // wasm side's: the form sends what the user typed and shows the refusal message.
 import { $, showError, errorMessage } from './dom.js';
 
@@ -8,10 +9,16 @@ const BOOLEANS = [
   'backupRequireCharging',
   'backgroundBackupTotalProgress',
   'backgroundBackupSingleProgress',
+  'backupUnknownConditionsMet',
+  'advancedTroubleshooting',
 ];
 const NUMBERS = ['backupTriggerDelay', 'uploadErrorNotificationGracePeriod', 'uploadInterruptionLimit'];
 
-export function setupSettings(ib) {
+/**
+ * `onChange(settings)`: the stored settings, after a load and after each save; `onSaved()`
+ * after a save only.
+ */
+export function setupSettings(ib, { onChange = () => {}, onSaved = () => {} } = {}) {
   const form = $('settings-form');
   const status = $('settings-status');
   const error = $('settings-error');
@@ -39,8 +46,11 @@ export function setupSettings(ib) {
     showError(error, '');
     status.textContent = '';
     try {
-      fill(await ib.saveSettings(read()));
+      const saved = await ib.saveSettings(read());
+      fill(saved);
       status.textContent = 'Settings saved';
+      onChange(saved);
+      onSaved();
     } catch (err) {
       showError(error, errorMessage(err));
     }
@@ -55,7 +65,9 @@ export function setupSettings(ib) {
   return {
     async load() {
       try {
-        fill(await ib.loadSettings());
+        const stored = await ib.loadSettings();
+        fill(stored);
+        onChange(stored);
       } catch (err) {
         showError(error, errorMessage(err));
         try { fill(ib.defaultSettings()); } catch { /* ignore */ }
