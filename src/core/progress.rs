@@ -176,9 +176,10 @@ pub fn error_notification(
     }
     Some(NotificationPayload {
         title: "Backup error".into(),
-        content: format!(
-            "{consecutive_failures} uploads failed in a row. Last error: {last_error}"
-        ),
+        content: match consecutive_failures {
+            1 => format!("1 upload failed. Last error: {last_error}"),
+            n => format!("{n} uploads failed in a row. Last error: {last_error}"),
+        },
         progress: 0,
         max: 0,
         indeterminate: false,
@@ -237,9 +238,9 @@ impl Throttle {
         due
     }
 
-    /// The next event is let through whenever it comes.
-    pub fn reset(&mut self) {
-        self.last_shown_ms = None;
+    /// Counts an event that happened without asking (one that may not wait).
+    pub fn record(&mut self, now_ms: i64) {
+        self.last_shown_ms = Some(now_ms);
     }
 }
 
@@ -270,10 +271,10 @@ impl ReportPacer {
         self.notifications.allow(now_ms)
     }
 
-    /// The next progress notification goes out at once: it replaces one that must not stay
-    /// up (the error notification, closed when uploads succeed again).
-    pub fn show_next_notification(&mut self) {
-        self.notifications.reset();
+    /// A progress notification went out unasked (it replaces the error notification the
+    /// moment uploads succeed again): the next paced one counts from it.
+    pub fn notification_shown(&mut self, now_ms: i64) {
+        self.notifications.record(now_ms);
     }
 }
 

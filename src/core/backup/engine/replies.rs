@@ -229,41 +229,41 @@ impl Engine {
             },
             other => other,
         };
-        let failure = match &outcome {
-            UploadOutcome::Rejected { message, .. } | UploadOutcome::Retryable { message } => {
-                Some(message.clone())
-            }
-            _ => None,
-        };
+        let failed = matches!(
+            outcome,
+            UploadOutcome::Rejected { .. } | UploadOutcome::Retryable { .. }
+        );
         let policy = self.config.retry;
         let item = self.item_mut(id)?;
         let control = item.upload_finished(outcome, now_ms, &policy)?;
-        let (row, name) = (item.clone(), item.name.clone());
-        self.persist(vec![row]);
+        let row = item.clone();
+        self.persist(vec![row.clone()]);
         if control == RunControl::StopUnauthorized {
             self.unauthorized(now_ms);
             return Ok(());
         }
-        match failure {
-            Some(message) => self.count_upload_failure(&name, &message),
-            None => {
-                self.upload_failures_in_row = 0;
-                if std::mem::take(&mut self.error_shown) {
-                    self.out
-                        .push_back(super::Output::CloseNotification(NotificationKind::Error));
-                }
-            }
+        if failed {
+            // The row's words: they say what the server said and what the file comes to.
+            let reason = row.last_error.unwrap_or_default();
+            self.count_upload_failure(&row.name, &reason);
+        } else {
+            self.errors_over(now_ms);
         }
         Ok(())
     }
 
-    /// Logs a failed upload and, past the grace period, shows the error notification.
+    /// Logs a failed upload and, the first time the failures in a row pass the grace period,
+    /// shows the error notification: once per streak, as the mobile app does, not once more
+    /// for every later failure (`errors_over` ends the streak).
     fn count_upload_failure(&mut self, name: &str, message: &str) {
-        self.upload_failures_in_row += 1;
+        self.upload_failures_in_row = self.upload_failures_in_row.saturating_add(1);
         self.log(
             LogLevel::Warning,
             &format!("{name}: upload failed: {message}"),
         );
+        if self.error_shown {
+            return;
+        }
         let message = self.clean(message);
         if let Some(note) =
             progress::error_notification(self.upload_failures_in_row, &message, &self.settings)

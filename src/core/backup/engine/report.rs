@@ -71,4 +71,21 @@ impl Engine {
                 update,
             ))));
     }
+
+    /// Uploads succeed again: the error notification closes and the progress notification is
+    /// shown at once, whatever the pacing, so the user sees the backup going on.
+    pub(super) fn errors_over(&mut self, now_ms: i64) {
+        self.upload_failures_in_row = 0;
+        if !std::mem::take(&mut self.error_shown) {
+            return;
+        }
+        self.out
+            .push_back(Output::CloseNotification(NotificationKind::Error));
+        let state = UploadState::from_items(&self.items, None, None);
+        if let Some(total) = progress::total_progress_notification(&state, &self.settings) {
+            self.out
+                .push_back(Output::Notify(NotificationKind::TotalProgress, total));
+            self.pacer.notification_shown(now_ms);
+        }
+    }
 }

@@ -127,4 +127,5 @@ fn ready_to_upload() -> (Engine, Vec<Output>) {
 
 mod failures;
 mod halt;
+mod notify;
 mod run;
