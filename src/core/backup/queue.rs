@@ -341,6 +341,22 @@ impl QueueItem {
         self.retry_at_ms = None;
         Ok(true)
     }
+
+    /// The user's Retry of a file that failed for good: it starts over from hashing with a
+    /// clean count. Returns false for any other state.
+    pub fn retry_failed(&mut self) -> bool {
+        if self.state != ItemState::FailedPermanent {
+            return false;
+        }
+        self.state = ItemState::Pending;
+        self.attempts = 0;
+        self.interruptions = 0;
+        self.sending = false;
+        self.checksum = None;
+        self.last_error = None;
+        self.retry_at_ms = None;
+        true
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -356,3 +356,22 @@ fn full_happy_path() {
 }
 
 mod recovery;
+
+#[test]
+fn retry_failed_starts_a_failed_file_over_and_leaves_others_alone() {
+    let mut failed = item_in(ItemState::FailedPermanent);
+    failed.attempts = 5;
+    failed.interruptions = 3;
+    failed.checksum = Some("ab".into());
+    failed.last_error = Some("unsupported-format".into());
+    assert!(failed.retry_failed());
+    assert_eq!(failed.state, ItemState::Pending);
+    assert_eq!((failed.attempts, failed.interruptions), (0, 0));
+    assert_eq!((failed.checksum, failed.last_error), (None, None));
+    for state in [ItemState::Done, ItemState::Pending, ItemState::Skipped] {
+        let mut item = item_in(state);
+        let before = item.clone();
+        assert!(!item.retry_failed());
+        assert_eq!(item, before);
+    }
+}
