@@ -27,12 +27,13 @@ pub use bindings::*;
 mod bindings {
     use wasm_bindgen::prelude::*;
 
+    use crate::core::lifecycle::WakeKind;
     use crate::core::settings::Settings;
-    use crate::web::{backup_driver, notify, page};
+    use crate::web::{notify, page, service_driver};
 
     #[wasm_bindgen(typescript_custom_section)]
     const TYPES: &'static str = r#"
-/** The seven settings of the mobile app (same names and defaults), and how often one upload may be cut off. */
+/** The seven settings of the mobile app (same names and defaults), and three of the web's own. */
 export interface Settings {
   backgroundBackup: boolean;
   backupRequireWifi: boolean;
@@ -45,6 +46,10 @@ export interface Settings {
   uploadErrorNotificationGracePeriod: number;
   /** uploads of one file cut off by the end of the worker before it fails, 1..=100 */
   uploadInterruptionLimit: number;
+  /** whether a condition the browser cannot tell (WiFi on desktop, charging with no page open) counts as met */
+  backupUnknownConditionsMet: boolean;
+  /** detailed log entries (DEBUG): each step, each request's status and duration */
+  advancedTroubleshooting: boolean;
 }
 export interface ServerInfo { serverUrl: string; userName: string; userEmail: string; version: string; }
 export interface Login { serverUrl: string; }
@@ -56,7 +61,21 @@ export interface UploadState {
   /** 0..100, or null when the platform cannot tell (uploads by fetch) */
   currentProgress: number | null;
 }
-export interface LogEntry { atMs: number; level: "INFO" | "WARNING" | "SEVERE"; message: string; }
+export interface LogEntry { atMs: number; level: "DEBUG" | "INFO" | "WARNING" | "SEVERE"; message: string; }
+export type WakeKind = "sync" | "periodicsync" | "activate";
+export type Condition = "wifi" | "charging";
+export interface ServiceState {
+  phase: "idle" | "waitingForDelay" | "waitingForConditions" | "waitingForWakeUp" | "running" | "paused";
+  /** when the trigger delay ends (ms since the epoch) */
+  dueAtMs: number | null;
+  unmet: Condition[];
+  /** when backups started failing, until a run ends with nothing failed */
+  backupFailedSince: number | null;
+  backgroundBackup: boolean;
+  /** null: unknown (not reported, or the report is too old) */
+  wifi: boolean | null;
+  charging: boolean | null;
+}
 /** A queued file that was not backed up: failed, or skipped (never for the server). */
 export interface FileIssue { name: string; skipped: boolean; reason: string; }
 "#;
@@ -149,15 +168,40 @@ export interface FileIssue { name: string; skipped: boolean; reason: string; }
         Ok(hasher.finish_hex())
     }
 
-    /// Service worker: a channel message from a page.
-    #[wasm_bindgen(js_name = workerMessage)]
-    pub async fn worker_message(data: JsValue) -> Result<(), JsError> {
-        backup_driver::handle_message(data).await.map_err(fail)
+    /// Puts the files that failed back in the queue; resolves to how many. Post `start` next.
+    #[wasm_bindgen(js_name = retryFailed)]
+    pub async fn retry_failed() -> Result<u32, JsError> {
+        page::retry_failed().await.map_err(fail)
     }
 
-    /// Service worker: continue a backup that was requested and not finished.
+    /// The background service's state as stored (a worker's `serviceState` message is newer).
+    #[wasm_bindgen(js_name = serviceState, unchecked_return_type = "ServiceState")]
+    pub async fn service_state() -> Result<JsValue, JsError> {
+        to_js(&page::service_state().await.map_err(fail)?)
+    }
+
+    /// Service worker: a channel message from a page; `source` is the sending window's
+    /// `Client.id`.
+    #[wasm_bindgen(js_name = workerMessage)]
+    pub async fn worker_message(data: JsValue, source: Option<String>) -> Result<(), JsError> {
+        service_driver::handle_message(data, source)
+            .await
+            .map_err(fail)
+    }
+
+    /// Service worker: a wake-up of the browser's. Resolves once what it started is over, to
+    /// whether the browser should wake the worker again (a backup is still wanted or due).
     #[wasm_bindgen(js_name = workerWake)]
-    pub async fn worker_wake() -> Result<(), JsError> {
-        backup_driver::wake().await.map_err(fail)
+    pub async fn worker_wake(
+        #[wasm_bindgen(unchecked_param_type = "WakeKind")] kind: String,
+        last_chance: bool,
+    ) -> Result<bool, JsError> {
+        let kind = match kind.as_str() {
+            "sync" => WakeKind::Sync { last_chance },
+            "periodicsync" => WakeKind::PeriodicSync,
+            "activate" => WakeKind::Activate,
+            other => return Err(JsError::new(&format!("unknown wake-up {other:?}"))),
+        };
+        service_driver::wake(kind).await.map_err(fail)
     }
 }

@@ -133,8 +133,17 @@ async fn settings_login_state_and_logs_persist() {
         ..Settings::default()
     };
     store.save_settings(&changed).await.expect("save");
-    assert!(!store.run_requested().await.expect("run state"));
-    store.set_run_requested(true).await.expect("request");
+    assert_eq!(
+        store.load_service().await.expect("service"),
+        ServiceRecord::default()
+    );
+    let service = ServiceRecord {
+        wanted: true,
+        due_at_ms: Some(1_700_000_000_000),
+        backup_failed_since: Some(1_600_000_000_000),
+        ..ServiceRecord::default()
+    };
+    store.save_service(&service).await.expect("save service");
     for i in 0..LOG_CAPACITY + 5 {
         let entry = LogEntry {
             at_ms: i as i64,
@@ -147,7 +156,7 @@ async fn settings_login_state_and_logs_persist() {
 
     let store = Store::open_named(&name).await.expect("reopen");
     assert_eq!(store.load_settings().await.expect("load").0, changed);
-    assert!(store.run_requested().await.expect("run state"));
+    assert_eq!(store.load_service().await.expect("service"), service);
     let logs = store.load_logs().await.expect("logs");
     assert_eq!(logs.len(), LOG_CAPACITY);
     assert_eq!(

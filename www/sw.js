@@ -18,21 +18,30 @@ self.addEventListener('activate', (event) => {
   // and kept alive by the worker's own later events (the page's updateNotification, sync).
   event.waitUntil(
     self.clients.claim().then(() => ready).then(() => {
-      workerWake().catch(report('workerWake (activate)'));
+      workerWake('activate', false).catch(report('workerWake (activate)'));
     }),
   );
 });
 
 self.addEventListener('message', (event) => {
-  event.waitUntil(ready.then(() => workerMessage(event.data)).catch(report('workerMessage')));
+  const source = event.source?.id;
+  event.waitUntil(ready.then(() => workerMessage(event.data, source)).catch(report('workerMessage')));
 });
 
+// A sync that ends with a backup still wanted (not due yet, or cut short) fails on purpose: the
+// browser then tries it again later, which is the only wake-up it grants a closed app.
 self.addEventListener('sync', (event) => {
-  event.waitUntil(ready.then(() => workerWake()));
+  event.waitUntil(
+    ready
+      .then(() => workerWake('sync', event.lastChance))
+      .then((again) => {
+        if (again && !event.lastChance) throw new Error('the backup is not finished: wake me again');
+      }),
+  );
 });
 
 self.addEventListener('periodicsync', (event) => {
-  event.waitUntil(ready.then(() => workerWake()));
+  event.waitUntil(ready.then(() => workerWake('periodicsync', false)).catch(report('workerWake (periodicsync)')));
 });
 
 self.addEventListener('notificationclick', (event) => {

@@ -1,12 +1,15 @@
-//! Thin adapters over browser APIs, one per file, plus the two drivers that use them: the
-//! service worker's (`backup_driver`) and the page's (`page`). They perform what src/core
-//! decides.
+//! Thin adapters over browser APIs, one per file, plus the drivers that use them: the service
+//! worker's (`service_driver` for the background service, `backup_driver` for a run) and the
+//! page's (`page`). They perform what src/core decides.
 
 pub mod backup_driver;
+pub mod clients;
 pub mod console;
 pub mod files;
 pub mod http;
 pub mod locks;
 pub mod notify;
 pub mod page;
+pub mod service_driver;
 pub mod store;
+pub mod wakeups;

@@ -1,10 +1,13 @@
-//! The page side: login check, settings, queueing picked files, reading state and logs.
+//! The page side: login check, settings, queueing picked files, retrying failed ones, reading
+//! state and logs.
 
 use wasm_bindgen::JsCast;
 use web_sys::File;
 
 use crate::core::backup::{ItemState, QueueItem, RequestError};
+use crate::core::channel::ServiceState;
 use crate::core::immich::{self, ApiKey, LoginError, ServerInfo};
+use crate::core::lifecycle::Lifecycle;
 use crate::core::log::{LogEntry, LogLevel};
 use crate::core::progress::UploadState;
 use crate::core::server_url::{ServerUrl, ServerUrlError};
@@ -184,4 +187,23 @@ pub async fn read_logs() -> PageResult<Vec<LogEntry>> {
         .load_logs()
         .await
         .map_err(PageError::from)
+}
+
+/// Failed files back to waiting, each with a clean count.
+pub async fn retry_failed() -> PageResult<u32> {
+    let store = open_store().await?;
+    let mut retried: Vec<QueueItem> = store.load_queue().await?;
+    retried.retain_mut(QueueItem::retry_failed);
+    store.save_items(&retried).await?;
+    if !retried.is_empty() {
+        log_info(&store, format!("Retrying {} failed files", retried.len())).await;
+    }
+    Ok(u32::try_from(retried.len()).unwrap_or(u32::MAX))
+}
+
+pub async fn service_state() -> PageResult<ServiceState> {
+    let store = open_store().await?;
+    let (settings, _) = store.load_settings().await?;
+    let record = store.load_service().await?;
+    Ok(Lifecycle::new(record, settings).state(now_ms()))
 }

@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 
 use crate::core::backup::{ItemState, QueueItem};
 use crate::core::immich::ApiKey;
+use crate::core::lifecycle::ServiceRecord;
 use crate::core::log::{LogEntry, LogRing, LOG_CAPACITY};
 use crate::core::server_url::ServerUrl;
 use crate::core::settings::Settings;
@@ -30,7 +31,9 @@ const RUN_STATE: &str = "run_state";
 
 const SETTINGS_KEY: &str = "settings";
 const LOGIN_KEY: &str = "login";
-const BACKUP_RUN_KEY: &str = "backup";
+/// Version 1 stored only `{requested}` under "backup"; read once if "service" is missing.
+const LEGACY_RUN_KEY: &str = "backup";
+const SERVICE_KEY: &str = "service";
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -72,7 +75,7 @@ struct BackupRecord<'a> {
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RunState {
+struct LegacyRunState {
     requested: bool,
 }
 
@@ -316,17 +319,46 @@ impl Store {
         Ok(u32::try_from(finished.len()).unwrap_or(u32::MAX))
     }
 
-    /// Whether the user asked for a backup that has not finished or been stopped.
-    pub async fn run_requested(&self) -> Result<bool, StoreError> {
-        match self.get_value(RUN_STATE, BACKUP_RUN_KEY).await? {
-            None => Ok(false),
-            Some(value) => Ok(from_js::<RunState>(value)?.requested),
+    /// The background service's record; a database of version 1 held only whether a run was
+    /// requested, which becomes a wanted run.
+    pub async fn load_service(&self) -> Result<ServiceRecord, StoreError> {
+        if let Some(value) = self.get_value(RUN_STATE, SERVICE_KEY).await? {
+            return from_js(value);
         }
+        Ok(match self.get_value(RUN_STATE, LEGACY_RUN_KEY).await? {
+            Some(value) => ServiceRecord {
+                wanted: from_js::<LegacyRunState>(value)?.requested,
+                ..ServiceRecord::default()
+            },
+            None => ServiceRecord::default(),
+        })
     }
 
-    pub async fn set_run_requested(&self, requested: bool) -> Result<(), StoreError> {
-        self.put_value(RUN_STATE, BACKUP_RUN_KEY, to_js(&RunState { requested })?)
-            .await
+    pub async fn save_service(&self, record: &ServiceRecord) -> Result<(), StoreError> {
+        self.put_value(RUN_STATE, SERVICE_KEY, to_js(record)?).await
+    }
+
+    /// Removes every row not sent yet (the user cancelled); returns how many.
+    pub async fn delete_unsent(&self) -> Result<u32, StoreError> {
+        let unsent: Vec<String> = self
+            .load_queue()
+            .await?
+            .into_iter()
+            .filter(|item| !item.state.is_finished())
+            .map(|item| item.id)
+            .collect();
+        self.delete_items(&unsent).await?;
+        Ok(u32::try_from(unsent.len()).unwrap_or(u32::MAX))
+    }
+
+    /// How many queued files are not finished.
+    pub async fn count_unfinished(&self) -> Result<u32, StoreError> {
+        let queue = self.load_queue().await?;
+        let unfinished = queue
+            .iter()
+            .filter(|item| !item.state.is_finished())
+            .count();
+        Ok(u32::try_from(unfinished).unwrap_or(u32::MAX))
     }
 
     /// Appends a log line and trims the log to its capacity in the same transaction.

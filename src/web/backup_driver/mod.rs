@@ -1,6 +1,6 @@
-//! The service worker's driver of backup runs, and its only file that uses the others: channel
-//! messages in, one run at a time per origin (a Web Lock held for the run), and the run loop,
-//! which feeds `core::backup::Engine` what happened and performs what it hands out.
+//! The service worker's driver of one backup run: one run at a time per origin (a Web Lock held
+//! for the run), and the run loop, which feeds `core::backup::Engine` what happened and performs
+//! what it hands out. When a run starts and stops is the lifecycle's (`web::service_driver`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,10 +11,11 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsValue;
 
-use crate::core::backup::{Engine, EngineConfig, Input, Output, RunSetup, STOPPED};
-use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate, StopReason, SystemStop};
+use futures_channel::oneshot;
+
+use crate::core::backup::{Engine, EngineConfig, Input, ItemState, Output, RunSetup};
+use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
 use crate::core::log::{LogEntry, LogLevel};
-use crate::core::progress::UploadState;
 use crate::web::console::{self, now_ms};
 use crate::web::http::ImmichHttp;
 use crate::web::locks;
@@ -26,20 +27,32 @@ mod work;
 
 /// Held for a run: a second worker instance (an update mid-run) waits for it.
 const RUN_LOCK: &str = "immich-background/backup-run";
-/// While waiting, how often the stored request is read: a Stop sent to another worker
-/// instance reaches this run through it.
+/// While waiting, how often the stored service record is read: a Stop or Pause sent to another
+/// worker instance reaches this run through it.
 const STOP_POLL_MS: i64 = 1_000;
 
-/// What a page asks of the run going on in this instance.
-enum Control {
+/// What the lifecycle asks of the run going on in this instance.
+pub enum Control {
+    /// The user's stop: at once.
     Stop,
+    /// End after the request on its way, with this reason.
+    Halt(StopReason, String),
+    /// Files were queued: take them in.
     Queued,
+}
+
+/// How a run ended, for the lifecycle.
+pub struct RunEnd {
+    pub reason: StopReason,
+    pub failed: u32,
 }
 
 thread_local! {
     /// Set while this instance runs a backup. Claimed and released without an await in
     /// between, so two messages can never both start a run.
     static RUN: RefCell<Option<UnboundedSender<Control>>> = const { RefCell::new(None) };
+    /// Wake-ups of the browser's that wait for the run of this instance to end.
+    static WAITING: RefCell<Vec<oneshot::Sender<()>>> = const { RefCell::new(Vec::new()) };
 }
 
 fn claim() -> Option<UnboundedReceiver<Control>> {
@@ -56,10 +69,32 @@ fn claim() -> Option<UnboundedReceiver<Control>> {
 
 fn release() {
     RUN.with(|run| run.borrow_mut().take());
+    for waiter in WAITING.with(|waiting| std::mem::take(&mut *waiting.borrow_mut())) {
+        let _ = waiter.send(());
+    }
+}
+
+/// Resolves when the run of this instance ends (at once when none is going): a Background Sync
+/// stays open while the run it woke goes on.
+pub async fn run_finished() {
+    let receiver = RUN.with(|run| {
+        run.borrow().as_ref().map(|_| {
+            let (sender, receiver) = oneshot::channel();
+            WAITING.with(|waiting| waiting.borrow_mut().push(sender));
+            receiver
+        })
+    });
+    if let Some(receiver) = receiver {
+        let _ = receiver.await;
+    }
+}
+
+pub fn is_running() -> bool {
+    RUN.with(|run| run.borrow().is_some())
 }
 
 /// Hands `control` to the run of this instance; false when there is none.
-fn forward(control: Control) -> bool {
+pub fn forward(control: Control) -> bool {
     RUN.with(|run| {
         run.borrow()
             .as_ref()
@@ -89,7 +124,7 @@ impl From<JsValue> for DriverError {
     }
 }
 
-async fn log(store: &Store, level: LogLevel, message: String) {
+pub async fn log(store: &Store, level: LogLevel, message: String) {
     let entry = LogEntry {
         at_ms: now_ms(),
         level,
@@ -101,104 +136,28 @@ async fn log(store: &Store, level: LogLevel, message: String) {
     }
 }
 
-pub async fn handle_message(data: JsValue) -> Result<(), DriverError> {
-    let store = Store::open().await?;
-    let json: serde_json::Value =
-        serde_wasm_bindgen::from_value(data).map_err(|e| DriverError::Message(e.to_string()))?;
-    let message = match ChannelMessage::from_json(&json) {
-        Ok(message) => message,
-        Err(e) => {
-            log(&store, LogLevel::Warning, format!("ignored a message: {e}")).await;
-            return Ok(());
-        }
-    };
-    match message {
-        ChannelMessage::Start => {
-            store.set_run_requested(true).await?;
-            if forward(Control::Queued) {
-                return Ok(());
-            }
-            run(store, true).await
-        }
-        ChannelMessage::Stop => {
-            store.set_run_requested(false).await?;
-            if !forward(Control::Stop) {
-                announce(SystemStop {
-                    reason: StopReason::StoppedByUser,
-                    message: STOPPED.to_owned(),
-                })
-                .await?;
-            }
-            Ok(())
-        }
-        // A page that (re)opened asks for the state; a run going on reports by itself.
-        ChannelMessage::UpdateNotification(None) => {
-            if RUN.with(|run| run.borrow().is_some()) {
-                return Ok(());
-            }
-            report_idle(&store).await?;
-            wake_with(store).await
-        }
-        other => {
-            let method = other.to_json()["method"].to_string();
-            let message = format!("ignored {method}: pages do not send it");
-            log(&store, LogLevel::Warning, message).await;
-            Ok(())
-        }
-    }
-}
-
-/// On activate, sync or any wake-up: continue a backup the user started and did not stop.
-pub async fn wake() -> Result<(), DriverError> {
-    let store = Store::open().await?;
-    wake_with(store).await
-}
-
-async fn wake_with(store: Store) -> Result<(), DriverError> {
-    if store.run_requested().await? {
-        run(store, false).await
-    } else {
-        Ok(())
-    }
-}
-
-async fn report_idle(store: &Store) -> Result<(), DriverError> {
-    let items = store.load_queue().await?;
-    let update = ProgressUpdate {
-        state: UploadState::from_items(&items, None, None),
-        notification: None,
-        phase: Phase::Idle,
-        file_bytes_done: None,
-        file_bytes_total: None,
-        notice: None,
-    };
-    Ok(notify::broadcast(&ChannelMessage::UpdateNotification(Some(update))).await?)
-}
-
 async fn announce(stop: SystemStop) -> Result<(), DriverError> {
     Ok(notify::broadcast(&ChannelMessage::SystemStop(stop)).await?)
 }
 
-/// Runs the backup in this instance, unless it runs one already; waits for the lock while
-/// another instance holds it.
-async fn run(store: Store, new_run: bool) -> Result<(), DriverError> {
+/// Runs the backup in this instance, waiting for the lock while another instance holds it.
+/// None when there was nothing to run any more (another instance settled it meanwhile).
+pub async fn run(store: Rc<Store>, new_run: bool) -> Result<Option<RunEnd>, DriverError> {
     let Some(control) = claim() else {
         forward(Control::Queued);
-        return Ok(());
+        return Ok(None);
     };
-    let store = Rc::new(store);
     let result = locks::with_lock(RUN_LOCK, run_locked(Rc::clone(&store), new_run, control)).await;
     release();
-    let stop = match result {
-        Ok(Ok(Some(stop))) => stop,
-        Ok(Ok(None)) => return Ok(()),
-        Ok(Err(e)) => failed(&store, e).await,
-        Err(e) => failed(&store, DriverError::from(e)).await,
+    let (stop, failed) = match result {
+        Ok(Ok(Some(end))) => end,
+        Ok(Ok(None)) => return Ok(None),
+        Ok(Err(e)) => (failed(&store, e).await, 0),
+        Err(e) => (failed(&store, DriverError::from(e)).await, 0),
     };
-    store
-        .set_run_requested(stop.reason.resumes_on_wake())
-        .await?;
-    announce(stop).await
+    let reason = stop.reason;
+    announce(stop).await?;
+    Ok(Some(RunEnd { reason, failed }))
 }
 
 /// A run the worker could not carry on: logged, and told to the pages as `failed`.
@@ -211,22 +170,24 @@ async fn failed(store: &Store, error: DriverError) -> SystemStop {
     }
 }
 
-/// The run, once the lock is held. None when there was nothing to run any more (another
-/// instance finished it while this one waited for the lock).
+/// The run, once the lock is held, and how many files failed in it. None when there was
+/// nothing to run any more (another instance settled it while this one waited for the lock).
 async fn run_locked(
     store: Rc<Store>,
     mut new_run: bool,
     mut control: UnboundedReceiver<Control>,
-) -> Result<Option<SystemStop>, DriverError> {
+) -> Result<Option<(SystemStop, u32)>, DriverError> {
     loop {
-        if !new_run && !store.run_requested().await? {
+        let service = store.load_service().await?;
+        if !new_run && (!service.wanted || service.paused) {
             return Ok(None);
         }
         let Some(login) = store.load_login().await? else {
-            return Ok(Some(SystemStop {
+            let stop = SystemStop {
                 reason: StopReason::Unauthorized,
                 message: "Log in to your Immich server before backing up.".into(),
-            }));
+            };
+            return Ok(Some((stop, 0)));
         };
         let (settings, warnings) = store.load_settings().await?;
         for warning in warnings {
@@ -246,8 +207,13 @@ async fn run_locked(
         // Files queued while the run was ending start the next one.
         let queued =
             std::iter::from_fn(|| control.try_recv().ok()).any(|c| matches!(c, Control::Queued));
-        if !queued {
-            return Ok(Some(stop));
+        if !queued || stop.reason != StopReason::Completed {
+            let failed = engine
+                .items()
+                .iter()
+                .filter(|item| item.state == ItemState::FailedPermanent)
+                .count();
+            return Ok(Some((stop, u32::try_from(failed).unwrap_or(u32::MAX))));
         }
         announce(stop).await?;
         new_run = true;
@@ -316,6 +282,7 @@ async fn next_input(
             }
             message = message => match message {
                 Some(Control::Stop) => return Ok(Input::Stop),
+                Some(Control::Halt(reason, message)) => return Ok(Input::Halt { reason, message }),
                 Some(Control::Queued) => {
                     return Ok(Input::Queued(store.load_queue().await?));
                 }
@@ -325,8 +292,14 @@ async fn next_input(
                 if until.is_some_and(|at| now_ms() >= at) {
                     return Ok(Input::Tick);
                 }
-                if !store.run_requested().await? {
+                // Another worker instance may have handled the page's stop or pause.
+                let service = store.load_service().await?;
+                if !service.wanted {
                     return Ok(Input::Stop);
+                }
+                if service.paused {
+                    let message = "Backup paused.".to_owned();
+                    return Ok(Input::Halt { reason: StopReason::Paused, message });
                 }
             }
         }

@@ -1,0 +1,255 @@
+//! The service worker's driver of the background service: every event of the worker (a page's
+//! message, a Background Sync, a periodic sync, activation) becomes inputs of
+//! `core::lifecycle::Lifecycle`, and its outputs are performed here: runs started and stopped
+//! (`backup_driver`), the record stored, wake-ups registered, messages and notifications sent.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsValue;
+
+use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate, StopReason, Visibility};
+use crate::core::lifecycle::{Command, Input, Lifecycle, Output, WakeKind};
+use crate::core::log::LogLevel;
+use crate::core::progress::UploadState;
+use crate::web::backup_driver::{self, log, Control, DriverError};
+use crate::web::console::now_ms;
+use crate::web::http::ImmichHttp;
+use crate::web::store::Store;
+use crate::web::{clients, notify, wakeups};
+
+thread_local! {
+    /// The service of this worker instance, read from the store at its first event.
+    static SERVICE: RefCell<Option<Lifecycle>> = const { RefCell::new(None) };
+}
+
+/// A channel message from a page (`source` is the sending window's client id).
+pub async fn handle_message(data: JsValue, source: Option<String>) -> Result<(), DriverError> {
+    let store = Rc::new(Store::open().await?);
+    let json: serde_json::Value =
+        serde_wasm_bindgen::from_value(data).map_err(|e| DriverError::Message(e.to_string()))?;
+    let message = match ChannelMessage::from_json(&json) {
+        Ok(message) => message,
+        Err(e) => {
+            log(&store, LogLevel::Warning, format!("ignored a message: {e}")).await;
+            return Ok(());
+        }
+    };
+    let command = |command| vec![Input::Command(command)];
+    let inputs = match message {
+        ChannelMessage::Start => {
+            let mut inputs = observe(&store, None).await?;
+            inputs.push(Input::Command(Command::Start));
+            inputs
+        }
+        ChannelMessage::Stop => command(Command::Stop),
+        ChannelMessage::Pause => command(Command::Pause),
+        ChannelMessage::Resume => command(Command::Resume),
+        ChannelMessage::Cancel => command(Command::Cancel),
+        ChannelMessage::PageState(page) => {
+            let source = source.as_deref().map(|id| (id, page.visibility));
+            let mut inputs = observe(&store, source).await?;
+            inputs.push(Input::Conditions {
+                wifi: page.wifi,
+                charging: page.charging,
+            });
+            inputs
+        }
+        // A page that (re)opened or heard nothing for a while asks for the state.
+        ChannelMessage::UpdateNotification(None) => {
+            if !backup_driver::is_running() {
+                report_idle(&store).await?;
+            }
+            let mut inputs = observe(&store, None).await?;
+            inputs.push(Input::Wake(WakeKind::Message));
+            inputs
+        }
+        other => {
+            let method = other.to_json()["method"].to_string();
+            let message = format!("ignored {method}: pages do not send it");
+            log(&store, LogLevel::Warning, message).await;
+            return Ok(());
+        }
+    };
+    process(&store, inputs).await
+}
+
+/// A wake-up of the browser's. Resolves once what it started is over; true when the browser
+/// should wake the worker again (a run is still wanted or due).
+pub async fn wake(kind: WakeKind) -> Result<bool, DriverError> {
+    let store = Rc::new(Store::open().await?);
+    let mut inputs = observe(&store, None).await?;
+    inputs.push(Input::Wake(kind));
+    process(&store, inputs).await?;
+    // A run due within the time the browser gives this event is waited for.
+    while let Some(until) = with_service(|service| service.hold_until(now_ms())).flatten() {
+        let wait = u32::try_from((until - now_ms()).max(0)).unwrap_or(u32::MAX);
+        TimeoutFuture::new(wait).await;
+        process(&store, vec![Input::Tick]).await?;
+    }
+    backup_driver::run_finished().await;
+    Ok(with_service(|service| service.wants_wake_up()).unwrap_or(false))
+}
+
+/// What the worker sees when an event arrives: the queue and the windows. `source` is a page
+/// that reported its own visibility (a closing page is no longer counted).
+async fn observe(
+    store: &Store,
+    source: Option<(&str, Visibility)>,
+) -> Result<Vec<Input>, DriverError> {
+    let unfinished = store.count_unfinished().await?;
+    let windows = clients::windows().await?;
+    let (mut open, mut visible) = (0, 0);
+    for window in windows {
+        let visibility = match source {
+            Some((id, visibility)) if id == window.id => visibility,
+            _ if window.visible => Visibility::Visible,
+            _ => Visibility::Hidden,
+        };
+        match visibility {
+            Visibility::Closed => {}
+            Visibility::Visible => (open, visible) = (open + 1, visible + 1),
+            Visibility::Hidden => open += 1,
+        }
+    }
+    Ok(vec![
+        Input::Queue { unfinished },
+        Input::Pages { open, visible },
+    ])
+}
+
+fn with_service<T>(f: impl FnOnce(&mut Lifecycle) -> T) -> Option<T> {
+    SERVICE.with(|service| service.borrow_mut().as_mut().map(f))
+}
+
+/// Feeds the inputs, and what performing the outputs brings back, through the lifecycle.
+async fn process(store: &Rc<Store>, inputs: Vec<Input>) -> Result<(), DriverError> {
+    let (settings, _) = store.load_settings().await?;
+    if with_service(|_| ()).is_none() {
+        let record = store.load_service().await?;
+        // Another event of this instance may have loaded it meanwhile: that one stands.
+        SERVICE.with(|service| {
+            service
+                .borrow_mut()
+                .get_or_insert_with(|| Lifecycle::new(record, settings.clone()));
+        });
+    }
+    let mut pending: VecDeque<Input> = inputs.into();
+    pending.push_front(Input::Settings(settings));
+    while let Some(input) = pending.pop_front() {
+        let outputs = with_service(|service| {
+            service.handle_input(input, now_ms());
+            std::iter::from_fn(|| service.poll_output()).collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+        let mut start = None;
+        for output in outputs {
+            match output {
+                Output::StartRun { new_run } => start = Some(new_run),
+                output => pending.extend(perform(store, output).await?),
+            }
+        }
+        // Started last: the run lasts, and the record and the pages are told first.
+        if let Some(new_run) = start {
+            let end = backup_driver::run(Rc::clone(store), new_run).await?;
+            pending.push_back(ended(end, store).await?);
+        }
+    }
+    Ok(())
+}
+
+/// How the run ended; a run another instance settled while this one waited for the lock
+/// counts as stopped (or paused) as that instance left it.
+async fn ended(end: Option<backup_driver::RunEnd>, store: &Store) -> Result<Input, DriverError> {
+    Ok(match end {
+        Some(end) => Input::RunEnded {
+            reason: end.reason,
+            failed: end.failed,
+        },
+        None => {
+            let paused = store.load_service().await?.paused;
+            let reason = if paused {
+                StopReason::Paused
+            } else {
+                StopReason::StoppedByUser
+            };
+            Input::RunEnded { reason, failed: 0 }
+        }
+    })
+}
+
+/// Performs one output; returns the input it brings back, if any.
+async fn perform(store: &Rc<Store>, output: Output) -> Result<Option<Input>, DriverError> {
+    match output {
+        Output::Persist(record) => store.save_service(&record).await?,
+        Output::StartRun { .. } => {}
+        Output::MergeQueued => {
+            backup_driver::forward(Control::Queued);
+        }
+        Output::StopRun { reason, message } => {
+            let control = match reason {
+                StopReason::StoppedByUser => Control::Stop,
+                reason => Control::Halt(reason, message),
+            };
+            // No run here: another instance runs it and reads the stored record.
+            backup_driver::forward(control);
+        }
+        Output::ClearUnsent => {
+            let removed = store.delete_unsent().await?;
+            let message = format!("Backup cancelled: {removed} files not yet sent left the queue");
+            log(store, LogLevel::Info, message).await;
+        }
+        Output::RegisterSync(tag) => {
+            if let Err(e) = wakeups::register_sync(tag).await {
+                console_warn("Background Sync not registered", &e);
+            }
+        }
+        Output::RegisterPeriodicSync { min_interval_ms } => {
+            let tag = crate::core::lifecycle::BACKUP_SYNC_TAG;
+            if let Err(e) = wakeups::register_periodic_sync(tag, min_interval_ms).await {
+                console_warn("Periodic Background Sync not registered", &e);
+            }
+        }
+        Output::CheckAuth => return check_auth(store).await,
+        Output::Post(message) => notify::broadcast(&message).await?,
+        // Without the permission there is nothing to show; the pages still have the state.
+        Output::Notify(kind, payload) => notify::show(kind, &payload).await.unwrap_or(()),
+        Output::Log(level, message) => log(store, level, message).await,
+    }
+    Ok(None)
+}
+
+/// Whether the server still takes the stored credentials; only a refusal is an answer.
+async fn check_auth(store: &Store) -> Result<Option<Input>, DriverError> {
+    let Some(login) = store.load_login().await? else {
+        return Ok(None);
+    };
+    let http = ImmichHttp::new(login.server, Some(login.api_key));
+    Ok(match http.get("/users/me").await {
+        Ok(reply) if matches!(reply.status, 401 | 403) => {
+            Some(Input::AuthChecked { accepted: false })
+        }
+        Ok(_) => Some(Input::AuthChecked { accepted: true }),
+        // Unreachable: the backup's own outage handling has that.
+        Err(_) => None,
+    })
+}
+
+fn console_warn(what: &str, error: &JsValue) {
+    web_sys::console::warn_2(&format!("[immich-background] {what}:").into(), error);
+}
+
+async fn report_idle(store: &Store) -> Result<(), DriverError> {
+    let items = store.load_queue().await?;
+    let update = ProgressUpdate {
+        state: UploadState::from_items(&items, None, None),
+        notification: None,
+        phase: Phase::Idle,
+        file_bytes_done: None,
+        file_bytes_total: None,
+        notice: None,
+    };
+    Ok(notify::broadcast(&ChannelMessage::UpdateNotification(Some(update))).await?)
+}
