@@ -3,18 +3,22 @@
 //
 //   node scripts/serve-www.mjs [--port 8080] [--dir dist] [--host 127.0.0.1]
 //                              [--server-url URL] [--api-key KEY] [--auto-connect]
+//                              [--sw-revision-file PATH]
 //
 // Prints `www listening on http://HOST:PORT` as its first stdout line (--port 0 picks a free
 // port). Serves `/config.json` = {defaultServerUrl, defaultApiKey} from the flags so the page is
 // pointed at a local (fake) Immich server by default; with --auto-connect the page also logs in
 // with them when it has no login yet (the bundled demo). Every response has Cache-Control: no-cache
-// so a rebuilt service worker and wasm are always picked up.
+// so a rebuilt service worker and wasm are always picked up. With --sw-revision-file, every sw.js
+// ends with a line `// revision: R`, R being the trimmed contents of PATH (0 while it is missing)
+// read at each request: a test writes a new R and calls registration.update() to make the
+// browser install a new service-worker version without a rebuild.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 
 function parseArgs(argv) {
-  const opts = { port: 8080, dir: 'dist', host: '127.0.0.1', serverUrl: '', apiKey: '', autoConnect: false };
+  const opts = { port: 8080, dir: 'dist', host: '127.0.0.1', serverUrl: '', apiKey: '', autoConnect: false, swRevisionFile: '' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? a.split(/=(.*)/s, 2) : [a, undefined];
@@ -26,8 +30,9 @@ function parseArgs(argv) {
       case '--server-url': opts.serverUrl = value() ?? ''; break;
       case '--api-key': opts.apiKey = value() ?? ''; break;
       case '--auto-connect': opts.autoConnect = true; break;
+      case '--sw-revision-file': opts.swRevisionFile = value() ?? ''; break;
       case '-h': case '--help':
-        console.log('usage: node scripts/serve-www.mjs [--port N] [--dir DIR] [--host H] [--server-url URL] [--api-key KEY] [--auto-connect]');
+        console.log('usage: node scripts/serve-www.mjs [--port N] [--dir DIR] [--host H] [--server-url URL] [--api-key KEY] [--auto-connect] [--sw-revision-file PATH]');
         process.exit(0);
       default:
         console.error(`serve-www: unknown argument ${a}`);
@@ -75,6 +80,27 @@ function send(res, status, headers, body) {
   res.end(body);
 }
 
+// The revision line for sw.js: one line whatever the file holds, so it stays a comment.
+function revisionLine() {
+  let revision;
+  try {
+    revision = fs.readFileSync(opts.swRevisionFile, 'utf8').trim().replace(/\s+/g, ' ');
+  } catch {
+    revision = '';
+  }
+  return `// revision: ${revision || '0'}\n`;
+}
+
+// sw.js with its revision line, whole in memory: the Content-Length must count the extra line.
+function sendRevisedWorker(req, res, file, headers) {
+  fs.readFile(file, (err, script) => {
+    if (err) return send(res, 404, { 'Content-Type': 'text/plain' }, 'not found\n');
+    const separator = script.length && script[script.length - 1] !== 0x0a ? '\n' : '';
+    const body = Buffer.concat([script, Buffer.from(separator + revisionLine())]);
+    send(res, 200, { ...headers, 'Content-Length': body.length }, req.method === 'HEAD' ? undefined : body);
+  });
+}
+
 const server = http.createServer((req, res) => {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return send(res, 405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }, 'method not allowed\n');
@@ -97,7 +123,9 @@ const server = http.createServer((req, res) => {
     if (err || !st.isFile()) return send(res, 404, { 'Content-Type': 'text/plain' }, 'not found\n');
     const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     const headers = { 'Content-Type': type, 'Content-Length': st.size };
-    if (path.basename(file) === 'sw.js') headers['Service-Worker-Allowed'] = '/';
+    const isWorker = path.basename(file) === 'sw.js';
+    if (isWorker) headers['Service-Worker-Allowed'] = '/';
+    if (isWorker && opts.swRevisionFile) return sendRevisedWorker(req, res, file, headers);
     res.writeHead(200, { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...headers });
     if (req.method === 'HEAD') return res.end();
     fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);

@@ -9,6 +9,7 @@ mod json_body;
 mod key_file;
 mod media;
 mod origins;
+mod reset;
 mod routes;
 mod socketio;
 mod state;
@@ -24,6 +25,7 @@ use clap::Parser;
 use cli::Args;
 use key_file::KeyFileError;
 use origins::AllowedOrigins;
+use reset::{ResetSwitch, ResettableListener};
 use socketio::hub::Hub;
 use state::AppState;
 use store::{Store, StoreError};
@@ -73,6 +75,8 @@ async fn run(args: Args) -> Result<(), StartError> {
         ping_interval: Duration::from_millis(args.ping_interval_ms),
         allowed_origins: AllowedOrigins::new(args.allow_origins),
         request_counts: Default::default(),
+        uploads_in_flight: Default::default(),
+        faults: Default::default(),
     });
 
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
@@ -86,7 +90,9 @@ async fn run(args: Args) -> Result<(), StartError> {
     writeln!(stdout, "fake-immich listening on http://{address}")
         .and_then(|()| stdout.flush())
         .map_err(io_context("announcing the address"))?;
-    axum::serve(listener, routes::router(state))
+    // Every request learns its connection's reset switch, for the faults that cut it.
+    let app = routes::router(state).into_make_service_with_connect_info::<ResetSwitch>();
+    axum::serve(ResettableListener::new(listener), app)
         .await
         .map_err(io_context("serving"))
 }

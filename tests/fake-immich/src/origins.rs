@@ -7,7 +7,9 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, HOST, IF_NONE_MATCH, ORIGIN};
+use axum::http::header::{
+    AUTHORIZATION, CONTENT_TYPE, ETAG, HOST, IF_NONE_MATCH, ORIGIN, RETRY_AFTER,
+};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -91,7 +93,9 @@ impl AllowedOrigins {
                     Method::OPTIONS,
                 ])
                 .allow_headers(REQUEST_HEADERS)
-                .expose_headers([ETAG]),
+                // A page's fetch reads only the headers listed here; a client backing off
+                // needs Retry-After of a 429 or 503.
+                .expose_headers([ETAG, RETRY_AFTER]),
         )
     }
 }

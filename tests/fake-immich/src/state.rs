@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::origins::AllowedOrigins;
-use crate::routes::RequestCounts;
+use crate::routes::{FaultQueue, RequestCounts, UploadsInFlight};
 use crate::socketio::hub::Hub;
 use crate::store::Store;
 
@@ -22,6 +22,8 @@ pub struct AppState {
     pub ping_interval: Duration,
     pub allowed_origins: AllowedOrigins,
     pub request_counts: RequestCounts,
+    pub uploads_in_flight: UploadsInFlight,
+    pub faults: FaultQueue,
 }
 
 pub type SharedState = Arc<AppState>;

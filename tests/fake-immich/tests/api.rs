@@ -215,7 +215,10 @@ fn cors_headers_go_to_allowed_origins_only() {
     for origin in allowed {
         let reply = ping_from(&server, origin);
         assert_eq!(reply.header("access-control-allow-origin"), Some(origin));
-        assert_eq!(reply.header("access-control-expose-headers"), Some("etag"));
+        assert_eq!(
+            reply.header("access-control-expose-headers"),
+            Some("etag,retry-after")
+        );
         let preflight = preflight_from(&server, origin);
         assert_eq!(
             preflight.header("access-control-allow-origin"),
@@ -303,7 +306,13 @@ fn requests_are_counted_per_route_including_failures() {
     let counts_url = server.url("/api/fake-immich/requests");
     assert_eq!(
         get(&counts_url, &[]).json(),
-        json!({"GET /api/fake-immich/requests": 1})
+        json!({
+            "GET /api/fake-immich/requests": 1,
+            "uploadsInFlight": 0,
+            "maxConcurrentUploads": 0,
+            "sameFileConcurrent": 0,
+            "faultsApplied": 0,
+        })
     );
 
     get(&server.url("/api/server/ping"), &[]);
@@ -329,6 +338,10 @@ fn requests_are_counted_per_route_including_failures() {
             "POST /api/assets": 1,
             "GET /api/assets/{id}": 1,
             "GET (no route)": 1,
+            "uploadsInFlight": 0,
+            "maxConcurrentUploads": 1,
+            "sameFileConcurrent": 0,
+            "faultsApplied": 0,
         })
     );
 }

@@ -1,16 +1,22 @@
-//! The HTTP surface: routes, CORS, request logging and counting, body draining and the JSON 404.
+//! The HTTP surface: routes, CORS, request logging and counting, body draining and the JSON 404,
+//! and the test-only endpoints under `/api/fake-immich/`: request counts (`requests`) and
+//! switchable faults (`faults`).
 
 mod assets;
 mod drain;
+mod faults;
 mod logging;
 mod requests;
 mod server;
 mod session;
 mod stall;
 mod upload;
+mod uploads_in_flight;
 mod users;
 
+pub use faults::FaultQueue;
 pub use requests::RequestCounts;
+pub use uploads_in_flight::UploadsInFlight;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode, Uri};
@@ -58,7 +64,13 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/socket.io", get(connection::upgrade))
         .route("/api/socket.io/", get(connection::upgrade))
         .route(requests::PATH, get(requests::counts))
-        .fallback(not_found);
+        .route(faults::PATH, post(faults::add).delete(faults::clear))
+        .fallback(not_found)
+        // Inside CORS, so a browser can read a faulted answer and a preflight never meets one.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject_fault,
+        ));
     let routes = match state.allowed_origins.cors() {
         Some(cors) => routes.layer(cors),
         None => routes,
@@ -69,6 +81,10 @@ pub fn router(state: SharedState) -> Router {
             requests::count_request,
         ))
         .layer(middleware::from_fn(drain::drain_request_body))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            uploads_in_flight::track_uploads,
+        ))
         .layer(middleware::from_fn(logging::log_request))
         .with_state(state)
 }

@@ -1,5 +1,9 @@
 //! Test-only, no real Immich has it: how many requests each route received (failed ones too),
 //! so end-to-end tests can tell how often a client called. Counts live as long as the process.
+//!
+//! `GET /api/fake-immich/requests` answers `{"METHOD /route": count, ...}` plus keys without a
+//! space, so never a route's: `uploadsInFlight`, `maxConcurrentUploads` and `sameFileConcurrent`
+//! (see `uploads_in_flight`) and `faultsApplied` (requests a queued fault applied to).
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -40,5 +44,11 @@ pub async fn count_request(
 }
 
 pub async fn counts(State(state): State<SharedState>) -> Json<BTreeMap<String, u64>> {
-    Json(state.request_counts.lock().clone())
+    let mut counts = state.request_counts.lock().clone();
+    let uploads = &state.uploads_in_flight;
+    counts.insert("uploadsInFlight".into(), uploads.current());
+    counts.insert("maxConcurrentUploads".into(), uploads.max_concurrent());
+    counts.insert("sameFileConcurrent".into(), uploads.same_file_concurrent());
+    counts.insert("faultsApplied".into(), state.faults.applied());
+    Json(counts)
 }

@@ -66,6 +66,10 @@ pub fn options(url: &str, headers: &[(&str, &str)]) -> Reply {
     finish(request.call())
 }
 
+pub fn delete(url: &str) -> Reply {
+    finish(agent().delete(url).call())
+}
+
 pub fn post(url: &str, headers: &[(&str, &str)], content_type: &str, body: &[u8]) -> Reply {
     let mut request = agent().post(url).header("content-type", content_type);
     for (name, value) in headers {
@@ -129,11 +133,17 @@ impl Form {
             .file("assetData", filename, bytes)
     }
 
-    pub fn send(mut self, url: &str, headers: &[(&str, &str)]) -> Reply {
+    /// The content type and the finished body, for sending by hand.
+    pub fn finish(mut self) -> (String, Vec<u8>) {
         self.body
             .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
         let content_type = format!("multipart/form-data; boundary={}", self.boundary);
-        post(url, headers, &content_type, &self.body)
+        (content_type, self.body)
+    }
+
+    pub fn send(self, url: &str, headers: &[(&str, &str)]) -> Reply {
+        let (content_type, body) = self.finish();
+        post(url, headers, &content_type, &body)
     }
 }
 
@@ -146,4 +156,18 @@ pub fn total_assets(server: &Server) -> u64 {
     let stats = get(&server.url("/api/assets/statistics"), &KEY);
     assert_eq!(stats.status, 200);
     stats.json()["total"].as_u64().expect("total is a number")
+}
+
+/// What `GET /api/fake-immich/requests` reports (this call included).
+pub fn request_counts(server: &Server) -> Value {
+    let counts = get(&server.url("/api/fake-immich/requests"), &[]);
+    assert_eq!(counts.status, 200);
+    counts.json()
+}
+
+/// Queues a fault; panics unless the server took it.
+pub fn add_fault(server: &Server, fault: Value) {
+    let reply = post_json(&server.url("/api/fake-immich/faults"), &[], &fault);
+    let body = String::from_utf8_lossy(&reply.body);
+    assert_eq!(reply.status, 204, "{fault} was refused: {body}");
 }

@@ -1,7 +1,7 @@
 //! HTTP/1.1 by hand over one TCP connection, for what a client library hides: when bytes are
 //! sent, when they arrive, and whether the connection is reused.
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
@@ -76,6 +76,17 @@ impl Connection {
             .set_read_timeout(Some(Duration::from_secs(10)))
             .expect("read timeout");
         ready
+    }
+
+    /// True when the server closed or reset the connection without sending a byte.
+    pub fn closed_without_answer(&mut self) -> bool {
+        match self.0.read(&mut [0u8; 1]) {
+            Ok(read) => read == 0,
+            Err(error) => matches!(
+                error.kind(),
+                ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
+            ),
+        }
     }
 
     pub fn read_body(&mut self, head: &Head) -> Vec<u8> {
