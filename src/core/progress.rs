@@ -140,9 +140,9 @@ pub fn single_progress_notification(
     })
 }
 
-/// While the server cannot be reached: in place of the progress, so nobody reads a frozen
-/// "Uploading photo 5 of 100" as progress.
-pub fn unreachable_notification(notice: &str, state: &UploadState) -> NotificationPayload {
+/// While the run waits for its server (unreachable, or it asked to wait): in place of the
+/// progress, so nobody reads a frozen "Uploading photo 5 of 100" as progress.
+pub fn waiting_notification(notice: &str, state: &UploadState) -> NotificationPayload {
     NotificationPayload {
         title: "Backing up your photos".into(),
         content: notice.to_owned(),

@@ -81,6 +81,7 @@ impl Engine {
         (self.hashing, self.checking, self.uploading) = (None, None, None);
         self.probing = false;
         self.outage = None;
+        self.server_answered();
         self.report(now_ms, Phase::Idle, None);
         let state = progress::UploadState::from_items(&self.items, None, None);
         let note = match reason {

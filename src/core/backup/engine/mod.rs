@@ -25,6 +25,7 @@ mod outage;
 mod plan;
 mod replies;
 mod report;
+mod server_wait;
 
 use std::collections::VecDeque;
 
@@ -37,6 +38,7 @@ use super::io::{Input, Output};
 use super::retry::Jitter;
 use super::{ItemState, QueueItem, RetryPolicy, TransitionError};
 use outage::Outage;
+use server_wait::ServerWait;
 
 pub use outage::OutagePolicy;
 
@@ -105,6 +107,7 @@ pub struct Engine {
     probing: bool,
     check_backoff: CheckBackoff,
     outage: Option<Outage>,
+    server_wait: ServerWait,
     upload_failures_in_row: u32,
     error_shown: bool,
     pacer: progress::ReportPacer,
@@ -130,6 +133,7 @@ impl Engine {
             probing: false,
             check_backoff: CheckBackoff::default(),
             outage: None,
+            server_wait: ServerWait::default(),
             upload_failures_in_row: 0,
             error_shown: false,
             pacer: progress::ReportPacer::default(),

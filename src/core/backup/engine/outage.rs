@@ -1,10 +1,9 @@
 //! An unreachable server is the run's problem, not each file's: the whole run pauses, one probe
 //! at a time looks for the server with backoff and jitter, and no file's attempts are spent.
 
-use crate::core::channel::{Phase, StopReason};
+use crate::core::channel::StopReason;
 use crate::core::immich;
 use crate::core::log::LogLevel;
-use crate::core::progress::{self, NotificationKind};
 
 use super::super::io::{Output, RequestError, RequestResult};
 use super::super::{TransitionError, UploadOutcome};
@@ -68,7 +67,7 @@ impl Engine {
             suspect,
             detail,
         });
-        self.report_outage(now_ms);
+        self.report_waiting(now_ms);
     }
 
     pub(super) fn probe_if_due(&mut self, now_ms: i64) {
@@ -157,27 +156,6 @@ impl Engine {
             .min(policy.max_probe_interval_ms);
         outage.next_probe_at = now_ms.saturating_add(self.jitter.spread(backoff));
         self.outage = Some(outage);
-        self.report_outage(now_ms);
-    }
-
-    /// "Server unreachable, retrying in N s", in the page and in place of the progress
-    /// notification (never held back by the pacing of progress).
-    fn report_outage(&mut self, now_ms: i64) {
-        self.report(now_ms, Phase::Waiting, None);
-        let state = progress::UploadState::from_items(&self.items, None, None);
-        if let Some(notice) = self.notice(now_ms) {
-            let note = progress::unreachable_notification(&notice, &state);
-            self.out
-                .push_back(Output::Notify(NotificationKind::TotalProgress, note));
-        }
-    }
-
-    /// What holds the run up, for a person.
-    pub(super) fn notice(&self, now_ms: i64) -> Option<String> {
-        let outage = self.outage.as_ref()?;
-        Some(format!(
-            "Server unreachable, retrying in {} s",
-            seconds(outage.next_probe_at - now_ms)
-        ))
+        self.report_waiting(now_ms);
     }
 }

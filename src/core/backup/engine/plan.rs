@@ -20,7 +20,8 @@ impl Engine {
             return;
         }
         self.probe_if_due(now_ms);
-        if self.outage.is_none() && !self.network_busy() {
+        let server_asked_to_wait = self.server_wait_holds(now_ms);
+        if self.outage.is_none() && !self.network_busy() && !server_asked_to_wait {
             self.release_due_retries(now_ms);
             if !self.start_upload(now_ms) {
                 self.start_check(now_ms);
@@ -40,6 +41,9 @@ impl Engine {
         }
         if self.network_busy() {
             return None;
+        }
+        if let Some(until) = self.server_wait.until_ms {
+            return Some(until);
         }
         let retries = self
             .items

@@ -68,13 +68,19 @@ impl Engine {
                 self.check_failed(&error.to_string(), now_ms);
                 return Ok(());
             }
-            Ok(reply) if is_gateway_down(&reply) => {
-                let detail = format!("HTTP {}", reply.status);
-                self.enter_outage(Suspect::Check, &detail, now_ms);
-                return Ok(());
-            }
             Ok(reply) => reply,
         };
+        if let Some(until) = self.asked_to_wait(&reply, now_ms) {
+            // The batch stays to be checked, with no backoff: the server said when.
+            self.wait_for_server(until, &reply, now_ms);
+            return Ok(());
+        }
+        self.server_answered();
+        if is_gateway_down(&reply) {
+            let detail = format!("HTTP {}", reply.status);
+            self.enter_outage(Suspect::Check, &detail, now_ms);
+            return Ok(());
+        }
         let verdicts = match immich::parse_bulk_check(reply.status, &reply.body) {
             Ok(verdicts) => verdicts,
             Err(ReplyError::Unauthorized(_)) => {
@@ -192,14 +198,21 @@ impl Engine {
                 self.enter_outage(suspect, &error.to_string(), now_ms);
                 return Ok(());
             }
-            Ok(reply) if is_gateway_down(&reply) => {
-                self.unanswered(id)?;
-                let detail = format!("HTTP {}", reply.status);
-                self.enter_outage(Suspect::Upload(id.to_owned()), &detail, now_ms);
-                return Ok(());
-            }
             Ok(reply) => reply,
         };
+        if let Some(until) = self.asked_to_wait(&reply, now_ms) {
+            // Not the file's fault: it goes again after the wait, no attempt spent.
+            self.unanswered(id)?;
+            self.wait_for_server(until, &reply, now_ms);
+            return Ok(());
+        }
+        self.server_answered();
+        if is_gateway_down(&reply) {
+            self.unanswered(id)?;
+            let detail = format!("HTTP {}", reply.status);
+            self.enter_outage(Suspect::Upload(id.to_owned()), &detail, now_ms);
+            return Ok(());
+        }
         let outcome = immich::classify_upload(reply.status, &reply.body);
         self.upload_outcome(id, outcome, now_ms)
     }

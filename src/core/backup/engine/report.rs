@@ -5,6 +5,7 @@ use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate};
 use crate::core::progress::{self, NotificationKind, UploadState};
 
 use super::super::io::Output;
+use super::replies::seconds;
 use super::Engine;
 
 /// The file being worked on: bytes hashed while hashing, only its size while it is sent.
@@ -87,5 +88,29 @@ impl Engine {
                 .push_back(Output::Notify(NotificationKind::TotalProgress, total));
             self.pacer.notification_shown(now_ms);
         }
+    }
+
+    /// What holds the run up, in the page and in place of the progress notification (never
+    /// held back by the pacing of progress), so nobody reads a frozen "Uploading photo 5 of
+    /// 100" as progress.
+    pub(super) fn report_waiting(&mut self, now_ms: i64) {
+        self.report(now_ms, Phase::Waiting, None);
+        let state = UploadState::from_items(&self.items, None, None);
+        if let Some(notice) = self.notice(now_ms) {
+            let note = progress::waiting_notification(&notice, &state);
+            self.out
+                .push_back(Output::Notify(NotificationKind::TotalProgress, note));
+        }
+    }
+
+    /// What holds the run up, for a person.
+    pub(super) fn notice(&self, now_ms: i64) -> Option<String> {
+        if let Some(outage) = &self.outage {
+            let wait = seconds(outage.next_probe_at - now_ms);
+            return Some(format!("Server unreachable, retrying in {wait} s"));
+        }
+        let until = self.server_wait.until_ms?;
+        let wait = seconds(until - now_ms);
+        Some(format!("The server asked to wait: retrying in {wait} s"))
     }
 }

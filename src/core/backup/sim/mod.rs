@@ -1,14 +1,16 @@
 //! The real engine driven through a simulated world: a server that stores by checksum, goes
-//! away for a while and answers with faults; a worker killed after any output; a clock that
-//! jumps both ways. The invariants a user depends on are checked after every run.
+//! away for a while and answers with faults (some asking to wait); a worker killed after any
+//! output; a clock that jumps both ways. The invariants a user depends on are checked after
+//! every run.
 
 use std::collections::{BTreeMap, HashMap};
 
 use proptest::prelude::*;
 
 use super::*;
-use world::{world, Fault, File, World};
+use world::{world, Fault, File, Wait, World};
 
+mod server;
 mod world;
 use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
 use crate::core::settings::Settings;
@@ -16,11 +18,22 @@ use crate::core::settings::Settings;
 const START_MS: i64 = 1_700_000_000_000;
 const SECRET: &str = "sim-secret-key-0123456789";
 
-/// A request on its way, answered at `at`; a failed one carries the name of what it asked for.
+/// A request on its way, answered at `at`; a failed one carries the name of what it asked for,
+/// and one answered with a readable `Retry-After` the wait it asks for.
 enum Pending {
     Hash(String),
-    Network(Input, Option<String>),
+    Network(Input, Option<String>, Option<Asked>),
 }
+
+/// The wait a `Retry-After` asks for: delta-seconds, or until a date (ms on the sim's clock).
+#[derive(Clone, Copy, Debug)]
+enum Asked {
+    For(i64),
+    Until(i64),
+}
+
+/// The shortest wait the engine honours (`Retry-After: 0` would loop).
+const MIN_SERVER_WAIT_MS: i64 = 1_000;
 
 struct Sim {
     world: World,
@@ -39,6 +52,9 @@ struct Sim {
     clock_changes: usize,
     /// When each request last failed, by what it asked for: (elapsed, clock changes).
     failed_at: HashMap<String, (i64, usize)>,
+    /// Until when (elapsed) the server asked this run to send nothing, and the clock changes
+    /// then: a run that knows of the ask sends nothing before, unless the clock was changed.
+    held_until: Option<(i64, usize)>,
     uploads_sent: usize,
     texts: Vec<String>,
 }
@@ -67,6 +83,7 @@ impl Sim {
             elapsed: 0,
             clock_changes: 0,
             failed_at: HashMap::new(),
+            held_until: None,
             uploads_sent: 0,
             texts: Vec::new(),
         }
@@ -101,111 +118,6 @@ impl Sim {
             .expect("the engine only names queued files")
     }
 
-    /// The answer to a network request, given the server's state and the next fault, and the
-    /// name of what it asked for when it failed.
-    fn answer(&mut self, output: &Output) -> Result<Pending, TestCaseError> {
-        let up = self.server_up();
-        let fault = if up {
-            self.faults.next().unwrap_or(Fault::None)
-        } else {
-            Fault::Timeout
-        };
-        let transport = match fault {
-            Fault::Timeout if up => Some(RequestError::Timeout(20)),
-            Fault::Timeout => Some(RequestError::Network("TypeError: Failed to fetch".into())),
-            _ => None,
-        };
-        let failed = !matches!(fault, Fault::None | Fault::RepeatedId);
-        let reply = |status: u16, body: String| HttpReply {
-            status,
-            body,
-            retry_after: None,
-        };
-        let input = match output {
-            Output::Probe => Input::ProbeReply(match transport {
-                Some(e) => Err(e),
-                None => Ok(reply(200, r#"{"res":"pong"}"#.into())),
-            }),
-            Output::Check(request) => {
-                let result = match (transport, fault) {
-                    (Some(e), _) => Err(e),
-                    (None, Fault::Status(status)) => {
-                        Ok(reply(status, format!(r#"{{"message":"no {SECRET}"}}"#)))
-                    }
-                    (None, Fault::Malformed) => Ok(reply(200, "<html>".into())),
-                    (None, fault) => {
-                        let mut results: Vec<serde_json::Value> = request
-                            .ids
-                            .iter()
-                            .map(|id| {
-                                let checksum = &self.file(id).checksum;
-                                match self.server.get(checksum) {
-                                    Some(asset) => serde_json::json!({"id": id, "action": "reject", "reason": "duplicate", "assetId": asset}),
-                                    None => serde_json::json!({"id": id, "action": "accept"}),
-                                }
-                            })
-                            .collect();
-                        if matches!(fault, Fault::MissingId) {
-                            results.pop();
-                        }
-                        if let (Fault::RepeatedId, Some(first)) = (fault, request.ids.first()) {
-                            results.push(serde_json::json!({"id": first, "action": "reject", "reason": "duplicate", "assetId": "bogus"}));
-                        }
-                        Ok(reply(
-                            200,
-                            serde_json::json!({ "results": results }).to_string(),
-                        ))
-                    }
-                };
-                Input::CheckReply {
-                    ids: request.ids.clone(),
-                    result,
-                }
-            }
-            Output::Upload(request) => {
-                self.uploads_sent += 1;
-                let file = self.file(&request.id).clone();
-                prop_assert_eq!(
-                    &request.checksum,
-                    &file.checksum,
-                    "the header carries the file's SHA-1"
-                );
-                let result = match (transport, fault) {
-                    (Some(e), _) => Err(e),
-                    (None, Fault::Status(status)) => {
-                        Ok(reply(status, r#"{"message":"refused"}"#.into()))
-                    }
-                    (None, Fault::Malformed) => Ok(reply(201, "not json".into())),
-                    (None, _) => {
-                        let known = self.server.get(&file.checksum).cloned();
-                        Ok(match known {
-                            Some(asset) => {
-                                reply(200, format!(r#"{{"id":"{asset}","status":"duplicate"}}"#))
-                            }
-                            None => {
-                                let asset = format!("asset-{}", self.server.len());
-                                self.server.insert(file.checksum.clone(), asset.clone());
-                                reply(201, format!(r#"{{"id":"{asset}","status":"created"}}"#))
-                            }
-                        })
-                    }
-                };
-                Input::UploadReply {
-                    id: request.id.clone(),
-                    result,
-                }
-            }
-            other => unreachable!("not a request: {other:?}"),
-        };
-        let key = match &input {
-            Input::ProbeReply(_) => "probe".to_owned(),
-            Input::CheckReply { .. } => "check".to_owned(),
-            Input::UploadReply { id, .. } => format!("upload {id}"),
-            _ => unreachable!("answers only"),
-        };
-        Ok(Pending::Network(input, failed.then_some(key)))
-    }
-
     /// Sends a request, answered after `latency_ms`: one at a time on the network, and a repeat
     /// of a failed one only after a wait.
     fn send(&mut self, output: &Output, key: String, latency_ms: i64) -> Result<(), TestCaseError> {
@@ -214,6 +126,10 @@ impl Sim {
             .iter()
             .any(|(_, p)| matches!(p, Pending::Network(..)));
         prop_assert!(!busy, "one request at a time: {output:?}");
+        if let Some((until, clock_changes)) = self.held_until {
+            let over = self.elapsed >= until || self.clock_changes != clock_changes;
+            prop_assert!(over, "{key} sent before the time the server asked for");
+        }
         // A wait the engine can see: time passed since the failure, or the clock was changed
         // (a wait longer than any backoff counts as over).
         if let Some((elapsed, clock_changes)) = self.failed_at.get(&key) {
@@ -234,8 +150,10 @@ impl Sim {
             if !matches!(output, Output::Wait(_) | Output::Ended(_))
                 && self.kills.next().unwrap_or(false)
             {
-                // The worker dies before this output is done; what was on its way is lost.
+                // The worker dies before this output is done; what was on its way is lost, and
+                // so is the server's ask to wait (the next run is told again).
                 self.pending.clear();
+                self.held_until = None;
                 self.now += 1_000;
                 self.elapsed += 1_000;
                 engine = self.engine(false);
@@ -300,6 +218,7 @@ impl Sim {
                     self.now += jump;
                     self.clock_changes += usize::from(jump != 0);
                     let before = self.now;
+                    let mut asked = None;
                     self.pending.sort_by_key(|(at, _)| *at);
                     let next = self.pending.first().map(|(at, _)| *at);
                     let deliver = next.is_some_and(|at| until.is_none_or(|u| at <= u));
@@ -317,11 +236,12 @@ impl Sim {
                                     };
                                     Input::Hashed { id, result }
                                 }
-                                Pending::Network(input, failed) => {
+                                Pending::Network(input, failed, asked_wait) => {
                                     if let Some(key) = failed {
                                         let since = (self.elapsed, self.clock_changes);
                                         self.failed_at.insert(key, since);
                                     }
+                                    asked = asked_wait;
                                     input
                                 }
                             }
@@ -336,12 +256,21 @@ impl Sim {
                         }
                     };
                     self.elapsed += self.now - before;
+                    if let Some(asked) = asked {
+                        let wait = match asked {
+                            Asked::For(ms) => ms,
+                            Asked::Until(at) => at - self.now,
+                        };
+                        let until = self.elapsed + wait.max(MIN_SERVER_WAIT_MS);
+                        self.held_until = Some((until, self.clock_changes));
+                    }
                     engine.handle_input(input, self.now);
                 }
                 Output::Ended(stop) => {
                     prop_assert!(!stop.message.is_empty(), "every end says why");
                     self.texts.push(stop.message.clone());
                     self.pending.clear();
+                    self.held_until = None;
                     if !stop.reason.resumes_on_wake() || restarts >= 50 {
                         return Ok(stop);
                     }
@@ -373,11 +302,11 @@ proptest! {
         prop_assert!(sim.texts.iter().all(|t| !t.contains(SECRET)), "a secret reached a text");
         // Answers about one file (an error status, an unreadable reply, a gateway's error or a
         // timeout while the server answers pings at once) count against it; an unreachable
-        // server never does.
+        // server, or one that asked to wait, never does.
         let chargeable = world
             .faults
             .iter()
-            .filter(|f| matches!(f, Fault::Status(429 | 500 | 502 | 503) | Fault::Malformed | Fault::Timeout))
+            .filter(|f| matches!(f, Fault::Status(429 | 500 | 502 | 503) | Fault::Malformed | Fault::Timeout | Fault::RetryAfter(_, Wait::Garbage)))
             .count();
         if chargeable < RetryPolicy::default().max_attempts as usize {
             for row in sim.stored.values() {

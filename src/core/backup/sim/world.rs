@@ -16,6 +16,27 @@ pub(super) enum Fault {
     MissingId,
     /// Checks only: the first id is answered twice (accept, then reject).
     RepeatedId,
+    /// Checks and uploads: this status (429 or 503) with a `Retry-After`.
+    RetryAfter(u16, Wait),
+}
+
+/// The `Retry-After` of a fault.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Wait {
+    /// Delta-seconds; some are longer than a run waits.
+    Seconds(u32),
+    /// An HTTP-date this many seconds from the server's present (some past).
+    Date(i64),
+    /// Not a value the engine can read: the answer is as good as one without it.
+    Garbage,
+}
+
+fn wait() -> impl Strategy<Value = Wait> {
+    prop_oneof![
+        (0u32..300).prop_map(Wait::Seconds),
+        (-60i64..300).prop_map(Wait::Date),
+        Just(Wait::Garbage),
+    ]
 }
 
 fn fault() -> impl Strategy<Value = Fault> {
@@ -27,6 +48,7 @@ fn fault() -> impl Strategy<Value = Fault> {
         1 => Just(Fault::Timeout),
         1 => Just(Fault::MissingId),
         1 => Just(Fault::RepeatedId),
+        1 => (prop_oneof![Just(429u16), Just(503)], wait()).prop_map(|(s, w)| Fault::RetryAfter(s, w)),
     ]
 }
 

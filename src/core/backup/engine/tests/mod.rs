@@ -128,4 +128,5 @@ fn ready_to_upload() -> (Engine, Vec<Output>) {
 mod failures;
 mod halt;
 mod notify;
+mod retry_after;
 mod run;
