@@ -198,3 +198,37 @@ fn retry_after_in_the_past_is_due_and_garbage_is_ignored() {
         assert_eq!(retry_after_at(garbage, NOW), None, "{garbage:?}");
     }
 }
+
+#[test]
+fn a_refused_key_is_401_or_403_for_checks_and_uploads_alike() {
+    for status in [401, 403] {
+        assert_eq!(classify_upload(status, "{}"), UploadOutcome::Unauthorized);
+        assert_eq!(
+            parse_bulk_check(status, r#"{"message":"Missing permission"}"#),
+            Err(ReplyError::Unauthorized(status))
+        );
+    }
+}
+
+#[test]
+fn other_client_errors_are_permanent_with_the_servers_reason_but_408_and_429_are_not() {
+    for status in [400, 404, 413, 415, 422] {
+        assert_eq!(
+            classify_upload(status, r#"{"message":"Unsupported file type"}"#),
+            UploadOutcome::Rejected {
+                status,
+                message: "Unsupported file type".into()
+            },
+            "HTTP {status}"
+        );
+    }
+    for status in [408, 429, 500, 502] {
+        assert!(
+            matches!(
+                classify_upload(status, "{}"),
+                UploadOutcome::Retryable { .. }
+            ),
+            "HTTP {status}"
+        );
+    }
+}

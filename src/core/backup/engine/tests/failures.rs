@@ -178,3 +178,65 @@ fn a_bulk_check_refused_400_ends_the_run_failed_with_the_servers_words() {
         stop.message
     );
 }
+
+#[test]
+fn an_upload_refused_401_or_403_ends_the_run_unauthorized_and_spares_the_file() {
+    for status in [401, 403] {
+        let (mut engine, _) = ready_to_upload();
+        engine.handle_input(
+            Input::UploadReply {
+                id: "f0".into(),
+                result: reply(status, r#"{"message":"Missing required permission"}"#),
+            },
+            NOW,
+        );
+        let stop = ended(&drain(&mut engine)).expect("the run ends");
+        assert_eq!(stop.reason, StopReason::Unauthorized, "HTTP {status}");
+        assert!(stop.message.contains("log in again"), "{}", stop.message);
+        let item = &engine.items()[0];
+        assert_eq!(
+            (item.state, item.attempts, item.sending),
+            (ItemState::Uploading, 0, false),
+            "HTTP {status}: sent again after a new login"
+        );
+    }
+}
+
+#[test]
+fn a_permanent_failure_keeps_the_servers_reason_on_its_row() {
+    let (mut engine, _) = ready_to_upload();
+    engine.handle_input(
+        Input::UploadReply {
+            id: "f0".into(),
+            result: reply(415, r#"{"message":"Unsupported file type: .xyz"}"#),
+        },
+        NOW,
+    );
+    let outputs = drain(&mut engine);
+    let item = &engine.items()[0];
+    assert_eq!(item.state, ItemState::FailedPermanent);
+    let reason = "the server refused the file (415): Unsupported file type: .xyz";
+    assert_eq!(item.last_error.as_deref(), Some(reason));
+    assert!(outputs.iter().any(
+        |o| matches!(o, Output::Persist(rows) if rows[0].last_error.as_deref() == Some(reason))
+    ));
+
+    let mut engine = started(1);
+    let request = check(&hashed(&mut engine, 0)).unwrap();
+    let body = r#"{"results":[{"id":"f0","action":"reject","reason":"unsupported-format"}]}"#;
+    engine.handle_input(
+        Input::CheckReply {
+            ids: request.ids,
+            result: reply(200, body),
+        },
+        NOW,
+    );
+    let outputs = drain(&mut engine);
+    let item = &engine.items()[0];
+    assert_eq!(item.state, ItemState::FailedPermanent);
+    assert_eq!(item.last_error.as_deref(), Some("unsupported-format"));
+    assert_eq!(
+        ended(&outputs).map(|s| (s.reason, s.message)),
+        Some((StopReason::Completed, "Backed up 0 photos, 1 failed".into()))
+    );
+}
