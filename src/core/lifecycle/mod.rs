@@ -77,12 +77,7 @@ impl Lifecycle {
             Input::Command(_) | Input::Wake(WakeKind::Message) | Input::Conditions { .. }
         );
         match input {
-            Input::Settings(settings) => {
-                self.settings = settings;
-                if !self.settings.background_backup {
-                    self.drop_background_run();
-                }
-            }
+            Input::Settings(settings) => self.settings = settings,
             Input::Pages { open, visible } => self.pages(open, visible, now_ms),
             Input::Conditions { wifi, charging } => {
                 self.record.conditions = ConditionReport {
@@ -268,7 +263,7 @@ impl Lifecycle {
     /// With background backup turned off, a background run that has not started is not wanted.
     fn drop_background_run(&mut self) {
         self.record.due_at_ms = None;
-        if self.record.wanted && self.record.background && !self.running {
+        if self.record.wanted && self.record.background {
             self.record.wanted = false;
             self.record.fresh = false;
             self.log(
@@ -360,6 +355,9 @@ impl Lifecycle {
     fn evaluate(&mut self, now_ms: i64) {
         if self.running || self.record.paused {
             return;
+        }
+        if !self.settings.background_backup {
+            self.drop_background_run();
         }
         if let Some(due) = self.record.due_at_ms.filter(|due| *due <= now_ms) {
             self.record.due_at_ms = None;
