@@ -26,6 +26,7 @@ mod plan;
 mod replies;
 mod report;
 mod server_wait;
+mod trace;
 
 use std::collections::VecDeque;
 
@@ -111,6 +112,7 @@ pub struct Engine {
     upload_failures_in_row: u32,
     error_shown: bool,
     pacer: progress::ReportPacer,
+    started: trace::Started,
     /// The lifecycle asked the run to end once the request on its way is answered.
     halt: Option<SystemStop>,
     ended: Option<SystemStop>,
@@ -137,6 +139,7 @@ impl Engine {
             upload_failures_in_row: 0,
             error_shown: false,
             pacer: progress::ReportPacer::default(),
+            started: trace::Started::default(),
             halt: None,
             ended: None,
         };
@@ -194,6 +197,7 @@ impl Engine {
         if self.ended.is_some() {
             return;
         }
+        let answer = self.trace_answer(&input, now_ms);
         let result = match input {
             Input::Stop => {
                 self.stop(now_ms);
@@ -217,6 +221,9 @@ impl Engine {
             Input::ProbeReply(result) => self.on_probe_reply(result, now_ms),
             Input::Tick => Ok(()),
         };
+        if let Some(answer) = answer {
+            self.trace_answered(answer);
+        }
         if let Err(error) = result {
             self.end(
                 StopReason::Failed,

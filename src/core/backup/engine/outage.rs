@@ -78,6 +78,7 @@ impl Engine {
         };
         if due {
             self.probing = true;
+            self.trace_probe_sent(now_ms);
             self.out.push_back(Output::Probe);
         }
     }

@@ -92,6 +92,7 @@ impl Engine {
         let (row, name, size) = (item.clone(), item.name.clone(), item.size);
         self.persist(vec![row]);
         self.uploading = Some(request.id.clone());
+        self.trace_upload_sent(&request.id, now_ms);
         self.out.push_back(Output::Upload(request));
         let file = FileProgress::sending(&name, size);
         self.report(now_ms, Phase::Uploading, Some(file));
@@ -123,6 +124,7 @@ impl Engine {
         let body = immich::bulk_check_body(&pairs);
         let ids: Vec<String> = batch.into_iter().map(|(id, _)| id).collect();
         self.checking = Some(ids.clone());
+        self.trace_check_sent(ids.len(), now_ms);
         self.out
             .push_back(Output::Check(CheckRequest { ids, body }));
         self.report(now_ms, Phase::Checking, None);
@@ -146,6 +148,7 @@ impl Engine {
         }
         let (id, name, size) = (item.id.clone(), item.name.clone(), item.size);
         self.hashing = Some(id.clone());
+        self.trace_hash_started(&id, now_ms);
         self.out.push_back(Output::Hash { id, size });
         if self
             .pacer

@@ -125,6 +125,7 @@ fn ready_to_upload() -> (Engine, Vec<Output>) {
     (engine, outputs)
 }
 
+mod debug_log;
 mod failures;
 mod halt;
 mod notify;
