@@ -1,6 +1,6 @@
 //! The real engine driven through a simulated world: a server that stores by checksum, goes
 //! away for a while and answers with faults (some asking to wait); a worker killed after any
-//! output; a clock that jumps both ways. The invariants a user depends on are checked after
+//! output; a pause at any wait; a clock that jumps both ways. The invariants a user depends on are checked after
 //! every run.
 
 use std::collections::{BTreeMap, HashMap};
@@ -39,6 +39,9 @@ struct Sim {
     world: World,
     faults: std::vec::IntoIter<Fault>,
     kills: std::vec::IntoIter<bool>,
+    halts: std::vec::IntoIter<bool>,
+    /// The run was halted: nothing may start any more.
+    halted: bool,
     jumps: std::vec::IntoIter<i64>,
     now: i64,
     /// The server's assets: checksum -> asset id.
@@ -74,6 +77,8 @@ impl Sim {
         Sim {
             faults: world.faults.clone().into_iter(),
             kills: world.kills.clone().into_iter(),
+            halts: world.halts.clone().into_iter(),
+            halted: false,
             jumps: world.jumps.clone().into_iter(),
             world,
             now: START_MS,
@@ -151,14 +156,20 @@ impl Sim {
                 && self.kills.next().unwrap_or(false)
             {
                 // The worker dies before this output is done; what was on its way is lost, and
-                // so is the server's ask to wait (the next run is told again).
+                // so is the server's ask to wait (the next run is told again) and a halt.
                 self.pending.clear();
                 self.held_until = None;
+                self.halted = false;
                 self.now += 1_000;
                 self.elapsed += 1_000;
                 engine = self.engine(false);
                 continue;
             }
+            let request = matches!(
+                output,
+                Output::Hash { .. } | Output::Check(_) | Output::Upload(_) | Output::Probe
+            );
+            prop_assert!(!(self.halted && request), "started once halted: {output:?}");
             match output {
                 Output::Persist(rows) => {
                     for row in rows {
@@ -213,6 +224,14 @@ impl Sim {
                 Output::Post(_) | Output::CloseNotification(_) => {}
                 Output::Notify(_, payload) => self.texts.push(payload.content),
                 Output::Log(_, line) => self.texts.push(line),
+                Output::Wait(_) if !self.halted && self.halts.next().unwrap_or(false) => {
+                    self.halted = true;
+                    let halt = Input::Halt {
+                        reason: StopReason::Paused,
+                        message: "Backup paused.".into(),
+                    };
+                    engine.handle_input(halt, self.now);
+                }
                 Output::Wait(until) => {
                     let jump = self.jumps.next().unwrap_or(0);
                     self.now += jump;
@@ -268,10 +287,21 @@ impl Sim {
                 }
                 Output::Ended(stop) => {
                     prop_assert!(!stop.message.is_empty(), "every end says why");
+                    let awaited = self
+                        .pending
+                        .iter()
+                        .any(|(_, p)| matches!(p, Pending::Network(..)));
+                    prop_assert!(
+                        !(self.halted && awaited),
+                        "a halted run ends before the answer on its way"
+                    );
+                    // A pause is resumed (by the user, in the sim at once).
+                    let resumed = std::mem::take(&mut self.halted);
                     self.texts.push(stop.message.clone());
                     self.pending.clear();
                     self.held_until = None;
-                    if !stop.reason.resumes_on_wake() || restarts >= 50 {
+                    let paused = resumed && stop.reason == StopReason::Paused;
+                    if !(stop.reason.resumes_on_wake() || paused) || restarts >= 50 {
                         return Ok(stop);
                     }
                     // The next wake-up continues the run.

@@ -83,6 +83,8 @@ pub(super) struct World {
     pub(super) outages: Vec<(i64, i64)>,
     pub(super) faults: Vec<Fault>,
     pub(super) kills: Vec<bool>,
+    /// The lifecycle halts the run (a pause) at these waits; it is resumed when it has ended.
+    pub(super) halts: Vec<bool>,
     /// Clock changes at waits (a day back, an hour forward, nothing).
     pub(super) jumps: Vec<i64>,
     pub(super) seed: u64,
@@ -94,18 +96,22 @@ pub(super) fn world() -> impl Strategy<Value = World> {
         proptest::collection::vec((0i64..120_000, 1_000i64..400_000), 0..3),
         proptest::collection::vec(fault(), 0..30),
         proptest::collection::vec(proptest::bool::weighted(0.05), 0..200),
+        proptest::collection::vec(proptest::bool::weighted(0.03), 0..200),
         proptest::collection::vec(
             prop_oneof![10 => Just(0i64), 1 => Just(-86_400_000), 1 => Just(3_600_000)],
             0..40,
         ),
         any::<u64>(),
     )
-        .prop_map(|(files, outages, faults, kills, jumps, seed)| World {
-            files,
-            outages,
-            faults,
-            kills,
-            jumps,
-            seed,
-        })
+        .prop_map(
+            |(files, outages, faults, kills, halts, jumps, seed)| World {
+                files,
+                outages,
+                faults,
+                kills,
+                halts,
+                jumps,
+                seed,
+            },
+        )
 }
