@@ -117,3 +117,49 @@ fn successes_between_failures_start_a_new_streak() {
         ]
     );
 }
+
+#[test]
+fn single_progress_shows_the_hashing_percent_then_sending() {
+    let settings = Settings {
+        background_backup_single_progress: true,
+        ..Settings::default()
+    };
+    let mut engine = Engine::new(
+        RunSetup {
+            settings,
+            ..setup(files(1))
+        },
+        EngineConfig::default(),
+        NOW,
+    );
+    let single = |outputs: &[Output]| -> Vec<(String, bool)> {
+        outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::Notify(NotificationKind::SingleProgress, p) => {
+                    Some((p.content.clone(), p.indeterminate))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        single(&drain(&mut engine)),
+        vec![("IMG_0.jpg: hashing 0%".to_owned(), false)]
+    );
+    let hashed = Input::Hashed {
+        id: "f0".into(),
+        result: Ok(sum(0)),
+    };
+    engine.handle_input(hashed, NOW + 600);
+    let request = check(&drain(&mut engine)).unwrap();
+    let accepted = Input::CheckReply {
+        ids: request.ids,
+        result: reply(200, r#"{"results":[{"id":"f0","action":"accept"}]}"#),
+    };
+    engine.handle_input(accepted, NOW + 1_200);
+    assert_eq!(
+        single(&drain(&mut engine)),
+        vec![("IMG_0.jpg: sending".to_owned(), true)]
+    );
+}
