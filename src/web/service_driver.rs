@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use futures_util::FutureExt;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsValue;
 
@@ -19,6 +20,9 @@ use crate::web::console::now_ms;
 use crate::web::http::ImmichHttp;
 use crate::web::store::Store;
 use crate::web::{clients, notify, wakeups};
+
+/// The longest a run goes without the lifecycle looking at the time.
+const MAX_TICK_MS: i64 = 5_000;
 
 thread_local! {
     /// The service of this worker instance, read from the store at its first event.
@@ -139,13 +143,8 @@ async fn process(store: &Rc<Store>, inputs: Vec<Input>) -> Result<(), DriverErro
     let mut pending: VecDeque<Input> = inputs.into();
     pending.push_front(Input::Settings(settings));
     while let Some(input) = pending.pop_front() {
-        let outputs = with_service(|service| {
-            service.handle_input(input, now_ms());
-            std::iter::from_fn(|| service.poll_output()).collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
         let mut start = None;
-        for output in outputs {
+        for output in step(input) {
             match output {
                 Output::StartRun { new_run } => start = Some(new_run),
                 output => pending.extend(perform(store, output).await?),
@@ -153,11 +152,46 @@ async fn process(store: &Rc<Store>, inputs: Vec<Input>) -> Result<(), DriverErro
         }
         // Started last: the run lasts, and the record and the pages are told first.
         if let Some(new_run) = start {
-            let end = backup_driver::run(Rc::clone(store), new_run).await?;
+            let end = run_with_ticks(store, new_run).await?;
             pending.push_back(ended(end, store).await?);
         }
     }
     Ok(())
+}
+
+fn step(input: Input) -> Vec<Output> {
+    with_service(|service| {
+        service.handle_input(input, now_ms());
+        std::iter::from_fn(|| service.poll_output()).collect()
+    })
+    .unwrap_or_default()
+}
+
+/// The run, while the lifecycle gets the ticks it asks for (the last page gone for good, a
+/// condition report gone stale).
+async fn run_with_ticks(
+    store: &Rc<Store>,
+    new_run: bool,
+) -> Result<Option<backup_driver::RunEnd>, DriverError> {
+    let run = backup_driver::run(Rc::clone(store), new_run).fuse();
+    futures_util::pin_mut!(run);
+    loop {
+        let next = with_service(|service| service.next_wake()).flatten();
+        let wait = next.map_or(MAX_TICK_MS, |at| (at - now_ms()).clamp(0, MAX_TICK_MS));
+        let mut timer = TimeoutFuture::new(u32::try_from(wait).unwrap_or(0)).fuse();
+        futures_util::select! {
+            end = run => return end,
+            () = timer => {
+                // A run is going, so nothing here starts one.
+                let mut pending = VecDeque::from([Input::Tick]);
+                while let Some(input) = pending.pop_front() {
+                    for output in step(input) {
+                        pending.extend(perform(store, output).await?);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// How the run ended; a run another instance settled while this one waited for the lock

@@ -37,6 +37,8 @@ pub const BACKUP_SYNC_TAG: &str = "immich-backup";
 pub const PERIODIC_SYNC_MS: i64 = 12 * 60 * 60_000;
 /// After a run that could not reach the server or failed, the next one waits this long.
 pub const RESUME_BACKOFF_MS: i64 = 60_000;
+/// How long a page may take to come back (a reload) before the last page counts as closed.
+pub const PAGE_RETURN_GRACE_MS: i64 = 10_000;
 /// How long a wake-up of the browser's (sync, periodic sync, activate) may be held open to
 /// start a run that is due by then: browsers end such events after a few minutes.
 pub const HOLD_WAKE_UP_MS: i64 = 2 * 60_000;
@@ -96,6 +98,7 @@ impl Lifecycle {
                 }
             }
         }
+        self.check_pages_closed(now_ms);
         self.check_conditions(now_ms);
         self.evaluate(now_ms);
         if self.record != before {
@@ -120,7 +123,13 @@ impl Lifecycle {
     /// When the engine next wants a `Tick`: the end of the trigger delay or of a resume backoff,
     /// or a condition report going stale while it decides something.
     pub fn next_wake(&self) -> Option<i64> {
-        let mut times = vec![self.record.due_at_ms, self.record.resume_at_ms];
+        let mut times = vec![
+            self.record.due_at_ms,
+            self.record.resume_at_ms,
+            self.record
+                .pages_closed_at_ms
+                .map(|at| at.saturating_add(PAGE_RETURN_GRACE_MS)),
+        ];
         if self.record.wanted && !self.settings_free_of_conditions() {
             times.push(self.record.conditions.expires_at());
         }
@@ -170,14 +179,33 @@ impl Lifecycle {
         } else if was_visible {
             self.went_to_background(now_ms);
         }
-        if open == 0 && !self.settings.background_backup && self.record.wanted {
-            self.record.wanted = false;
-            self.record.paused = false;
-            let message = "Backup stopped: the last page closed and background backup is off.";
-            self.log(LogLevel::Info, message);
-            if self.running {
-                self.stop_run(StopReason::PagesClosed, message);
-            }
+        if open > 0 {
+            self.record.pages_closed_at_ms = None;
+        } else if self.record.wanted && !self.settings.background_backup {
+            self.record.pages_closed_at_ms.get_or_insert(now_ms);
+        }
+    }
+
+    /// With background backup off, a run stops once the last page has been gone for the grace.
+    fn check_pages_closed(&mut self, now_ms: i64) {
+        let Some(closed_at) = self.record.pages_closed_at_ms else {
+            return;
+        };
+        if self.record.pages_open || self.settings.background_backup || !self.record.wanted {
+            self.record.pages_closed_at_ms = None;
+            return;
+        }
+        // A clock set back counts as time passed: the pages are gone either way.
+        if now_ms < closed_at.saturating_add(PAGE_RETURN_GRACE_MS) && now_ms >= closed_at {
+            return;
+        }
+        self.record.pages_closed_at_ms = None;
+        self.record.wanted = false;
+        self.record.paused = false;
+        let message = "Backup stopped: the last page closed and background backup is off.";
+        self.log(LogLevel::Info, message);
+        if self.running {
+            self.stop_run(StopReason::PagesClosed, message);
         }
     }
 

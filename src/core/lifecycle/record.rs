@@ -78,5 +78,8 @@ pub struct ServiceRecord {
     /// Whether some page was visible, and some open, at the last report.
     pub pages_visible: bool,
     pub pages_open: bool,
+    /// When the last page closed while a run was wanted with background backup off: a reload
+    /// looks the same for a moment, so the run stops only if no page is back soon.
+    pub pages_closed_at_ms: Option<i64>,
     pub conditions: ConditionReport,
 }

@@ -76,6 +76,12 @@ fn with_background_backup_off_the_last_page_closing_stops_the_run() {
     let mut service = service(false, 3);
     feed(&mut service, Input::Command(Command::Start), T0);
     let out = feed(&mut service, pages(0, 0), T0 + 1);
+    assert!(
+        stops(&out).is_empty(),
+        "a reload looks the same for a moment"
+    );
+    assert_eq!(service.next_wake(), Some(T0 + 1 + PAGE_RETURN_GRACE_MS));
+    let out = feed(&mut service, Input::Tick, T0 + 1 + PAGE_RETURN_GRACE_MS);
     assert_eq!(stops(&out), vec![StopReason::PagesClosed]);
     assert!(!service.record().wanted);
     let out = feed(
@@ -93,6 +99,17 @@ fn with_background_backup_off_the_last_page_closing_stops_the_run() {
         T0 + 40 * MIN,
     );
     assert!(starts(&out).is_empty(), "never a run of its own: {out:?}");
+}
+
+#[test]
+fn a_reload_does_not_stop_the_run() {
+    let mut service = service(false, 3);
+    feed(&mut service, Input::Command(Command::Start), T0);
+    feed(&mut service, pages(0, 0), T0 + 1);
+    feed(&mut service, pages(1, 1), T0 + 900);
+    let out = feed(&mut service, Input::Tick, T0 + 60_000);
+    assert!(stops(&out).is_empty());
+    assert!(service.record().wanted && service.is_running());
 }
 
 #[test]
