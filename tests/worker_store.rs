@@ -5,6 +5,7 @@
 use immich_background::core::backup::{
     CheckVerdict, ItemState, QueueItem, RetryPolicy, UploadOutcome,
 };
+use immich_background::core::lifecycle::ServiceRecord;
 use immich_background::core::log::{LogEntry, LogLevel, LOG_CAPACITY};
 use immich_background::core::settings::Settings;
 use immich_background::web::store::Store;
