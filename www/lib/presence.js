@@ -8,11 +8,14 @@ import { post } from './worker.js';
 /** Shorter than the age at which the worker stops trusting a report. */
 const REPORT_EVERY_MS = 60_000;
 
-/** WiFi as the browser says it, or null where it does not say (desktop browsers never do). */
+/**
+ * "On WiFi" as the mobile app means it (a network that costs nothing per byte): wifi or a cable.
+ * null where the browser does not say (desktop browsers never do).
+ */
 function wifi() {
   const type = navigator.connection?.type;
   if (!type || type === 'unknown') return null;
-  return type === 'wifi';
+  return type === 'wifi' || type === 'ethernet';
 }
 
 /**
