@@ -1,0 +1,172 @@
+//! The upload queue's rows and the picked files they stand for.
+
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::core::backup::{ItemState, QueueItem};
+
+use super::{from_js, to_js, Store, StoreError, BACKUP_RECORDS, LOCAL_ASSETS, UPLOAD_QUEUE};
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BackupRecord<'a> {
+    checksum: &'a str,
+    remote_id: &'a str,
+    name: &'a str,
+}
+
+/// A picked file as stored: the Blob itself plus what we knew of it when it was picked.
+pub struct LocalAsset {
+    pub id: String,
+    pub blob: web_sys::Blob,
+}
+
+impl Store {
+    /// Queues picked files: each Blob and its queue row are written in one transaction, so a
+    /// file is either fully queued or not at all.
+    pub async fn enqueue(&self, files: &[(QueueItem, web_sys::Blob)]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([LOCAL_ASSETS, UPLOAD_QUEUE])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let assets = tx.object_store(LOCAL_ASSETS)?;
+        let queue = tx.object_store(UPLOAD_QUEUE)?;
+        for (item, blob) in files {
+            assets
+                .put(JsValue::from(blob.clone()))
+                .with_key(item.id.as_str())
+                .primitive()?;
+            queue
+                .put(to_js(item)?)
+                .with_key(item.id.as_str())
+                .primitive()?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn load_queue(&self) -> Result<Vec<QueueItem>, StoreError> {
+        let tx = self.db.transaction(UPLOAD_QUEUE).build()?;
+        let values = tx
+            .object_store(UPLOAD_QUEUE)?
+            .get_all::<JsValue>()
+            .primitive()?
+            .await?;
+        let mut items = Vec::new();
+        for value in values {
+            items.push(from_js::<QueueItem>(value?)?);
+        }
+        Ok(items)
+    }
+
+    pub async fn load_blob(&self, id: &str) -> Result<Option<LocalAsset>, StoreError> {
+        Ok(self
+            .get_value(LOCAL_ASSETS, id)
+            .await?
+            .and_then(|v| v.dyn_into::<web_sys::Blob>().ok())
+            .map(|blob| LocalAsset {
+                id: id.to_owned(),
+                blob,
+            }))
+    }
+
+    /// Writes queue rows in one transaction. Rows that reached the server also record the
+    /// checksum -> remote asset and drop the stored copy of the file, in the same transaction:
+    /// after a kill, either all of it happened or none of it did. A row the core says may not
+    /// replace the stored one (a finished row by an unfinished one) is left as stored.
+    pub async fn save_items(&self, items: &[QueueItem]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([UPLOAD_QUEUE, BACKUP_RECORDS, LOCAL_ASSETS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let queue = tx.object_store(UPLOAD_QUEUE)?;
+        let records = tx.object_store(BACKUP_RECORDS)?;
+        let assets = tx.object_store(LOCAL_ASSETS)?;
+        for item in items {
+            let stored: Option<JsValue> = queue.get(item.id.as_str()).primitive()?.await?;
+            if let Some(stored) = stored.filter(|v| !v.is_undefined() && !v.is_null()) {
+                if !item.may_replace(&from_js::<QueueItem>(stored)?) {
+                    continue;
+                }
+            }
+            queue
+                .put(to_js(item)?)
+                .with_key(item.id.as_str())
+                .primitive()?;
+            if let (ItemState::Done | ItemState::Duplicate, Some(checksum), Some(remote_id)) =
+                (item.state, &item.checksum, &item.remote_id)
+            {
+                let record = BackupRecord {
+                    checksum,
+                    remote_id,
+                    name: &item.name,
+                };
+                records
+                    .put(to_js(&record)?)
+                    .with_key(checksum.as_str())
+                    .primitive()?;
+                assets.delete(item.id.as_str()).primitive()?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes these rows and the stored files they still hold.
+    pub async fn delete_items(&self, ids: &[String]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([UPLOAD_QUEUE, LOCAL_ASSETS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let queue = tx.object_store(UPLOAD_QUEUE)?;
+        let assets = tx.object_store(LOCAL_ASSETS)?;
+        for id in ids {
+            queue.delete(id.as_str()).primitive()?;
+            assets.delete(id.as_str()).primitive()?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes finished rows (and any stored file they still hold); returns how many.
+    pub async fn clear_finished(&self) -> Result<u32, StoreError> {
+        let finished: Vec<String> = self
+            .load_queue()
+            .await?
+            .into_iter()
+            .filter(|item| item.state.is_finished())
+            .map(|item| item.id)
+            .collect();
+        self.delete_items(&finished).await?;
+        Ok(u32::try_from(finished.len()).unwrap_or(u32::MAX))
+    }
+
+    /// Removes every row not sent yet (the user cancelled); returns how many.
+    pub async fn delete_unsent(&self) -> Result<u32, StoreError> {
+        let unsent: Vec<String> = self
+            .load_queue()
+            .await?
+            .into_iter()
+            .filter(|item| !item.state.is_finished())
+            .map(|item| item.id)
+            .collect();
+        self.delete_items(&unsent).await?;
+        Ok(u32::try_from(unsent.len()).unwrap_or(u32::MAX))
+    }
+
+    /// How many queued files are not finished.
+    pub async fn count_unfinished(&self) -> Result<u32, StoreError> {
+        let queue = self.load_queue().await?;
+        let unfinished = queue
+            .iter()
+            .filter(|item| !item.state.is_finished())
+            .count();
+        Ok(u32::try_from(unfinished).unwrap_or(u32::MAX))
+    }
+}
