@@ -1,4 +1,6 @@
 use super::*;
+use crate::core::channel::{Condition, ServicePhase};
+use crate::core::progress::NotificationKind;
 
 const T0: i64 = 1_700_000_000_000;
 const MIN: i64 = 60_000;
