@@ -1,9 +1,11 @@
 //! The pure core of immich-background: every backup decision, no I/O.
 //!
-//! The core is *sans-IO*, in the manner of str0m and quinn-proto. A backup run is one state
-//! machine, `backup::Engine`: it takes **inputs** (what happened, with the time) and hands out
-//! **outputs** (what to do); the service worker's driver (`src/web/backup_driver/`) performs
-//! the outputs and feeds the results back in:
+//! The core is *sans-IO*, in the manner of str0m and quinn-proto. Each service is one state
+//! machine: `lifecycle::Lifecycle` decides when a backup run starts, waits and stops (pages,
+//! wake-ups, the trigger delay, conditions, pause and cancel), and `backup::Engine` owns a run.
+//! Each takes **inputs** (what happened, with the time) and hands out **outputs** (what to do);
+//! the service worker's drivers (`src/web/service_driver.rs`, `src/web/backup_driver/`) perform
+//! the outputs and feed the results back in. The run, for example:
 //!
 //! ```text
 //!   inputs (Input)                     Engine                    outputs (Output)
