@@ -6,7 +6,7 @@
 //!            \                                   |
 //!             \                                  +-- web::service_driver: core::lifecycle decides
 //!              \                                 |     when a run starts, waits and stops
-//!               \-- IndexedDB (web::store) -----+-- driver (web::backup_driver), under a Web Lock
+//!               \-- IndexedDB (web::store) ------+-- driver (web::backup_driver), under a Web Lock
 //!                                                |     core::backup::Engine decides; the driver
 //!                                                |     performs its outputs: rows (web::store),
 //!                                                |     hashing (web::files), requests (web::http),
