@@ -4,7 +4,6 @@
 //! (`backup_driver`), the record stored, wake-ups registered, messages and notifications sent.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use futures_util::FutureExt;
@@ -140,28 +139,33 @@ async fn process(store: &Rc<Store>, inputs: Vec<Input>) -> Result<(), DriverErro
                 .get_or_insert_with(|| Lifecycle::new(record, settings.clone()));
         });
     }
-    let mut pending: VecDeque<Input> = inputs.into();
-    pending.push_front(Input::Settings(settings));
-    while let Some(input) = pending.pop_front() {
+    let mut inputs = inputs;
+    inputs.insert(0, Input::Settings(settings));
+    let mut outputs = step(inputs);
+    loop {
         let mut start = None;
-        for output in step(input) {
+        let mut followed = Vec::new();
+        for output in outputs {
             match output {
                 Output::StartRun { new_run } => start = Some(new_run),
-                output => pending.extend(perform(store, output).await?),
+                output => followed.extend(perform(store, output).await?),
             }
         }
         // Started last: the run lasts, and the record and the pages are told first.
         if let Some(new_run) = start {
             let end = run_with_ticks(store, new_run).await?;
-            pending.push_back(ended(end, store).await?);
+            followed.push(ended(end, store).await?);
         }
+        if followed.is_empty() {
+            return Ok(());
+        }
+        outputs = step(followed);
     }
-    Ok(())
 }
 
-fn step(input: Input) -> Vec<Output> {
+fn step(inputs: Vec<Input>) -> Vec<Output> {
     with_service(|service| {
-        service.handle_input(input, now_ms());
+        service.handle_inputs(inputs, now_ms());
         std::iter::from_fn(|| service.poll_output()).collect()
     })
     .unwrap_or_default()
@@ -183,11 +187,13 @@ async fn run_with_ticks(
             end = run => return end,
             () = timer => {
                 // A run is going, so nothing here starts one.
-                let mut pending = VecDeque::from([Input::Tick]);
-                while let Some(input) = pending.pop_front() {
-                    for output in step(input) {
-                        pending.extend(perform(store, output).await?);
+                let mut inputs = vec![Input::Tick];
+                while !inputs.is_empty() {
+                    let mut followed = Vec::new();
+                    for output in step(inputs) {
+                        followed.extend(perform(store, output).await?);
                     }
+                    inputs = followed;
                 }
             }
         }

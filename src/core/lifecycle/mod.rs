@@ -73,8 +73,30 @@ impl Lifecycle {
     }
 
     pub fn handle_input(&mut self, input: Input, now_ms: i64) {
+        self.handle_inputs(vec![input], now_ms);
+    }
+
+    /// Inputs seen at the same instant (what the worker observed when an event arrived, and the
+    /// event): all are taken in before anything is decided, so no decision rests on half of them.
+    pub fn handle_inputs(&mut self, inputs: Vec<Input>, now_ms: i64) {
         let before = self.record.clone();
-        // A page's message is answered with the state even when nothing changed.
+        let mut answer = false;
+        for input in inputs {
+            answer |= self.apply(input, now_ms);
+        }
+        self.check_pages_closed(now_ms);
+        self.check_conditions(now_ms);
+        self.evaluate(now_ms);
+        if self.record != before {
+            // Stored first: the outputs after it act on what is stored.
+            self.out.push_front(Output::Persist(self.record.clone()));
+        }
+        self.post_state(answer, now_ms);
+    }
+
+    /// Takes one input in; true when it is a page's message, which is answered with the state
+    /// even when nothing changed.
+    fn apply(&mut self, input: Input, now_ms: i64) -> bool {
         let answer = matches!(
             input,
             Input::Command(_) | Input::Wake(WakeKind::Message) | Input::Conditions { .. }
@@ -99,14 +121,7 @@ impl Lifecycle {
                 }
             }
         }
-        self.check_pages_closed(now_ms);
-        self.check_conditions(now_ms);
-        self.evaluate(now_ms);
-        if self.record != before {
-            // Stored first: the outputs after it act on what is stored.
-            self.out.push_front(Output::Persist(self.record.clone()));
-        }
-        self.post_state(answer, now_ms);
+        answer
     }
 
     pub fn poll_output(&mut self) -> Option<Output> {

@@ -328,3 +328,28 @@ fn every_page_message_is_answered_with_the_state() {
     let out = feed(&mut service, Input::Tick, T0 + 1);
     assert!(out.is_empty(), "{out:?}");
 }
+
+#[test]
+fn what_was_observed_with_an_event_counts_before_anything_is_decided() {
+    // Stored by a worker that saw a page; the page has gone since and the grace is over.
+    let record = ServiceRecord {
+        wanted: true,
+        pages_open: true,
+        pages_visible: true,
+        pages_closed_at_ms: Some(T0 - 20_000),
+        ..ServiceRecord::default()
+    };
+    let mut service = Lifecycle::new(record, Settings::default());
+    service.handle_inputs(
+        vec![
+            Input::Settings(settings(false)),
+            Input::Queue { unfinished: 3 },
+            pages(0, 0),
+            Input::Wake(WakeKind::Sync { last_chance: false }),
+        ],
+        T0,
+    );
+    let out = drain(&mut service);
+    assert!(starts(&out).is_empty(), "{out:?}");
+    assert!(!service.record().wanted);
+}
