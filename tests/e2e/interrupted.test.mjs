@@ -25,7 +25,7 @@ test('an upload cut off three times fails with its reason', { timeout: 180_000 }
   }
   const stop = await env.waitForStop();
   assert.equal(stop.args.reason, 'completed', JSON.stringify(stop));
-  assert.equal(stop.args.message, 'Backup complete: 0 photos, 1 failed');
+  assert.equal(stop.args.message, 'Backed up 0 photos, 1 failed');
   await page.waitForFunction(
     () => /huge-00\.jpg — failed: could not be sent within the browser's time for a background upload/
       .test(document.getElementById('file-issues').textContent),
