@@ -121,6 +121,34 @@ async fn deleted_rows_take_their_stored_files_with_them() {
 }
 
 #[wasm_bindgen_test]
+async fn retry_puts_failed_rows_back_though_finished_rows_are_guarded() {
+    let store = Store::open_named(&unique_name("retry"))
+        .await
+        .expect("open");
+    let mut failed = QueueItem::new("f", "f.jpg", 3, 1_000, 2_000);
+    let waiting = QueueItem::new("w", "w.jpg", 3, 1_000, 2_001);
+    store
+        .enqueue(&[
+            (failed.clone(), blob_of(b"abc")),
+            (waiting.clone(), blob_of(b"xyz")),
+        ])
+        .await
+        .expect("enqueue");
+    failed.state = ItemState::FailedPermanent;
+    failed.last_error = Some("refused".into());
+    store.save_items(&[failed]).await.expect("fail it");
+
+    assert_eq!(store.retry_failed().await.expect("retry"), 1);
+    let mut items = store.load_queue().await.expect("load");
+    items.sort_by(|x, y| x.id.cmp(&y.id));
+    assert_eq!(items[0].state, ItemState::Pending);
+    assert_eq!(items[0].last_error, None);
+    assert_eq!(items[1], waiting);
+    let file = store.load_blob("f").await.expect("blob").expect("kept");
+    assert_eq!(blob_text(&file.blob).await, "abc");
+}
+
+#[wasm_bindgen_test]
 async fn settings_login_state_and_logs_persist() {
     let name = unique_name("settings");
     let store = Store::open_named(&name).await.expect("open");

@@ -192,13 +192,11 @@ pub async fn read_logs() -> PageResult<Vec<LogEntry>> {
 /// Failed files back to waiting, each with a clean count.
 pub async fn retry_failed() -> PageResult<u32> {
     let store = open_store().await?;
-    let mut retried: Vec<QueueItem> = store.load_queue().await?;
-    retried.retain_mut(QueueItem::retry_failed);
-    store.save_items(&retried).await?;
-    if !retried.is_empty() {
-        log_info(&store, format!("Retrying {} failed files", retried.len())).await;
+    let retried = store.retry_failed().await?;
+    if retried > 0 {
+        log_info(&store, format!("Retrying {retried} failed files")).await;
     }
-    Ok(u32::try_from(retried.len()).unwrap_or(u32::MAX))
+    Ok(retried)
 }
 
 pub async fn service_state() -> PageResult<ServiceState> {

@@ -117,6 +117,32 @@ impl Store {
         Ok(())
     }
 
+    /// The user's Retry: in one transaction, every row that failed for good starts over (the
+    /// core's `QueueItem::retry_failed`); returns how many. A failed row is finished, so the
+    /// guard of `save_items` would keep it as it is.
+    pub async fn retry_failed(&self) -> Result<u32, StoreError> {
+        let tx = self
+            .db
+            .transaction(UPLOAD_QUEUE)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let queue = tx.object_store(UPLOAD_QUEUE)?;
+        let values = queue.get_all::<JsValue>().primitive()?.await?;
+        let mut retried = 0u32;
+        for value in values {
+            let mut item = from_js::<QueueItem>(value?)?;
+            if item.retry_failed() {
+                queue
+                    .put(to_js(&item)?)
+                    .with_key(item.id.as_str())
+                    .primitive()?;
+                retried = retried.saturating_add(1);
+            }
+        }
+        tx.commit().await?;
+        Ok(retried)
+    }
+
     /// Removes these rows and the stored files they still hold.
     pub async fn delete_items(&self, ids: &[String]) -> Result<(), StoreError> {
         let tx = self
