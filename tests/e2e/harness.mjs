@@ -97,10 +97,12 @@ function freePort() {
 /**
  * Starts everything. Options: uploadDelayMs (fake-immich --upload-delay-ms), stallBodyMs
  * (fake-immich --stall-body-ms), autoConnect (serve-www --auto-connect, as `npm start` runs it),
- * bypassCsp (the page's CSP not enforced: benchmarks only, for a blob: worker).
+ * bypassCsp (the page's CSP not enforced: benchmarks only, for a blob: worker), swRevision
+ * (serve-www --sw-revision-file with this first revision: `env.setSwRevision(r)` then makes the
+ * next update check install a new service-worker version).
  * Returns { serverUrl, wwwUrl, browser, context, page, dataDir, stop(), ... helpers }.
  */
-export async function start({ uploadDelayMs, stallBodyMs, autoConnect, bypassCsp } = {}) {
+export async function start({ uploadDelayMs, stallBodyMs, autoConnect, bypassCsp, swRevision } = {}) {
   for (const f of ['index.html', 'app.js', 'sw.js', 'pkg/immich_background.js', 'pkg/immich_background_bg.wasm']) {
     if (!fs.existsSync(path.join(DIST, f))) {
       throw new Error(`${path.join(DIST, f)} is missing: build the PWA first (wasm-pack build --target web && npx webpack)`);
@@ -142,9 +144,18 @@ export async function start({ uploadDelayMs, stallBodyMs, autoConnect, bypassCsp
       env.immich = again.child;
     };
 
+    const revisionArgs = [];
+    if (swRevision !== undefined) {
+      env.swRevisionFile = path.join(env.dataDir, 'sw-revision');
+      /** The revision the next sw.js request carries (a new one is a new worker version). */
+      env.setSwRevision = (revision) => fs.writeFileSync(env.swRevisionFile, `${revision}\n`);
+      env.setSwRevision(swRevision);
+      revisionArgs.push('--sw-revision-file', env.swRevisionFile);
+    }
     const www = await spawnAndWait('serve-www', process.execPath, [
       path.join(ROOT, 'scripts/serve-www.mjs'), '--port', String(wwwPort), '--dir', DIST,
       '--server-url', env.serverUrl, '--api-key', API_KEY, ...(autoConnect ? ['--auto-connect'] : []),
+      ...revisionArgs,
     ], /www listening on (http:\/\/\S+)/);
     env.children.push(www.child);
     env.wwwUrl = www.value.replace(/\/$/, '') + '/';
@@ -204,6 +215,18 @@ export async function start({ uploadDelayMs, stallBodyMs, autoConnect, bypassCsp
   env.open = async () => {
     await env.page.goto(env.wwwUrl);
     await waitForReady(env.page);
+  };
+
+  /**
+   * A new page of the PWA (after the last one closed): opened, booted, and from now on the page
+   * every helper acts on. Assign the result to your `env.page` too (startForTests hands out a
+   * copy of this object).
+   */
+  env.openNewPage = async () => {
+    env.page = await env.context.newPage();
+    env.page.on('pageerror', (err) => env.pageErrors.push(err));
+    await env.open();
+    return env.page;
   };
 
   /** Fills the server form and connects; resolves with the status text. */
