@@ -240,6 +240,8 @@ async fn perform(store: &Rc<Store>, output: Output) -> Result<Option<Input>, Dri
             let removed = store.delete_unsent().await?;
             let message = format!("Backup cancelled: {removed} files not yet sent left the queue");
             log(store, LogLevel::Info, message).await;
+            // The pages heard the run end before the rows left: they get the numbers again.
+            report_idle(store).await?;
         }
         Output::RegisterSync(tag) => {
             if let Err(e) = wakeups::register_sync(tag).await {

@@ -81,12 +81,20 @@ impl Lifecycle {
     pub fn handle_inputs(&mut self, inputs: Vec<Input>, now_ms: i64) {
         let before = self.record.clone();
         let mut answer = false;
+        let mut unheld = false;
         for input in inputs {
+            unheld |= input == Input::Wake(WakeKind::Activate);
             answer |= self.apply(input, now_ms);
         }
         self.check_pages_closed(now_ms);
         self.check_conditions(now_ms);
+        let was_running = self.running;
         self.evaluate(now_ms);
+        if unheld && self.running && !was_running {
+            // Activation may not wait for a run: a sync (it fires at once when online) holds
+            // the worker while the run goes on.
+            self.out.push_back(Output::RegisterSync(BACKUP_SYNC_TAG));
+        }
         if self.record != before {
             // Stored first: the outputs after it act on what is stored.
             self.out.push_front(Output::Persist(self.record.clone()));

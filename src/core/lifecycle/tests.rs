@@ -353,3 +353,20 @@ fn what_was_observed_with_an_event_counts_before_anything_is_decided() {
     assert!(starts(&out).is_empty(), "{out:?}");
     assert!(!service.record().wanted);
 }
+
+#[test]
+fn a_run_started_by_activation_is_held_by_a_sync() {
+    let record = ServiceRecord {
+        wanted: true,
+        pages_open: true,
+        ..ServiceRecord::default()
+    };
+    let mut service = Lifecycle::new(record, settings(true));
+    let out = feed(&mut service, Input::Wake(WakeKind::Activate), T0);
+    assert_eq!(starts(&out), vec![false]);
+    assert!(out.contains(&Output::RegisterSync(BACKUP_SYNC_TAG)));
+    let mut service = Lifecycle::new(service.record().clone(), settings(true));
+    let out = feed(&mut service, Input::Wake(WakeKind::Message), T0);
+    assert_eq!(starts(&out), vec![false]);
+    assert!(!out.contains(&Output::RegisterSync(BACKUP_SYNC_TAG)));
+}

@@ -184,9 +184,14 @@ impl Engine {
             .iter()
             .filter(|i| !i.state.is_finished())
             .count();
+        let how = if setup.new_run {
+            "Backup started"
+        } else {
+            "Backup continues"
+        };
         engine.log(
             LogLevel::Info,
-            &format!("Backup started: {unfinished} files to back up"),
+            &format!("{how}: {unfinished} files to back up"),
         );
         engine.advance(now_ms);
         engine
