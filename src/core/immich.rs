@@ -223,10 +223,15 @@ pub fn parse_bulk_check(
         .collect()
 }
 
+/// The server refused the credentials (not the request): every later request would meet it.
+pub fn refuses_credentials(status: u16) -> bool {
+    matches!(status, 401 | 403)
+}
+
 fn check_status(status: u16, body: &str) -> Result<(), ReplyError> {
     match status {
         200..=299 => Ok(()),
-        401 | 403 => Err(ReplyError::Unauthorized(status)),
+        status if refuses_credentials(status) => Err(ReplyError::Unauthorized(status)),
         _ => Err(ReplyError::Status {
             status,
             message: error_message(body),
@@ -253,7 +258,7 @@ pub fn classify_upload(status: u16, body: &str) -> UploadOutcome {
                 message: format!("unreadable upload reply: {e}"),
             },
         },
-        401 | 403 => UploadOutcome::Unauthorized,
+        status if refuses_credentials(status) => UploadOutcome::Unauthorized,
         408 | 429 | 500..=599 => UploadOutcome::Retryable {
             message: format!("HTTP {status}: {}", error_message(body)),
         },

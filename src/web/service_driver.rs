@@ -11,6 +11,7 @@ use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsValue;
 
 use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate, StopReason, Visibility};
+use crate::core::immich;
 use crate::core::lifecycle::{Command, Input, Lifecycle, Output, WakeKind};
 use crate::core::log::LogLevel;
 use crate::core::progress::UploadState;
@@ -270,10 +271,9 @@ async fn check_auth(store: &Store) -> Result<Option<Input>, DriverError> {
     };
     let http = ImmichHttp::new(login.server, Some(login.api_key));
     Ok(match http.get("/users/me").await {
-        Ok(reply) if matches!(reply.status, 401 | 403) => {
-            Some(Input::AuthChecked { accepted: false })
-        }
-        Ok(_) => Some(Input::AuthChecked { accepted: true }),
+        Ok(reply) => Some(Input::AuthChecked {
+            accepted: !immich::refuses_credentials(reply.status),
+        }),
         // Unreachable: the backup's own outage handling has that.
         Err(_) => None,
     })
