@@ -5,6 +5,7 @@ mod engine;
 mod io;
 mod queue;
 mod retry;
+mod source;
 
 pub use engine::{
     Engine, EngineConfig, OutagePolicy, RunSetup, CHECK_BATCH, HASH_STEP_BYTES, STOPPED,
@@ -15,6 +16,7 @@ pub use queue::{
     INTERRUPTED_TOO_OFTEN,
 };
 pub use retry::RetryPolicy;
+pub use source::ItemSource;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;

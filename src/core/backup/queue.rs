@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::RetryPolicy;
+use super::{ItemSource, RetryPolicy};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -81,6 +81,19 @@ pub struct QueueItem {
     /// Uploads of it cut off by the end of the worker (killed, or over the browser's time).
     #[serde(default)]
     pub interruptions: u32,
+    /// Where the file's bytes are read from.
+    #[serde(default)]
+    pub source: ItemSource,
+    /// For a photo of a live-photo pair: the queue id of its video, uploaded first; the photo
+    /// is sent with the video's remote id as `livePhotoVideoId`.
+    #[serde(default)]
+    pub live_video: Option<String>,
+    /// A sidecar (.xmp) in the same folder, sent as the upload's `sidecarData`: its path.
+    #[serde(default)]
+    pub sidecar: Option<String>,
+    /// The album the asset is added to once on the server (a backup folder's name), if any.
+    #[serde(default)]
+    pub album: Option<String>,
 }
 
 /// The server's bulk-upload-check answer for one item.
@@ -154,6 +167,10 @@ impl QueueItem {
             retry_at_ms: None,
             sending: false,
             interruptions: 0,
+            source: ItemSource::Stored,
+            live_video: None,
+            sidecar: None,
+            album: None,
         }
     }
 
