@@ -47,9 +47,10 @@ pub enum Input {
         wifi: Option<bool>,
         charging: Option<bool>,
     },
-    /// Queued files not finished yet.
+    /// Queued files not finished yet, and the backup folders a run scans for new files.
     Queue {
         unfinished: u32,
+        folders: u32,
     },
     Wake(WakeKind),
     Command(Command),

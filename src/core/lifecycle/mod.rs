@@ -54,6 +54,8 @@ pub struct Lifecycle {
     /// The user cancelled while a run was going: clear the queue when it has ended.
     clear_after_run: bool,
     unfinished: u32,
+    /// Backup folders: a run scans them, so there may be work with an empty queue.
+    folders: u32,
     out: VecDeque<Output>,
     posted: Option<ServiceState>,
 }
@@ -67,6 +69,7 @@ impl Lifecycle {
             stopping: None,
             clear_after_run: false,
             unfinished: 0,
+            folders: 0,
             out: VecDeque::new(),
             posted: None,
         }
@@ -119,7 +122,14 @@ impl Lifecycle {
                     at_ms: Some(now_ms),
                 };
             }
-            Input::Queue { unfinished } => self.unfinished = unfinished,
+            Input::Queue {
+                unfinished,
+                folders,
+            } => {
+                self.unfinished = unfinished;
+                self.folders = folders;
+            }
+            Input::Wake(WakeKind::PeriodicSync) => self.periodic_scan(),
             Input::Wake(_) | Input::Tick => {}
             Input::Command(command) => self.command(command),
             Input::RunEnded { reason, failed } => self.run_ended(reason, failed, now_ms),
@@ -180,6 +190,31 @@ impl Lifecycle {
             && (self.record.wanted || self.record.due_at_ms.is_some())
     }
 
+    /// Files wait in the queue, or backup folders may hold new ones.
+    pub(super) fn has_work(&self) -> bool {
+        self.unfinished > 0 || self.folders > 0
+    }
+
+    /// The browser's periodic wake-up looks for the photos taken since the last scan, as the
+    /// mobile app's background service does.
+    fn periodic_scan(&mut self) {
+        if !self.settings.background_backup
+            || self.folders == 0
+            || self.record.wanted
+            || self.record.paused
+        {
+            return;
+        }
+        self.record.wanted = true;
+        self.record.background = true;
+        self.record.fresh = true;
+        let folders = self.folders;
+        self.log(
+            LogLevel::Info,
+            &format!("Periodic wake-up: looking for new photos in {folders} backup folders"),
+        );
+    }
+
     pub(super) fn settings_free_of_conditions(&self) -> bool {
         !self.settings.backup_require_wifi && !self.settings.backup_require_charging
     }
@@ -194,7 +229,7 @@ impl Lifecycle {
         }
         if let Some(due) = self.record.due_at_ms.filter(|due| *due <= now_ms) {
             self.record.due_at_ms = None;
-            if self.settings.background_backup && self.unfinished > 0 && !self.record.wanted {
+            if self.settings.background_backup && self.has_work() && !self.record.wanted {
                 let late_s = (now_ms - due) / 1000;
                 self.log(
                     LogLevel::Info,
@@ -255,6 +290,8 @@ impl Lifecycle {
     }
 }
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod folder_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -61,14 +61,19 @@ impl Lifecycle {
         if !self.settings.background_backup {
             return;
         }
-        if !self.record.wanted && self.unfinished > 0 && self.record.due_at_ms.is_none() {
+        if !self.record.wanted && self.has_work() && self.record.due_at_ms.is_none() {
             let delay_ms = i64::from(self.settings.backup_trigger_delay) * 60_000;
             self.record.due_at_ms = Some(now_ms.saturating_add(delay_ms));
+            let what = match (self.unfinished, self.folders) {
+                (files, 0) => format!("{files} files"),
+                (0, folders) => format!("{folders} backup folders"),
+                (files, folders) => format!("{files} files and {folders} backup folders"),
+            };
             self.log(
                 LogLevel::Info,
                 &format!(
-                    "Background backup of {} files in {} min",
-                    self.unfinished, self.settings.backup_trigger_delay
+                    "Background backup of {what} in {} min",
+                    self.settings.backup_trigger_delay
                 ),
             );
         }

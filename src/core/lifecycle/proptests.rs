@@ -126,7 +126,10 @@ impl World {
         Some(match event {
             Event::Pages(open, visible) => Input::Pages { open, visible },
             Event::Conditions(wifi, charging) => Input::Conditions { wifi, charging },
-            Event::Queue(unfinished) => Input::Queue { unfinished },
+            Event::Queue(unfinished) => Input::Queue {
+                unfinished,
+                folders: 0,
+            },
             Event::Wake(kind) => Input::Wake(kind),
             Event::Command(command) => Input::Command(command),
             Event::EndRun(reason, failed) => {

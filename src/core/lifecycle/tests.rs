@@ -17,7 +17,13 @@ fn settings(background: bool) -> Settings {
 /// A service with one visible page and `unfinished` files queued.
 fn service(background: bool, unfinished: u32) -> Lifecycle {
     let mut service = Lifecycle::new(ServiceRecord::default(), settings(background));
-    service.handle_input(Input::Queue { unfinished }, T0);
+    service.handle_input(
+        Input::Queue {
+            unfinished,
+            folders: 0,
+        },
+        T0,
+    );
     service.handle_input(
         Input::Pages {
             open: 1,
@@ -343,7 +349,10 @@ fn what_was_observed_with_an_event_counts_before_anything_is_decided() {
     service.handle_inputs(
         vec![
             Input::Settings(settings(false)),
-            Input::Queue { unfinished: 3 },
+            Input::Queue {
+                unfinished: 3,
+                folders: 0,
+            },
             pages(0, 0),
             Input::Wake(WakeKind::Sync { last_chance: false }),
         ],
