@@ -8,16 +8,18 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use axum::http::header::{
-    AUTHORIZATION, CONTENT_TYPE, ETAG, HOST, IF_NONE_MATCH, ORIGIN, RETRY_AFTER,
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, ETAG, HOST, IF_NONE_MATCH, ORIGIN, RETRY_AFTER,
 };
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-/// What an allowed page may send beyond the CORS-safe headers.
-const REQUEST_HEADERS: [HeaderName; 5] = [
+/// What an allowed page may send beyond the CORS-safe headers. `Cache-Control` too: a fetch with
+/// its own `If-None-Match` must set one, or the browser adds `no-cache` and gets no 304 (etag.rs).
+const REQUEST_HEADERS: [HeaderName; 6] = [
     CONTENT_TYPE,
     AUTHORIZATION,
     IF_NONE_MATCH,
+    CACHE_CONTROL,
     HeaderName::from_static("x-api-key"),
     HeaderName::from_static("x-immich-checksum"),
 ];

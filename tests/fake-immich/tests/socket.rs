@@ -5,7 +5,7 @@ mod common;
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::http::{get, post_json, upload};
+use common::http::{get, post_json, upload, Form, KEY};
 use common::{bytes, Server, TempDir, API_KEY, EMAIL, PASSWORD};
 use serde_json::{json, Value};
 use tungstenite::client::IntoClientRequest;
@@ -118,6 +118,25 @@ fn duplicates_send_no_event() {
         frame.contains("other.jpg"),
         "the first event is the new asset's: {frame}"
     );
+}
+
+#[test]
+fn linking_a_live_photo_hides_its_video_with_an_event() {
+    let dir = TempDir::new("socket-live");
+    let server = Server::start(dir.path(), &[]);
+    let video = upload(&server, "IMG_1.MOV", &bytes(13, 1_000)).json()["id"].clone();
+    let video = video.as_str().expect("id").to_string();
+    let mut socket = connect(&server.ws_url(&format!("&apiKey={API_KEY}")));
+    handshake(&mut socket);
+    let photo = Form::asset("IMG_1.HEIC", &bytes(14, 1_000))
+        .text("livePhotoVideoId", &video)
+        .send(&server.url("/api/assets"), &KEY);
+    assert_eq!(photo.status, 201);
+    assert_eq!(
+        next_text(&mut socket),
+        format!(r#"42["on_asset_hidden","{video}"]"#)
+    );
+    assert!(next_text(&mut socket).contains("IMG_1.HEIC"));
 }
 
 #[test]

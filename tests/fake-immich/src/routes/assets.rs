@@ -18,7 +18,7 @@ use crate::json_body::JsonBody;
 use crate::state::SharedState;
 use crate::store::AssetRecord;
 
-fn require_uuid(id: &str) -> Result<(), ApiError> {
+pub(super) fn require_uuid(id: &str) -> Result<(), ApiError> {
     uuid::Uuid::parse_str(id)
         .map(|_| ())
         .map_err(|_| ApiError::BadRequest("id must be a UUID".into()))

@@ -1,14 +1,17 @@
 //! The HTTP surface: routes, CORS, request logging and counting, body draining and the JSON 404,
-//! and the test-only endpoints under `/api/fake-immich/`: request counts (`requests`) and
-//! switchable faults (`faults`).
+//! ETags on the JSON GET routes, and the test-only endpoints under `/api/fake-immich/`: request
+//! counts (`requests`), switchable faults (`faults`) and uploaded sidecars (`sidecars`).
 
+mod albums;
 mod assets;
 mod drain;
+mod etag;
 mod faults;
 mod logging;
 mod requests;
 mod server;
 mod session;
+mod sidecars;
 mod stall;
 mod upload;
 mod uploads_in_flight;
@@ -22,7 +25,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode, Uri};
 use axum::middleware;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 
 use crate::error::error_body;
@@ -36,15 +39,24 @@ async fn not_found(method: Method, uri: Uri) -> Response {
     )
 }
 
+/// A JSON GET route, with the ETag Immich's Express adds to every such answer.
+fn json_get<H, T>(handler: H) -> MethodRouter<SharedState>
+where
+    H: axum::handler::Handler<T, SharedState>,
+    T: 'static,
+{
+    get(handler).layer(middleware::from_fn(etag::etag))
+}
+
 pub fn router(state: SharedState) -> Router {
     let stall_body = middleware::from_fn_with_state(state.clone(), stall::stall_body);
     let routes = Router::new()
-        .route("/.well-known/immich", get(server::well_known))
-        .route("/api/server/ping", get(server::ping))
-        .route("/api/server/version", get(server::version))
-        .route("/api/server/media-types", get(server::media_types))
-        .route("/api/users/me", get(users::me))
-        .route("/api/api-keys/me", get(users::my_api_key))
+        .route("/.well-known/immich", json_get(server::well_known))
+        .route("/api/server/ping", json_get(server::ping))
+        .route("/api/server/version", json_get(server::version))
+        .route("/api/server/media-types", json_get(server::media_types))
+        .route("/api/users/me", json_get(users::me))
+        .route("/api/api-keys/me", json_get(users::my_api_key))
         .route("/api/auth/login", post(session::login))
         .route("/api/auth/validateToken", post(session::validate_token))
         // Uploads stream to disk, so the default in-memory body cap does not apply.
@@ -58,12 +70,16 @@ pub fn router(state: SharedState) -> Router {
             "/api/assets/bulk-upload-check",
             post(assets::bulk_upload_check).layer(stall_body),
         )
-        .route("/api/assets/statistics", get(assets::statistics))
-        .route("/api/assets/{id}", get(assets::get_asset))
+        .route("/api/assets/statistics", json_get(assets::statistics))
+        .route("/api/assets/{id}", json_get(assets::get_asset))
         .route("/api/assets/{id}/original", get(assets::original))
         .route("/api/socket.io", get(connection::upgrade))
         .route("/api/socket.io/", get(connection::upgrade))
+        .route("/api/albums", json_get(albums::list).post(albums::create))
+        .route("/api/albums/{id}", json_get(albums::info))
+        .route("/api/albums/{id}/assets", put(albums::add_assets))
         .route(requests::PATH, get(requests::counts))
+        .route(sidecars::PATH, get(sidecars::sidecar))
         .route(faults::PATH, post(faults::add).delete(faults::clear))
         .fallback(not_found)
         // Inside CORS, so a browser can read a faulted answer and a preflight never meets one.

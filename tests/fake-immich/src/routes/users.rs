@@ -1,14 +1,23 @@
 //! The current user and the API key in use.
 
-use axum::http::header::{ETAG, IF_NONE_MATCH};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
 use crate::auth::Authed;
 use crate::error::ApiError;
 use crate::store::{AuthMethod, User};
+
+/// UserResponseDto: how other objects (an album's owner) show a user.
+pub fn user_response(user: &User) -> Value {
+    json!({
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "avatarColor": "primary",
+        "profileImagePath": "",
+        "profileChangedAt": user.created_at,
+    })
+}
 
 fn user_admin_dto(user: &User) -> Value {
     json!({
@@ -33,26 +42,8 @@ fn user_admin_dto(user: &User) -> Value {
     })
 }
 
-/// Answers 304 when the client's `If-None-Match` names the current body's ETag.
-pub async fn me(authed: Authed, headers: HeaderMap) -> Response {
-    let body = user_admin_dto(&authed.user).to_string();
-    let etag = format!("\"{}\"", sha1_smol::Sha1::from(body.as_bytes()).digest());
-    let matches = headers
-        .get(IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| {
-            tags.split(',')
-                .any(|tag| tag.trim().trim_start_matches("W/") == etag)
-        });
-    let etag_header = HeaderValue::from_str(&etag).map(|value| [(ETAG, value)]);
-    let Ok(etag_header) = etag_header else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    if matches {
-        return (StatusCode::NOT_MODIFIED, etag_header).into_response();
-    }
-    let json_type = [(axum::http::header::CONTENT_TYPE, "application/json")];
-    (etag_header, json_type, body).into_response()
+pub async fn me(authed: Authed) -> Json<Value> {
+    Json(user_admin_dto(&authed.user))
 }
 
 /// The CLI checks the key's permissions here before uploading.

@@ -1,9 +1,10 @@
-//! Asset rows: insert with per-user checksum dedupe, look-ups and counts.
+//! Asset rows: insert with per-user checksum dedupe (and the sidecar that came along), look-ups,
+//! counts, and linking a live photo's video.
 
 use rusqlite::types::Type;
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{Store, StoreError};
+use super::{now_iso, Store, StoreError};
 use crate::checksum::Sha1;
 use crate::media::AssetType;
 
@@ -34,6 +35,26 @@ pub enum InsertOutcome {
     Duplicate(String),
 }
 
+/// What arrived as an upload's `sidecarData`: only its size and SHA-1 are kept, since nothing
+/// here reads XMP; tests compare them with the file the client should have sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sidecar {
+    pub size: u64,
+    pub checksum: Sha1,
+}
+
+/// Immich's checks before a photo may name a video as its live-photo part (`onBeforeLink`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveLink {
+    NotFound,
+    NotAVideo,
+    OtherOwner,
+    /// Linkable; `hidden_now` when the video left the timeline just now.
+    Linked {
+        hidden_now: bool,
+    },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AssetStats {
     pub images: u64,
@@ -41,12 +62,12 @@ pub struct AssetStats {
     pub total: u64,
 }
 
-const ASSET_COLUMNS: &str =
+pub(super) const ASSET_COLUMNS: &str =
     "id, owner_id, checksum, asset_type, original_file_name, device_asset_id,
     device_id, file_created_at, file_modified_at, is_favorite, visibility, duration_ms,
     live_photo_video_id, size, created_at, updated_at";
 
-fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<AssetRecord> {
+pub(super) fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<AssetRecord> {
     let checksum: Vec<u8> = row.get(2)?;
     let checksum = Sha1::try_from(checksum.as_slice())
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, Type::Blob, Box::new(e)))?;
@@ -73,10 +94,17 @@ fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<AssetRecord> {
 }
 
 impl Store {
-    /// Inserts the asset unless its owner already has the checksum (then reports that asset).
-    /// The unique index makes this atomic even for concurrent uploads of the same bytes.
-    pub fn insert_asset(&self, asset: &AssetRecord) -> Result<InsertOutcome, StoreError> {
-        let conn = self.conn()?;
+    /// Inserts the asset and its sidecar unless its owner already has the checksum (then reports
+    /// that asset). The unique index makes this atomic even for concurrent uploads of the same
+    /// bytes.
+    pub fn insert_asset(
+        &self,
+        asset: &AssetRecord,
+        sidecar: Option<&Sidecar>,
+    ) -> Result<InsertOutcome, StoreError> {
+        let mut guard = self.conn()?;
+        // Dropped without commit on every early return: a duplicate leaves no sidecar row behind.
+        let conn = guard.transaction()?;
         let inserted = conn.execute(
             "INSERT INTO assets (id, owner_id, checksum, asset_type, original_file_name,
                 device_asset_id, device_id, file_created_at, file_modified_at, is_favorite,
@@ -103,6 +131,17 @@ impl Store {
             ],
         )?;
         if inserted == 1 {
+            if let Some(sidecar) = sidecar {
+                conn.execute(
+                    "INSERT INTO asset_sidecars (asset_id, size, checksum) VALUES (?1, ?2, ?3)",
+                    params![
+                        asset.id,
+                        i64::try_from(sidecar.size).unwrap_or(i64::MAX),
+                        sidecar.checksum.as_slice()
+                    ],
+                )?;
+            }
+            conn.commit()?;
             return Ok(InsertOutcome::Created);
         }
         let existing: String = conn.query_row(
@@ -119,6 +158,64 @@ impl Store {
             .conn()?
             .query_row(&sql, [id, owner_id], asset_from_row)
             .optional()?)
+    }
+
+    /// The sidecar stored with any user's asset: `None` for an unknown asset, `Some(None)` for
+    /// one uploaded without.
+    pub fn sidecar(&self, asset_id: &str) -> Result<Option<Option<Sidecar>>, StoreError> {
+        let conn = self.conn()?;
+        let known = conn
+            .query_row("SELECT 1 FROM assets WHERE id = ?1", [asset_id], |_| Ok(()))
+            .optional()?;
+        if known.is_none() {
+            return Ok(None);
+        }
+        let row = conn
+            .query_row(
+                "SELECT size, checksum FROM asset_sidecars WHERE asset_id = ?1",
+                [asset_id],
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?)),
+            )
+            .optional()?;
+        let Some((size, checksum)) = row else {
+            return Ok(Some(None));
+        };
+        let checksum = Sha1::try_from(checksum.as_slice())
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, Type::Blob, Box::new(e)))?;
+        Ok(Some(Some(Sidecar {
+            size: u64::try_from(size).unwrap_or(0),
+            checksum,
+        })))
+    }
+
+    /// Checks `video_id` as Immich does before linking it to `owner_id`'s photo, and takes a
+    /// video still on the timeline off it (visibility `hidden`), as Immich does.
+    pub fn link_live_video(&self, owner_id: &str, video_id: &str) -> Result<LiveLink, StoreError> {
+        let conn = self.conn()?;
+        let found = conn
+            .query_row(
+                "SELECT owner_id, asset_type FROM assets WHERE id = ?1",
+                [video_id],
+                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
+            )
+            .optional()?;
+        let Some((video_owner, asset_type)) = found else {
+            return Ok(LiveLink::NotFound);
+        };
+        if AssetType::parse(&asset_type) != AssetType::Video {
+            return Ok(LiveLink::NotAVideo);
+        }
+        if video_owner != owner_id {
+            return Ok(LiveLink::OtherOwner);
+        }
+        let hidden = conn.execute(
+            "UPDATE assets SET visibility = 'hidden', updated_at = ?2
+             WHERE id = ?1 AND visibility = 'timeline'",
+            params![video_id, now_iso()],
+        )?;
+        Ok(LiveLink::Linked {
+            hidden_now: hidden == 1,
+        })
     }
 
     pub fn asset_id_by_checksum(

@@ -1,5 +1,6 @@
 //! The persistent state: one SQLite file in the data directory, so a restart loses nothing.
 
+mod albums;
 mod assets;
 mod users;
 
@@ -8,7 +9,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
-pub use assets::{AssetRecord, InsertOutcome};
+pub use albums::{AddOutcome, AlbumRecord};
+pub use assets::{AssetRecord, InsertOutcome, LiveLink, Sidecar};
 pub use users::{AuthMethod, User};
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +57,26 @@ CREATE TABLE IF NOT EXISTS assets (
 );
 -- One asset per content per user: concurrent uploads of the same bytes collapse here.
 CREATE UNIQUE INDEX IF NOT EXISTS assets_owner_checksum ON assets(owner_id, checksum);
+-- Tables of their own rather than new columns, so a data directory from before still opens.
+CREATE TABLE IF NOT EXISTS asset_sidecars (
+    asset_id TEXT PRIMARY KEY REFERENCES assets(id),
+    size INTEGER NOT NULL,
+    checksum BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS albums (
+    id TEXT PRIMARY KEY,
+    owner_id TEXT NOT NULL REFERENCES users(id),
+    album_name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    thumbnail_asset_id TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS album_assets (
+    album_id TEXT NOT NULL REFERENCES albums(id),
+    asset_id TEXT NOT NULL REFERENCES assets(id),
+    PRIMARY KEY (album_id, asset_id)
+);
 ";
 
 pub struct Store {

@@ -87,6 +87,14 @@ pub fn post_json(url: &str, headers: &[(&str, &str)], body: &Value) -> Reply {
     )
 }
 
+pub fn put_json(url: &str, headers: &[(&str, &str)], body: &Value) -> Reply {
+    let mut request = agent().put(url).header("content-type", "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    finish(request.send(body.to_string().as_bytes()))
+}
+
 pub const KEY: [(&str, &str); 1] = [("x-api-key", API_KEY)];
 
 pub struct Form {
@@ -145,6 +153,17 @@ impl Form {
         let (content_type, body) = self.finish();
         post(url, headers, &content_type, &body)
     }
+}
+
+/// The id of a created (201) or duplicate (200) upload.
+pub fn asset_id(reply: &Reply) -> String {
+    assert!(
+        matches!(reply.status, 200 | 201),
+        "upload failed: {} {}",
+        reply.status,
+        String::from_utf8_lossy(&reply.body)
+    );
+    reply.json()["id"].as_str().expect("id").to_string()
 }
 
 /// Uploads with the API key; returns the reply.

@@ -1,4 +1,5 @@
-//! `POST /api/assets`: store the file once per user and content, tell the user's sockets.
+//! `POST /api/assets`: store the file (and its sidecar's size) once per user and content, link a
+//! live photo to its video, tell the user's sockets.
 
 mod fields;
 mod receive;
@@ -15,7 +16,7 @@ use crate::checksum::{self, Sha1};
 use crate::error::ApiError;
 use crate::media::AssetType;
 use crate::state::SharedState;
-use crate::store::{now_iso, AssetRecord, InsertOutcome};
+use crate::store::{now_iso, AssetRecord, InsertOutcome, LiveLink};
 use fields::UploadFields;
 use receive::{receive, ReceivedFile};
 
@@ -28,6 +29,28 @@ fn claimed_checksum(headers: &HeaderMap) -> Result<Option<Sha1>, ApiError> {
     parsed.map(Some).ok_or_else(|| {
         ApiError::BadRequest("x-immich-checksum must be a hex or base64 SHA-1".into())
     })
+}
+
+fn duplicate(existing: String) -> (StatusCode, Json<Value>) {
+    let body = json!({ "id": existing, "status": "duplicate" });
+    (StatusCode::OK, Json(body))
+}
+
+/// Immich's `onBeforeLink`: the video must be a video of the same user; a video still on the
+/// timeline is hidden (and the user's sockets told), even if the photo turns out a duplicate.
+fn link_live_video(state: &SharedState, user_id: &str, video_id: &str) -> Result<(), ApiError> {
+    let refusal = match state.store.link_live_video(user_id, video_id)? {
+        LiveLink::Linked { hidden_now } => {
+            if hidden_now {
+                state.hub.emit(user_id, "on_asset_hidden", &json!(video_id));
+            }
+            return Ok(());
+        }
+        LiveLink::NotFound => "Live photo video not found",
+        LiveLink::NotAVideo => "Live photo video must be a video",
+        LiveLink::OtherOwner => "Live photo video does not belong to the user",
+    };
+    Err(ApiError::BadRequest(refusal.into()))
 }
 
 fn new_record(owner_id: &str, file: &ReceivedFile, fields: UploadFields) -> AssetRecord {
@@ -80,11 +103,24 @@ pub async fn upload(
         )));
     }
 
+    if let Some(claimed) = claimed {
+        // Immich answers a known checksum before it reads the form: no live-photo link then.
+        if let Some(existing) = state
+            .store
+            .asset_id_by_checksum(&authed.user.id, &claimed)?
+        {
+            return Ok(duplicate(existing));
+        }
+    }
+    if let Some(video_id) = &fields.live_photo_video_id {
+        link_live_video(&state, &authed.user.id, video_id)?;
+    }
+
     let record = new_record(&authed.user.id, &file, fields);
     let destination = state.original_path(&record.id);
     // Bytes go in place before the row exists, so every visible asset has its file.
     file.temp.persist(&destination)?;
-    let outcome = state.store.insert_asset(&record);
+    let outcome = state.store.insert_asset(&record, form.sidecar.as_ref());
     if !matches!(outcome, Ok(InsertOutcome::Created)) {
         // Best effort: the row was not created, so this file is unreachable either way.
         let _ = std::fs::remove_file(&destination);
@@ -99,9 +135,6 @@ pub async fn upload(
             let body = json!({ "id": record.id, "status": "created" });
             Ok((StatusCode::CREATED, Json(body)))
         }
-        InsertOutcome::Duplicate(existing) => {
-            let body = json!({ "id": existing, "status": "duplicate" });
-            Ok((StatusCode::OK, Json(body)))
-        }
+        InsertOutcome::Duplicate(existing) => Ok(duplicate(existing)),
     }
 }

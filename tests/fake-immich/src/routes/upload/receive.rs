@@ -9,6 +9,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::checksum::Sha1;
 use crate::error::ApiError;
+use crate::store::Sidecar;
 
 /// Text fields are tiny in practice (a dozen short ones); the caps stop a client from filling
 /// memory through them. The file part has no cap: it goes to disk.
@@ -48,6 +49,7 @@ pub struct ReceivedFile {
 
 pub struct ReceivedForm {
     pub asset: Option<ReceivedFile>,
+    pub sidecar: Option<Sidecar>,
     pub fields: HashMap<String, String>,
 }
 
@@ -61,6 +63,7 @@ pub async fn receive(
 ) -> Result<ReceivedForm, ApiError> {
     let mut form = ReceivedForm {
         asset: None,
+        sidecar: None,
         fields: HashMap::new(),
     };
     let mut parts = 0;
@@ -77,8 +80,10 @@ pub async fn receive(
                 return Err(ApiError::BadRequest("assetData was sent twice".into()));
             }
             "assetData" => form.asset = Some(save_file(field, incoming_dir).await?),
-            // Sidecars are accepted but not kept: nothing here reads XMP.
-            "sidecarData" => drain(field).await?,
+            "sidecarData" if form.sidecar.is_some() => {
+                return Err(ApiError::BadRequest("sidecarData was sent twice".into()));
+            }
+            "sidecarData" => form.sidecar = Some(measure(field).await?),
             _ => {
                 let text = read_text(field, &name).await?;
                 form.fields.insert(name, text);
@@ -110,9 +115,18 @@ async fn save_file(mut field: Field<'_>, incoming_dir: &Path) -> Result<Received
     })
 }
 
-async fn drain(mut field: Field<'_>) -> Result<(), ApiError> {
-    while field.chunk().await.map_err(bad_multipart)?.is_some() {}
-    Ok(())
+/// Only the sidecar's size and SHA-1 are kept (nothing here reads XMP), so it needs no storage.
+async fn measure(mut field: Field<'_>) -> Result<Sidecar, ApiError> {
+    let mut hasher = sha1_smol::Sha1::new();
+    let mut size = 0u64;
+    while let Some(chunk) = field.chunk().await.map_err(bad_multipart)? {
+        hasher.update(&chunk);
+        size += chunk.len() as u64;
+    }
+    Ok(Sidecar {
+        size,
+        checksum: hasher.digest().bytes(),
+    })
 }
 
 async fn read_text(mut field: Field<'_>, name: &str) -> Result<String, ApiError> {
