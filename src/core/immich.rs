@@ -6,6 +6,13 @@ use thiserror::Error;
 
 use crate::core::backup::{CheckVerdict, UploadOutcome};
 
+mod albums;
+
+pub use albums::{
+    add_assets_body, album_assets_path, album_id_by_name, create_album_body, parse_added_assets,
+    parse_created_album, AlbumError,
+};
+
 /// An API key. Its Debug and Display never show it, so it cannot leak through a log line or an
 /// error text by accident; `expose` is called only where the key goes on the wire or to storage.
 #[derive(Clone, PartialEq)]
