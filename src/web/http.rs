@@ -50,6 +50,13 @@ impl ImmichHttp {
         send(builder, JSON_TIMEOUT_MS, move |b| b.body(json)).await
     }
 
+    pub async fn put_json(&self, path: &str, json: String) -> RequestResult {
+        let builder = self
+            .request(Request::put(&self.server.endpoint(path)))
+            .header("content-type", "application/json");
+        send(builder, JSON_TIMEOUT_MS, move |b| b.body(json)).await
+    }
+
     /// `POST /assets` with a multipart body; the checksum header lets the server refuse bytes
     /// that changed since they were hashed.
     pub async fn upload(&self, form: FormData, checksum_hex: &str) -> RequestResult {
@@ -60,16 +67,22 @@ impl ImmichHttp {
     }
 }
 
-/// The multipart body of `POST /assets`: the file under `assetData`, then the text fields.
+/// The multipart body of `POST /assets`: the file under `assetData`, its sidecar (.xmp), if any,
+/// under `sidecarData` with its own name, then the text fields.
 pub fn upload_form(
     blob: &web_sys::Blob,
     name: &str,
     fields: &[(&str, String)],
+    sidecar: Option<&web_sys::File>,
 ) -> Result<FormData, RequestError> {
     let form_error = |_| RequestError::File("the upload form could not be built".into());
     let form = FormData::new().map_err(form_error)?;
     form.append_with_blob_and_filename("assetData", blob, name)
         .map_err(form_error)?;
+    if let Some(sidecar) = sidecar {
+        form.append_with_blob_and_filename("sidecarData", sidecar, &sidecar.name())
+            .map_err(form_error)?;
+    }
     for (key, value) in fields {
         form.append_with_str(key, value).map_err(form_error)?;
     }

@@ -2,6 +2,7 @@
 //! worker's (`service_driver` for the background service, `backup_driver` for a run) and the
 //! page's (`page`). They perform what src/core decides.
 
+pub mod albums;
 pub mod backup_driver;
 pub mod clients;
 pub mod console;

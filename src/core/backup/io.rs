@@ -4,7 +4,7 @@ use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
 use crate::core::log::LogLevel;
 use crate::core::progress::{NotificationKind, NotificationPayload};
 
-use super::QueueItem;
+use super::{ItemSource, QueueItem};
 
 /// An HTTP answer, whatever its status: the engine decides what it means.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +71,11 @@ pub enum Input {
     UploadReply { id: String, result: RequestResult },
     /// The answer to `Output::Probe`.
     ProbeReply(RequestResult),
+    /// The answer to the `Output::AddToAlbum` of this album: an error in words.
+    AlbumReply {
+        name: String,
+        result: Result<(), String>,
+    },
     /// Nothing happened but time passed (the wake-up asked for by `Output::Wait`).
     Tick,
 }
@@ -82,7 +87,8 @@ pub struct CheckRequest {
     pub body: String,
 }
 
-/// `POST /assets` of the stored file `id`, with the checksum header and these form fields.
+/// `POST /assets` of the queued file `id`, with the checksum header and these form fields
+/// (`livePhotoVideoId` among them for the photo of a live pair whose video is on the server).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UploadRequest {
     pub id: String,
@@ -90,6 +96,10 @@ pub struct UploadRequest {
     pub name: String,
     pub checksum: String,
     pub fields: Vec<(&'static str, String)>,
+    /// Where the web side reads the file's bytes.
+    pub source: ItemSource,
+    /// The sidecar to send as `sidecarData`: its path in the same source (a backup folder).
+    pub sidecar: Option<String>,
 }
 
 /// What to do next, handed out by `Engine::poll_output` in the order it must be done.
@@ -108,6 +118,12 @@ pub enum Output {
     Upload(UploadRequest),
     /// `GET /server/ping`: is the server back?
     Probe,
+    /// Add these server assets to the user's album of this name, created if missing; answered
+    /// by `Input::AlbumReply`.
+    AddToAlbum {
+        name: String,
+        asset_ids: Vec<String>,
+    },
     /// A channel message for every page.
     Post(ChannelMessage),
     Notify(NotificationKind, NotificationPayload),

@@ -8,7 +8,8 @@ mod retry;
 mod source;
 
 pub use engine::{
-    Engine, EngineConfig, OutagePolicy, RunSetup, CHECK_BATCH, HASH_STEP_BYTES, STOPPED,
+    Engine, EngineConfig, OutagePolicy, RunSetup, ALBUM_BATCH, CHECK_BATCH, HASH_STEP_BYTES,
+    STOPPED,
 };
 pub use io::{CheckRequest, HttpReply, Input, Output, RequestError, RequestResult, UploadRequest};
 pub use queue::{

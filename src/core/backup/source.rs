@@ -23,7 +23,6 @@ pub enum ItemSource {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::core::backup::QueueItem;
 
     #[test]
     fn a_folder_source_is_tagged_camel_case() {
@@ -37,19 +36,5 @@ mod tests {
             serde_json::json!({"kind": "folder", "folderId": "d1", "path": "a/IMG_1.jpg"})
         );
         assert_eq!(serde_json::from_value::<ItemSource>(json).unwrap(), source);
-    }
-
-    #[test]
-    fn a_row_stored_before_folders_reads_as_a_stored_copy() {
-        let old = r#"{"id":"f1","name":"IMG_1.jpg","size":10,"modifiedAtMs":0,"queuedAtMs":0,
-            "state":"pending","attempts":0,"checksum":null,"remoteId":null,"lastError":null,
-            "retryAtMs":null}"#;
-        let item: QueueItem = serde_json::from_str(old).unwrap();
-        assert_eq!(item, QueueItem::new("f1", "IMG_1.jpg", 10, 0, 0));
-        assert_eq!(item.source, ItemSource::Stored);
-        assert_eq!(
-            (item.live_video, item.sidecar, item.album),
-            (None, None, None)
-        );
     }
 }

@@ -21,7 +21,7 @@ use crate::web::http::ImmichHttp;
 use crate::web::locks;
 use crate::web::notify;
 use crate::web::store::{Store, StoreError};
-use work::{check, hash, probe, upload, Done};
+use work::{album, check, hash, probe, upload, Done};
 
 mod work;
 
@@ -240,6 +240,9 @@ async fn drive(
             Output::Check(request) => work.push(check(http.clone(), request)),
             Output::Upload(request) => work.push(upload(Rc::clone(store), http.clone(), request)),
             Output::Probe => work.push(probe(http.clone())),
+            Output::AddToAlbum { name, asset_ids } => {
+                work.push(album(http.clone(), name, asset_ids));
+            }
             Output::Post(message) => {
                 if let Err(e) = notify::broadcast(&message).await {
                     web_sys::console::warn_2(&"[immich-background] progress not sent".into(), &e);

@@ -1,11 +1,12 @@
 //! The work the driver starts for the engine, each a future that ends in the engine's input:
-//! hashing a stored file chunk by chunk, a bulk check, an upload, a probe.
+//! hashing a stored file chunk by chunk, a bulk check, an upload, a probe, an album's additions.
 
 use std::rc::Rc;
 
 use futures_util::future::{FutureExt, LocalBoxFuture};
 
 use crate::core::backup::{CheckRequest, Input, RequestError, UploadRequest};
+use crate::web::albums;
 use crate::web::files::BlobHasher;
 use crate::web::http::{upload_form, ImmichHttp};
 use crate::web::store::Store;
@@ -86,7 +87,7 @@ pub(super) fn upload(
 ) -> LocalBoxFuture<'static, Done> {
     async move {
         let form = match store.load_blob(&request.id).await {
-            Ok(Some(asset)) => upload_form(&asset.blob, &request.name, &request.fields),
+            Ok(Some(asset)) => upload_form(&asset.blob, &request.name, &request.fields, None),
             Ok(None) => Err(RequestError::File(NOT_STORED.to_owned())),
             Err(e) => Err(RequestError::File(e.to_string())),
         };
@@ -98,6 +99,18 @@ pub(super) fn upload(
             id: request.id,
             result,
         })
+    }
+    .boxed_local()
+}
+
+pub(super) fn album(
+    http: ImmichHttp,
+    name: String,
+    asset_ids: Vec<String>,
+) -> LocalBoxFuture<'static, Done> {
+    async move {
+        let result = albums::add_to_album(&http, &name, &asset_ids).await;
+        Done::last(Input::AlbumReply { name, result })
     }
     .boxed_local()
 }

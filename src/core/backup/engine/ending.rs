@@ -79,6 +79,8 @@ impl Engine {
             }
         }
         (self.hashing, self.checking, self.uploading) = (None, None, None);
+        // An album request on its way is dropped: its rows keep their album for the next run.
+        self.albums.sending = None;
         self.probing = false;
         self.outage = None;
         self.server_answered();

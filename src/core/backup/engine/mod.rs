@@ -17,10 +17,13 @@
 //! network at a time, the next files hashed beside it), which rows are written before which
 //! request, how failures are counted and when the error notification shows, the backoff of a
 //! failed check, the pause of the whole run while the server is unreachable (one probe at a
-//! time with backoff and jitter), how a killed run recovers, how new files merge in, and how a
-//! stop (at once) or a halt (after the answer on its way) is honoured. Time is always an input.
+//! time with backoff and jitter), how a killed run recovers, how new files merge in, the order
+//! of a live photo's video and photo, the albums assets join, and how a stop (at once) or a
+//! halt (after the answer on its way) is honoured. Time is always an input.
 
+mod album;
 mod ending;
+mod live;
 mod outage;
 mod plan;
 mod replies;
@@ -41,6 +44,7 @@ use super::{ItemState, QueueItem, RetryPolicy, TransitionError};
 use outage::Outage;
 use server_wait::ServerWait;
 
+pub use album::ALBUM_BATCH;
 pub use outage::OutagePolicy;
 
 /// Checksums per bulk-upload-check: one request for a typical pick, small enough for any server.
@@ -109,6 +113,7 @@ pub struct Engine {
     check_backoff: CheckBackoff,
     outage: Option<Outage>,
     server_wait: ServerWait,
+    albums: album::Albums,
     upload_failures_in_row: u32,
     error_shown: bool,
     pacer: progress::ReportPacer,
@@ -136,6 +141,7 @@ impl Engine {
             check_backoff: CheckBackoff::default(),
             outage: None,
             server_wait: ServerWait::default(),
+            albums: album::Albums::default(),
             upload_failures_in_row: 0,
             error_shown: false,
             pacer: progress::ReportPacer::default(),
@@ -143,10 +149,15 @@ impl Engine {
             halt: None,
             ended: None,
         };
-        let (finished, kept): (Vec<QueueItem>, Vec<QueueItem>) = setup
-            .queue
-            .into_iter()
-            .partition(|item| setup.new_run && item.state.is_finished());
+        // Assets a killed or failed run left out of their album are added by this one.
+        for row in &setup.queue {
+            engine.albums.collect(row);
+        }
+        let needed = live::videos_still_needed(&setup.queue);
+        let (finished, kept): (Vec<QueueItem>, Vec<QueueItem>) =
+            setup.queue.into_iter().partition(|item| {
+                setup.new_run && item.state.is_finished() && !needed.contains(&item.id)
+            });
         if !finished.is_empty() {
             engine
                 .out
@@ -224,6 +235,10 @@ impl Engine {
             Input::CheckReply { ids, result } => self.on_check_reply(ids, result, now_ms),
             Input::UploadReply { id, result } => self.on_upload_reply(&id, result, now_ms),
             Input::ProbeReply(result) => self.on_probe_reply(result, now_ms),
+            Input::AlbumReply { name, result } => {
+                self.on_album_reply(&name, result);
+                Ok(())
+            }
             Input::Tick => Ok(()),
         };
         if let Some(answer) = answer {
@@ -283,7 +298,11 @@ impl Engine {
         skipped
     }
 
+    /// Writes rows; those whose asset is now on the server are taken for their album.
     fn persist(&mut self, rows: Vec<QueueItem>) {
+        for row in &rows {
+            self.albums.collect(row);
+        }
         if !rows.is_empty() {
             self.out.push_back(Output::Persist(rows));
         }

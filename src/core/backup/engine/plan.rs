@@ -6,12 +6,16 @@ use crate::core::immich;
 
 use super::super::io::{CheckRequest, Output, UploadRequest};
 use super::super::ItemState;
+use super::live::LIVE_PHOTO_VIDEO_ID;
 use super::report::FileProgress;
 use super::{Engine, HASH_STEP_BYTES};
 
 impl Engine {
     pub(super) fn network_busy(&self) -> bool {
-        self.checking.is_some() || self.uploading.is_some() || self.probing
+        self.checking.is_some()
+            || self.uploading.is_some()
+            || self.probing
+            || self.albums.sending.is_some()
     }
 
     /// Plans the next requests and hashing, or the end of the run.
@@ -23,13 +27,16 @@ impl Engine {
         let server_asked_to_wait = self.server_wait_holds(now_ms);
         if self.outage.is_none() && !self.network_busy() && !server_asked_to_wait {
             self.release_due_retries(now_ms);
-            if !self.start_upload(now_ms) {
+            // What is left for the albums goes once every file is finished.
+            let rest = self.items.iter().all(|item| item.state.is_finished());
+            if !self.start_album(rest) && !self.start_upload(now_ms) {
                 self.start_check(now_ms);
             }
         }
         self.start_hash(now_ms);
         let idle = !self.network_busy() && self.hashing.is_none() && self.outage.is_none();
-        if idle && self.items.iter().all(|item| item.state.is_finished()) {
+        let all_finished = self.items.iter().all(|item| item.state.is_finished());
+        if idle && all_finished && self.albums.is_empty() {
             self.finish(now_ms);
         }
     }
@@ -70,24 +77,30 @@ impl Engine {
         self.persist(released);
     }
 
-    /// Sends the oldest accepted file; the row says `sending` before the request goes out.
+    /// Sends the oldest accepted file that is not waiting for its live video; the row says
+    /// `sending` before the request goes out.
     pub(super) fn start_upload(&mut self, now_ms: i64) -> bool {
         let Some(index) = self
             .items
             .iter()
-            .position(|item| item.state == ItemState::Uploading)
+            .position(|item| item.state == ItemState::Uploading && !self.waits_for_video(item))
         else {
             return false;
         };
+        let live_video = self.live_video_asset(&self.items[index]);
         let item = &mut self.items[index];
         if item.begin_upload().is_err() {
             return false;
         }
+        let mut fields = immich::upload_fields(&item.name, item.size, item.modified_at_ms);
+        fields.extend(live_video.map(|id| (LIVE_PHOTO_VIDEO_ID, id)));
         let request = UploadRequest {
             id: item.id.clone(),
             name: item.name.clone(),
             checksum: item.checksum.clone().unwrap_or_default(),
-            fields: immich::upload_fields(&item.name, item.size, item.modified_at_ms),
+            fields,
+            source: item.source.clone(),
+            sidecar: item.sidecar.clone(),
         };
         let (row, name, size) = (item.clone(), item.name.clone(), item.size);
         self.persist(vec![row]);

@@ -30,7 +30,7 @@ enum Answered {
     Probe,
 }
 
-fn files_text(files: usize) -> String {
+pub(super) fn files_text(files: usize) -> String {
     match files {
         1 => "1 file".into(),
         n => format!("{n} files"),

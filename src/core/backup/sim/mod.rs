@@ -1,15 +1,16 @@
 //! The real engine driven through a simulated world: a server that stores by checksum, goes
 //! away for a while and answers with faults (some asking to wait); a worker killed after any
-//! output; a pause at any wait; a clock that jumps both ways. The invariants a user depends on are checked after
-//! every run.
+//! output; a pause at any wait; a clock that jumps both ways; live-photo pairs and albums. The
+//! invariants a user depends on are checked after every run.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use proptest::prelude::*;
 
 use super::*;
 use world::{world, Fault, File, Wait, World};
 
+mod pairs;
 mod server;
 mod world;
 use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
@@ -60,6 +61,10 @@ struct Sim {
     held_until: Option<(i64, usize)>,
     uploads_sent: usize,
     texts: Vec<String>,
+    /// The server's albums: name -> asset ids.
+    albums: HashMap<String, HashSet<String>>,
+    /// Album requests the server answered with an error.
+    album_failures: usize,
 }
 
 impl Sim {
@@ -68,10 +73,10 @@ impl Sim {
             .files
             .iter()
             .map(|f| {
-                (
-                    f.id.clone(),
-                    QueueItem::new(&f.id, format!("{}.jpg", f.id), f.size, 0, 0),
-                )
+                let mut row = QueueItem::new(&f.id, format!("{}.jpg", f.id), f.size, 0, 0);
+                row.live_video = f.live_video.clone();
+                row.album = f.album.clone();
+                (f.id.clone(), row)
             })
             .collect();
         Sim {
@@ -91,6 +96,8 @@ impl Sim {
             held_until: None,
             uploads_sent: 0,
             texts: Vec::new(),
+            albums: HashMap::new(),
+            album_failures: 0,
         }
     }
 
@@ -167,7 +174,11 @@ impl Sim {
             }
             let request = matches!(
                 output,
-                Output::Hash { .. } | Output::Check(_) | Output::Upload(_) | Output::Probe
+                Output::Hash { .. }
+                    | Output::Check(_)
+                    | Output::Upload(_)
+                    | Output::Probe
+                    | Output::AddToAlbum { .. }
             );
             prop_assert!(!(self.halted && request), "started once halted: {output:?}");
             match output {
@@ -213,7 +224,12 @@ impl Sim {
                     );
                     let name = format!("{}.jpg", request.id);
                     prop_assert!(request.fields.contains(&("filename", name)));
+                    self.check_live(request)?;
                     self.send(&output, format!("upload {}", request.id), 200)?;
+                }
+                Output::AddToAlbum { ref asset_ids, .. } => {
+                    prop_assert!(!asset_ids.is_empty() && asset_ids.len() <= ALBUM_BATCH);
+                    self.send(&output, "album".into(), 30)?;
                 }
                 Output::Probe => {
                     self.send(&output, "probe".into(), 20)?;
@@ -364,6 +380,7 @@ proptest! {
                 prop_assert_eq!(row.state, ItemState::Skipped);
             }
         }
+        sim.check_albums(stop.reason == StopReason::Completed)?;
         if stop.reason == StopReason::Completed && world.faults.is_empty() && world.kills.iter().all(|k| !k) && world.outages.is_empty() {
             let sendable = world.files.iter().filter(|f| f.size > 0 && !f.unreadable).count();
             prop_assert!(sim.uploads_sent <= sendable, "a file was sent twice on a quiet server");

@@ -64,6 +64,34 @@ impl Sim {
             _ => (None, None),
         };
         let input = match output {
+            Output::AddToAlbum { name, asset_ids } => {
+                let result = match (transport, asking, fault) {
+                    (Some(e), _, _) => Err(e.to_string()),
+                    (None, _, Fault::Status(status)) => Err(format!("HTTP {status}: no {SECRET}")),
+                    (None, _, Fault::Malformed) => Err("unreadable reply".into()),
+                    (None, _, _) => {
+                        let on_server = asset_ids
+                            .iter()
+                            .all(|id| self.server.values().any(|a| a == id));
+                        prop_assert!(on_server, "only assets on the server join an album");
+                        self.albums
+                            .entry(name.clone())
+                            .or_default()
+                            .extend(asset_ids.iter().cloned());
+                        Ok(())
+                    }
+                };
+                self.album_failures += usize::from(result.is_err());
+                // A failed album request is never repeated in the run: no wait to check.
+                return Ok(Pending::Network(
+                    Input::AlbumReply {
+                        name: name.clone(),
+                        result,
+                    },
+                    None,
+                    None,
+                ));
+            }
             Output::Probe => Input::ProbeReply(match transport {
                 Some(e) => Err(e),
                 None => Ok(reply(200, r#"{"res":"pong"}"#.into())),
@@ -86,6 +114,14 @@ impl Sim {
             Output::Upload(request) => {
                 self.uploads_sent += 1;
                 let checksum = self.file(&request.id).checksum.clone();
+                if let Some((_, video)) = request
+                    .fields
+                    .iter()
+                    .find(|(k, _)| *k == "livePhotoVideoId")
+                {
+                    let exists = self.server.values().any(|asset| asset == video);
+                    prop_assert!(exists, "a photo is linked to a video the server has");
+                }
                 prop_assert_eq!(
                     &request.checksum,
                     &checksum,

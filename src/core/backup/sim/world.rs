@@ -58,19 +58,42 @@ pub(super) struct File {
     pub(super) size: u64,
     pub(super) checksum: String,
     pub(super) unreadable: bool,
+    /// The queue id of its live video: mostly another file, sometimes itself, one naming it
+    /// back, or no file at all.
+    pub(super) live_video: Option<String>,
+    pub(super) album: Option<String>,
+}
+
+/// A file's spec: content, size in kB, unreadable, live video, album.
+type Spec = (u8, u8, bool, Option<u8>, Option<u8>);
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        0u8..6,
+        0u8..10,
+        any::<bool>(),
+        proptest::option::weighted(0.3, 0u8..8),
+        proptest::option::weighted(0.5, 0u8..2),
+    )
 }
 
 fn files() -> impl Strategy<Value = Vec<File>> {
-    proptest::collection::vec((0u8..6, 0u8..10, any::<bool>()), 0..7).prop_map(|specs| {
+    proptest::collection::vec(spec(), 0..7).prop_map(|specs| {
+        let count = specs.len();
         specs
             .into_iter()
             .enumerate()
-            .map(|(i, (content, size, unreadable))| File {
+            .map(|(i, (content, size, unreadable, live, album))| File {
                 id: format!("f{i}"),
                 // Equal contents give equal checksums: the server must keep one.
                 checksum: checksum_of(&format!("content-{content}")),
                 size: u64::from(size) * 1000,
                 unreadable: unreadable && size % 3 == 0,
+                live_video: live.map(|k| match k {
+                    7 => "not-queued".to_owned(),
+                    k => format!("f{}", usize::from(k) % count),
+                }),
+                album: album.map(|a| format!("Album {a}")),
             })
             .collect()
     })

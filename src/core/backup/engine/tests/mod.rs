@@ -125,9 +125,62 @@ fn ready_to_upload() -> (Engine, Vec<Output>) {
     (engine, outputs)
 }
 
+/// Drives the engine as a healthy server would (every check accepted, every upload created as
+/// asset "a-{id}", each album request answered by `album`) until the run ends; returns every
+/// output.
+fn run_to_end(engine: &mut Engine, album: impl Fn(&str) -> Result<(), String>) -> Vec<Output> {
+    let mut answers = std::collections::VecDeque::new();
+    let mut outputs = Vec::new();
+    for _ in 0..100_000 {
+        let output = engine.poll_output();
+        match &output {
+            Output::Ended(_) => {
+                outputs.push(output);
+                return outputs;
+            }
+            Output::Wait(_) => {
+                let input = answers.pop_front().expect("the engine waits for nothing");
+                engine.handle_input(input, NOW);
+            }
+            Output::Hash { id, .. } => answers.push_back(Input::Hashed {
+                id: id.clone(),
+                result: Ok(crate::core::backup::proptests::checksum_of(id)),
+            }),
+            Output::Check(request) => {
+                let results: Vec<_> = request
+                    .ids
+                    .iter()
+                    .map(|id| serde_json::json!({"id": id, "action": "accept"}))
+                    .collect();
+                let body = serde_json::json!({ "results": results }).to_string();
+                answers.push_back(Input::CheckReply {
+                    ids: request.ids.clone(),
+                    result: reply(200, &body),
+                });
+            }
+            Output::Upload(request) => answers.push_back(Input::UploadReply {
+                id: request.id.clone(),
+                result: reply(
+                    201,
+                    &format!(r#"{{"id":"a-{}","status":"created"}}"#, request.id),
+                ),
+            }),
+            Output::AddToAlbum { name, .. } => answers.push_back(Input::AlbumReply {
+                name: name.clone(),
+                result: album(name),
+            }),
+            _ => {}
+        }
+        outputs.push(output);
+    }
+    panic!("the run never ended");
+}
+
+mod album;
 mod debug_log;
 mod failures;
 mod halt;
+mod live;
 mod notify;
 mod retry_after;
 mod run;

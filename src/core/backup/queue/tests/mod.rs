@@ -92,6 +92,7 @@ fn item_json_shape() {
             "id": "a1", "name": "IMG_1.jpg", "size": 1234, "modifiedAtMs": 5, "queuedAtMs": 10,
             "state": "failedRetryable", "attempts": 1, "checksum": SUM, "remoteId": null,
             "lastError": "timeout", "retryAtMs": NOW, "sending": false, "interruptions": 0,
+            "source": {"kind": "stored"}, "liveVideo": null, "sidecar": null, "album": null,
         })
     );
     let back: QueueItem = serde_json::from_value(json).unwrap();
