@@ -91,7 +91,8 @@ pub struct QueueItem {
     /// A sidecar (.xmp) in the same folder, sent as the upload's `sidecarData`: its path.
     #[serde(default)]
     pub sidecar: Option<String>,
-    /// The album the asset is added to once on the server (a backup folder's name), if any.
+    /// The album the asset is added to once on the server (a backup folder's name), if any;
+    /// cleared when the server has added it, so a run cut off first leaves it to the next.
     #[serde(default)]
     pub album: Option<String>,
 }
