@@ -35,10 +35,13 @@
 //! the engine faster than real time, and property tests kill the worker after any output and
 //! move the clock both ways. Nothing in this module depends on web-sys or js-sys: it compiles
 //! and is tested natively with `cargo test --lib`.
+//!
+//! `folders` decides what a scan of the backup folders queues; the web side walks them.
 
 pub mod backup;
 pub mod channel;
 pub mod checksum;
+pub mod folders;
 pub mod immich;
 pub mod lifecycle;
 pub mod log;
