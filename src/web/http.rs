@@ -43,6 +43,31 @@ impl ImmichHttp {
         send(builder, JSON_TIMEOUT_MS, |b| b.build()).await
     }
 
+    /// A GET that sends the kept ETag (`If-None-Match`): an unchanged answer is a bodiless
+    /// 304. Returns the reply and its ETag.
+    pub async fn get_tagged(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+    ) -> Result<(HttpReply, Option<String>), RequestError> {
+        let builder = self.request(Request::get(&self.server.endpoint(path)));
+        let builder = match etag {
+            Some(etag) => builder.header("if-none-match", etag),
+            None => builder,
+        };
+        let mut tag = None;
+        let reply = send_reading(
+            builder,
+            JSON_TIMEOUT_MS,
+            |b| b.build(),
+            |headers| {
+                tag = headers.get("etag");
+            },
+        )
+        .await?;
+        Ok((reply, tag))
+    }
+
     pub async fn post_json(&self, path: &str, json: String) -> RequestResult {
         let builder = self
             .request(Request::post(&self.server.endpoint(path)))
@@ -94,6 +119,16 @@ async fn send(
     timeout_ms: u32,
     finish: impl FnOnce(RequestBuilder) -> Result<Request, gloo_net::Error>,
 ) -> RequestResult {
+    send_reading(builder, timeout_ms, finish, |_| {}).await
+}
+
+/// `send`, handing the answer's headers to `read_headers` too.
+async fn send_reading(
+    builder: RequestBuilder,
+    timeout_ms: u32,
+    finish: impl FnOnce(RequestBuilder) -> Result<Request, gloo_net::Error>,
+    read_headers: impl FnOnce(&gloo_net::http::Headers),
+) -> RequestResult {
     let controller = AbortController::new()
         .map_err(|_| RequestError::Network("AbortController unavailable".into()))?;
     let signal = controller.signal();
@@ -116,6 +151,7 @@ async fn send(
     let status = response.status();
     // Read from every answer: the core decides which statuses honour it.
     let retry_after = response.headers().get("retry-after");
+    read_headers(&response.headers());
     let body = response.text().await.map_err(failed)?;
     Ok(HttpReply {
         status,

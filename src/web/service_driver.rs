@@ -119,7 +119,10 @@ async fn observe(
         }
     }
     Ok(vec![
-        Input::Queue { unfinished },
+        Input::Queue {
+            unfinished,
+            folders: store.count_folders().await?,
+        },
         Input::Pages { open, visible },
     ])
 }

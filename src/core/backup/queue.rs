@@ -182,6 +182,13 @@ impl QueueItem {
             && self.retry_at_ms.is_none_or(|at| policy.is_due(at, now_ms))
     }
 
+    /// A backup folder's row is the folder's record of its file: the scan does not queue the
+    /// same version again, so the row outlives a new run, Clear and Cancel (its file waits for
+    /// the next run rather than being forgotten).
+    pub fn of_backup_folder(&self) -> bool {
+        matches!(self.source, ItemSource::Folder { .. })
+    }
+
     /// Whether this row may be written over `stored`: a finished row is never replaced by an
     /// unfinished one (a second run, or a late answer, must not undo a confirmed upload).
     pub fn may_replace(&self, stored: &QueueItem) -> bool {

@@ -48,7 +48,14 @@ fn started(outputs: &[Output]) -> bool {
 #[test]
 fn folders_with_an_empty_queue_start_the_trigger_delay() {
     let mut service = service(true, 2);
-    let out = feed(&mut service, Input::Pages { open: 0, visible: 0 }, T0);
+    let out = feed(
+        &mut service,
+        Input::Pages {
+            open: 0,
+            visible: 0,
+        },
+        T0,
+    );
     assert_eq!(service.record().due_at_ms, Some(T0 + 30 * MIN));
     assert!(out.contains(&Output::RegisterSync(BACKUP_SYNC_TAG)));
     assert!(out.iter().any(|o| matches!(
@@ -66,7 +73,14 @@ fn folders_with_an_empty_queue_start_the_trigger_delay() {
 #[test]
 fn a_periodic_wake_up_scans_the_folders() {
     let mut service = service(true, 1);
-    feed(&mut service, Input::Pages { open: 0, visible: 0 }, T0);
+    feed(
+        &mut service,
+        Input::Pages {
+            open: 0,
+            visible: 0,
+        },
+        T0,
+    );
     // The delay ran out long ago and its run ended: only the periodic wake-up is left.
     service.handle_input(Input::Tick, T0 + 31 * MIN);
     service.handle_input(
@@ -78,7 +92,11 @@ fn a_periodic_wake_up_scans_the_folders() {
     );
     drain(&mut service);
     assert!(!service.record().wanted);
-    let out = feed(&mut service, Input::Wake(WakeKind::PeriodicSync), T0 + 13 * 60 * MIN);
+    let out = feed(
+        &mut service,
+        Input::Wake(WakeKind::PeriodicSync),
+        T0 + 13 * 60 * MIN,
+    );
     assert!(started(&out));
     assert!(service.record().background);
 }

@@ -21,8 +21,11 @@ use crate::web::http::ImmichHttp;
 use crate::web::locks;
 use crate::web::notify;
 use crate::web::store::{Store, StoreError};
+use source::Wanted;
 use work::{album, check, hash, probe, upload, Done};
 
+mod scanning;
+mod source;
 mod work;
 
 /// Held for a run: a second worker instance (an update mid-run) waits for it.
@@ -193,6 +196,8 @@ async fn run_locked(
         for warning in warnings {
             log(&store, LogLevel::Warning, warning).await;
         }
+        let http = ImmichHttp::new(login.server.clone(), Some(login.api_key.clone()));
+        let stopped = scanning::scan_folders(&store, &http, &mut control).await?;
         let setup = RunSetup {
             queue: store.load_queue().await?,
             settings,
@@ -201,8 +206,14 @@ async fn run_locked(
             new_run,
             seed: (js_sys::Math::random() * u64::MAX as f64) as u64,
         };
-        let http = ImmichHttp::new(login.server, Some(login.api_key));
         let mut engine = Engine::new(setup, EngineConfig::default(), now_ms());
+        match stopped {
+            Some(Control::Stop) => engine.handle_input(Input::Stop, now_ms()),
+            Some(Control::Halt(reason, message)) => {
+                engine.handle_input(Input::Halt { reason, message }, now_ms());
+            }
+            Some(Control::Queued) | None => {}
+        }
         let stop = drive(&mut engine, &store, &http, &mut control).await?;
         // Files queued while the run was ending start the next one.
         let queued =
@@ -236,9 +247,12 @@ async fn drive(
             }
             Output::Persist(rows) => store.save_items(&rows).await?,
             Output::Delete(ids) => store.delete_items(&ids).await?,
-            Output::Hash { id, .. } => work.push(hash(Rc::clone(store), id)),
+            Output::Hash { id, .. } => work.push(hash(Rc::clone(store), wanted(engine, id))),
             Output::Check(request) => work.push(check(http.clone(), request)),
-            Output::Upload(request) => work.push(upload(Rc::clone(store), http.clone(), request)),
+            Output::Upload(request) => {
+                let file = wanted(engine, request.id.clone());
+                work.push(upload(Rc::clone(store), http.clone(), request, file));
+            }
             Output::Probe => work.push(probe(http.clone())),
             Output::AddToAlbum { name, asset_ids } => {
                 work.push(album(http.clone(), name, asset_ids));
@@ -254,6 +268,16 @@ async fn drive(
             Output::Log(level, message) => log(store, level, message).await,
         }
     }
+}
+
+/// Where the engine's file `id` is read from; Err when the run does not know it.
+fn wanted(engine: &Engine, id: String) -> Result<Wanted, String> {
+    engine
+        .items()
+        .iter()
+        .find(|item| item.id == id)
+        .map(Wanted::of)
+        .ok_or(id)
 }
 
 /// Waits for the first of: finished work, a page's control, the engine's time, or a stop

@@ -11,7 +11,9 @@ use crate::web::files::BlobHasher;
 use crate::web::http::{upload_form, ImmichHttp};
 use crate::web::store::Store;
 
-const NOT_STORED: &str = "the picked file is no longer stored";
+use super::source::{self, Wanted};
+
+const NOT_IN_RUN: &str = "the file is not part of this run";
 
 /// What a finished piece of work reports, and the work that follows it (the next chunk of a
 /// file being hashed).
@@ -26,12 +28,20 @@ impl Done {
     }
 }
 
-pub(super) fn hash(store: Rc<Store>, id: String) -> LocalBoxFuture<'static, Done> {
+/// Hashes a queued file (`Err` carries the id of a file the run does not know).
+pub(super) fn hash(
+    store: Rc<Store>,
+    file: Result<Wanted, String>,
+) -> LocalBoxFuture<'static, Done> {
     async move {
-        let opened = match store.load_blob(&id).await {
-            Ok(Some(asset)) => BlobHasher::new(asset.blob).map_err(|e| e.to_string()),
-            Ok(None) => Err(NOT_STORED.to_owned()),
-            Err(e) => Err(e.to_string()),
+        let (id, opened) = match file {
+            Ok(wanted) => {
+                let opened = source::open(&store, &wanted)
+                    .await
+                    .and_then(|blob| BlobHasher::new(blob).map_err(|e| e.to_string()));
+                (wanted.id, opened)
+            }
+            Err(id) => (id, Err(NOT_IN_RUN.to_owned())),
         };
         match opened {
             Ok(hasher) => hash_step(hasher, id).await,
@@ -84,13 +94,20 @@ pub(super) fn upload(
     store: Rc<Store>,
     http: ImmichHttp,
     request: UploadRequest,
+    file: Result<Wanted, String>,
 ) -> LocalBoxFuture<'static, Done> {
     async move {
-        let form = match store.load_blob(&request.id).await {
-            Ok(Some(asset)) => upload_form(&asset.blob, &request.name, &request.fields, None),
-            Ok(None) => Err(RequestError::File(NOT_STORED.to_owned())),
-            Err(e) => Err(RequestError::File(e.to_string())),
+        let blob = match &file {
+            Ok(wanted) => source::open(&store, wanted).await,
+            Err(_) => Err(NOT_IN_RUN.to_owned()),
         };
+        let sidecar = match &request.sidecar {
+            Some(path) => source::open_sidecar(&store, &request.source, path).await,
+            None => None,
+        };
+        let form = blob
+            .map_err(RequestError::File)
+            .and_then(|blob| upload_form(&blob, &request.name, &request.fields, sidecar.as_ref()));
         let result = match form {
             Ok(form) => http.upload(form, &request.checksum).await,
             Err(e) => Err(e),

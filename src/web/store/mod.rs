@@ -15,13 +15,15 @@ use crate::core::log::{LogEntry, LogRing, LOG_CAPACITY};
 use crate::core::server_url::ServerUrl;
 use crate::core::settings::Settings;
 
+mod folders;
 mod queue;
 mod service;
+mod sync_state;
 
-pub use queue::LocalAsset;
+pub use sync_state::TaggedReply;
 
 pub const DB_NAME: &str = "immich-background";
-const SCHEMA_VERSION: u8 = 1;
+const SCHEMA_VERSION: u8 = 2;
 
 const SETTINGS: &str = "settings";
 const AUTH: &str = "auth";
@@ -30,6 +32,10 @@ const UPLOAD_QUEUE: &str = "upload_queue";
 const BACKUP_RECORDS: &str = "backup_records";
 const LOGS: &str = "logs";
 const RUN_STATE: &str = "run_state";
+const BACKUP_FOLDERS: &str = "backup_folders";
+const FOLDER_HANDLES: &str = "folder_handles";
+const FOLDER_ENTRIES: &str = "folder_entries";
+const SYNC_STATE: &str = "sync_state";
 
 const SETTINGS_KEY: &str = "settings";
 const LOGIN_KEY: &str = "login";
@@ -103,6 +109,12 @@ impl Store {
                     db.create_object_store(LOGS)
                         .with_auto_increment(true)
                         .build()?;
+                }
+                // Version 2 adds backup folders and the cache of ETag-tagged replies.
+                if event.old_version() < 2.0 {
+                    for store in [BACKUP_FOLDERS, FOLDER_HANDLES, FOLDER_ENTRIES, SYNC_STATE] {
+                        db.create_object_store(store).build()?;
+                    }
                 }
                 Ok(())
             })

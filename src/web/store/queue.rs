@@ -4,7 +4,6 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::core::backup::{ItemState, QueueItem};
 
@@ -18,16 +17,11 @@ struct BackupRecord<'a> {
     name: &'a str,
 }
 
-/// A picked file as stored: the Blob itself plus what we knew of it when it was picked.
-pub struct LocalAsset {
-    pub id: String,
-    pub blob: web_sys::Blob,
-}
-
 impl Store {
-    /// Queues picked files: each Blob and its queue row are written in one transaction, so a
-    /// file is either fully queued or not at all.
-    pub async fn enqueue(&self, files: &[(QueueItem, web_sys::Blob)]) -> Result<(), StoreError> {
+    /// Queues picked files: each file (a Blob copy, or a file handle when the row's source says
+    /// so) and its queue row are written in one transaction, so a file is either fully queued
+    /// or not at all.
+    pub async fn enqueue(&self, files: &[(QueueItem, JsValue)]) -> Result<(), StoreError> {
         let tx = self
             .db
             .transaction([LOCAL_ASSETS, UPLOAD_QUEUE])
@@ -35,9 +29,9 @@ impl Store {
             .build()?;
         let assets = tx.object_store(LOCAL_ASSETS)?;
         let queue = tx.object_store(UPLOAD_QUEUE)?;
-        for (item, blob) in files {
+        for (item, file) in files {
             assets
-                .put(JsValue::from(blob.clone()))
+                .put(file.clone())
                 .with_key(item.id.as_str())
                 .primitive()?;
             queue
@@ -63,15 +57,9 @@ impl Store {
         Ok(items)
     }
 
-    pub async fn load_blob(&self, id: &str) -> Result<Option<LocalAsset>, StoreError> {
-        Ok(self
-            .get_value(LOCAL_ASSETS, id)
-            .await?
-            .and_then(|v| v.dyn_into::<web_sys::Blob>().ok())
-            .map(|blob| LocalAsset {
-                id: id.to_owned(),
-                blob,
-            }))
+    /// What was stored for a picked file: its Blob copy or its file handle.
+    pub async fn load_asset(&self, id: &str) -> Result<Option<JsValue>, StoreError> {
+        self.get_value(LOCAL_ASSETS, id).await
     }
 
     /// Writes queue rows in one transaction. Rows that reached the server also record the
@@ -160,26 +148,27 @@ impl Store {
         Ok(())
     }
 
-    /// Removes finished rows (and any stored file they still hold); returns how many.
+    /// Removes finished rows of picked files (and any stored file they still hold); returns
+    /// how many.
     pub async fn clear_finished(&self) -> Result<u32, StoreError> {
         let finished: Vec<String> = self
             .load_queue()
             .await?
             .into_iter()
-            .filter(|item| item.state.is_finished())
+            .filter(|item| item.state.is_finished() && !item.of_backup_folder())
             .map(|item| item.id)
             .collect();
         self.delete_items(&finished).await?;
         Ok(u32::try_from(finished.len()).unwrap_or(u32::MAX))
     }
 
-    /// Removes every row not sent yet (the user cancelled); returns how many.
+    /// Removes every picked file not sent yet (the user cancelled); returns how many.
     pub async fn delete_unsent(&self) -> Result<u32, StoreError> {
         let unsent: Vec<String> = self
             .load_queue()
             .await?
             .into_iter()
-            .filter(|item| !item.state.is_finished())
+            .filter(|item| !item.state.is_finished() && !item.of_backup_folder())
             .map(|item| item.id)
             .collect();
         self.delete_items(&unsent).await?;

@@ -158,10 +158,15 @@ impl Engine {
             setup.queue.into_iter().partition(|item| {
                 setup.new_run && item.state.is_finished() && !needed.contains(&item.id)
             });
-        if !finished.is_empty() {
-            engine
-                .out
-                .push_back(Output::Delete(finished.into_iter().map(|i| i.id).collect()));
+        // A backup folder's finished rows are its record of what was sent (the page counts
+        // them): they leave the new run but stay stored. Picked files' rows go.
+        let picked: Vec<String> = finished
+            .into_iter()
+            .filter(|item| !item.of_backup_folder())
+            .map(|item| item.id)
+            .collect();
+        if !picked.is_empty() {
+            engine.out.push_back(Output::Delete(picked));
         }
         let limit = engine.settings.upload_interruption_limit;
         let mut changed = Vec::new();

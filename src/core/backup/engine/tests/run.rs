@@ -1,6 +1,7 @@
 //! A run from start to end: completion, stop, a new run, skipped files, a clock set back.
 
 use super::*;
+use crate::core::backup::ItemSource;
 
 #[test]
 fn a_run_hashes_checks_uploads_and_completes() {
@@ -75,6 +76,32 @@ fn a_new_run_counts_only_its_own_files() {
         .any(|o| matches!(o, Output::Delete(ids) if ids == &vec!["f0".to_owned()])));
     assert_eq!(engine.items().len(), 1);
     assert_eq!(hashes(&outputs), vec!["f1".to_owned()]);
+}
+
+#[test]
+fn a_new_run_keeps_a_backup_folders_finished_rows_stored_but_not_in_the_run() {
+    let mut old = files(3);
+    for (item, path) in old.iter_mut().zip(["a.jpg", "b.jpg"]) {
+        item.state = ItemState::Done;
+        item.remote_id = Some(format!("remote-{path}"));
+        item.source = ItemSource::Folder {
+            folder_id: "camera".into(),
+            path: path.into(),
+        };
+    }
+    old[1].source = ItemSource::Stored;
+    let mut engine = Engine::new(setup(old), EngineConfig::default(), NOW);
+    let outputs = drain(&mut engine);
+    let deleted: Vec<&Vec<String>> = outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Delete(ids) => Some(ids),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deleted, vec![&vec!["f1".to_owned()]], "only the picked file's row goes");
+    let in_run: Vec<&str> = engine.items().iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(in_run, vec!["f2"]);
 }
 
 #[test]

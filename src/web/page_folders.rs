@@ -1,0 +1,105 @@
+//! The page's side of backup folders: add one the user picked, list them with their counts,
+//! change their options, remove one. The worker scans them.
+
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{FileSystemDirectoryHandle, FileSystemHandle};
+
+use crate::core::folders::{FolderRecord, FolderView};
+use crate::web::console::now_ms;
+use crate::web::folders::handles;
+use crate::web::page::{log_info, open_store, PageError, PageResult};
+use crate::web::store::Store;
+
+async fn same_entry(a: &FileSystemDirectoryHandle, b: &FileSystemDirectoryHandle) -> bool {
+    let (a, b): (&FileSystemHandle, &FileSystemHandle) = (a.as_ref(), b.as_ref());
+    JsFuture::from(a.is_same_entry(b))
+        .await
+        .is_ok_and(|same| same.as_bool() == Some(true))
+}
+
+async fn view(store: &Store, record: &FolderRecord) -> PageResult<FolderView> {
+    let readable = match store.folder_handle(&record.id).await? {
+        Some(handle) => handles::may_read(&handle).await.unwrap_or(false),
+        None => false,
+    };
+    let queue = store.load_queue().await?;
+    Ok(FolderView::new(record, readable, &queue))
+}
+
+/// Adds a folder the user picked (read permission already given); a folder added before is
+/// refused.
+pub async fn add_folder(handle: FileSystemDirectoryHandle) -> PageResult<FolderView> {
+    let store = open_store().await?;
+    for folder in store.load_folders().await? {
+        if let Some(known) = store.folder_handle(&folder.id).await? {
+            if same_entry(&known, &handle).await {
+                return Err(PageError::FolderAdded(folder.name));
+            }
+        }
+    }
+    let now = now_ms();
+    // Unique per pick; the random part keeps two picks in the same millisecond apart.
+    let id = format!("{now:x}-{:x}", (js_sys::Math::random() * 1e12) as u64);
+    let record = FolderRecord::new(id, handle.name(), now);
+    store.add_folder(&record, &handle).await?;
+    log_info(&store, format!("Added the backup folder {}", record.name)).await;
+    view(&store, &record).await
+}
+
+/// Every backup folder with its counts, oldest first.
+pub async fn backup_folders() -> PageResult<Vec<FolderView>> {
+    let store = open_store().await?;
+    let queue = store.load_queue().await?;
+    let mut folders = store.load_folders().await?;
+    folders.sort_by(|a, b| (a.added_at_ms, &a.id).cmp(&(b.added_at_ms, &b.id)));
+    let mut views = Vec::with_capacity(folders.len());
+    for record in &folders {
+        let readable = match store.folder_handle(&record.id).await? {
+            Some(handle) => handles::may_read(&handle).await.unwrap_or(false),
+            None => false,
+        };
+        views.push(FolderView::new(record, readable, &queue));
+    }
+    Ok(views)
+}
+
+async fn folder(store: &Store, id: &str) -> PageResult<FolderRecord> {
+    store
+        .load_folder(id)
+        .await?
+        .ok_or_else(|| PageError::NoSuchFolder(id.to_owned()))
+}
+
+/// Subfolders to leave out ('/'-separated paths inside the folder) and whether its files go
+/// to an album of its name.
+pub async fn set_folder_options(
+    id: &str,
+    excluded: Vec<String>,
+    album: bool,
+) -> PageResult<FolderView> {
+    let store = open_store().await?;
+    let mut record = folder(&store, id).await?;
+    record.excluded = excluded;
+    record.album = album;
+    store.save_folder(&record).await?;
+    view(&store, &record).await
+}
+
+/// Removes a folder; its files not sent yet leave the queue, what was backed up stays
+/// recorded. Resolves to how many waiting files were removed.
+pub async fn remove_folder(id: &str) -> PageResult<u32> {
+    let store = open_store().await?;
+    let record = folder(&store, id).await?;
+    let removed = store.remove_folder(id).await?;
+    log_info(&store, format!("Removed the backup folder {}", record.name)).await;
+    Ok(removed)
+}
+
+/// The folder's handle, for the page to ask the user for read permission again.
+pub async fn folder_handle(id: &str) -> PageResult<FileSystemDirectoryHandle> {
+    open_store()
+        .await?
+        .folder_handle(id)
+        .await?
+        .ok_or_else(|| PageError::NoSuchFolder(id.to_owned()))
+}

@@ -1,0 +1,54 @@
+// Backup folders in tests: Playwright cannot answer showDirectoryPicker, so a folder of the
+// origin-private file system (the same FileSystemDirectoryHandle type) stands in for one the
+// user picked. Files get random bytes in the page; their SHA-1s come back for the server checks.
+
+/**
+ * Writes files under the OPFS folder `root` (created if missing). `files` maps a '/'-separated
+ * path to a size in bytes, or to null to delete it. Returns { path: sha1 hex } of the written.
+ */
+export async function writeTree(page, root, files) {
+  return page.evaluate(async ([rootName, entries]) => {
+    const top = await (await navigator.storage.getDirectory()).getDirectoryHandle(rootName, { create: true });
+    const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const written = {};
+    for (const [path, size] of entries) {
+      const parts = path.split('/');
+      const name = parts.pop();
+      let dir = top;
+      for (const part of parts) dir = await dir.getDirectoryHandle(part, { create: true });
+      if (size === null) {
+        await dir.removeEntry(name);
+        continue;
+      }
+      const bytes = new Uint8Array(size);
+      for (let at = 0; at < size; at += 65_536) crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65_536)));
+      const handle = await dir.getFileHandle(name, { create: true });
+      const writable = await handle.createWritable();
+      await writable.write(bytes);
+      await writable.close();
+      written[path] = hex(await crypto.subtle.digest('SHA-1', bytes));
+    }
+    return written;
+  }, [root, Object.entries(files)]);
+}
+
+/** Adds the OPFS folder `root` as a backup folder, through the page's wasm API. */
+export async function addOpfsFolder(page, root) {
+  return page.evaluate(async (rootName) => {
+    const ib = await import(new URL('pkg/immich_background.js', location.href).href);
+    const top = await (await navigator.storage.getDirectory()).getDirectoryHandle(rootName, { create: true });
+    return ib.addBackupFolder(top);
+  }, root);
+}
+
+export async function backupFolders(page) {
+  return page.evaluate(async () => {
+    const ib = await import(new URL('pkg/immich_background.js', location.href).href);
+    return ib.backupFolders();
+  });
+}
+
+/** The bytes IndexedDB holds for the origin, as the browser estimates them. */
+export async function storageUsage(page) {
+  return page.evaluate(async () => (await navigator.storage.estimate()).usageDetails?.indexedDB ?? null);
+}
