@@ -10,16 +10,21 @@ use immich_background::core::log::{LogEntry, LogLevel, LOG_CAPACITY};
 use immich_background::core::settings::Settings;
 use immich_background::web::store::Store;
 use js_sys::{Array, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::Blob;
 
 wasm_bindgen_test_configure!(run_in_service_worker);
 
-fn blob_of(bytes: &[u8]) -> Blob {
-    Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(bytes))).expect("a Blob")
+/// A picked file's stored copy, as `Store::enqueue` takes it.
+fn blob_of(bytes: &[u8]) -> JsValue {
+    Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(bytes)))
+        .expect("a Blob")
+        .into()
 }
 
-async fn blob_text(blob: &Blob) -> String {
+async fn blob_text(blob: &JsValue) -> String {
+    let blob: &Blob = blob.dyn_ref().expect("a stored Blob");
     let text = wasm_bindgen_futures::JsFuture::from(blob.text())
         .await
         .expect("text");
@@ -50,11 +55,11 @@ async fn queued_files_survive_a_reopen() {
     items.sort_by(|x, y| x.id.cmp(&y.id));
     assert_eq!(items, vec![first, second]);
     let blob = store
-        .load_blob("a")
+        .load_asset("a")
         .await
         .expect("load blob")
         .expect("stored");
-    assert_eq!(blob_text(&blob.blob).await, "hello");
+    assert_eq!(blob_text(&blob).await, "hello");
 }
 
 #[wasm_bindgen_test]
@@ -87,7 +92,7 @@ async fn a_finished_upload_records_its_result_and_drops_the_file_in_one_write() 
     let items = store.load_queue().await.expect("load");
     assert_eq!(items[0].state, ItemState::Done);
     assert_eq!(items[0].remote_id.as_deref(), Some("r1"));
-    assert!(store.load_blob("a").await.expect("load blob").is_none());
+    assert!(store.load_asset("a").await.expect("load blob").is_none());
 
     // A late writer holding the row as it was before the upload must not undo it.
     let mut stale = item.clone();
@@ -116,8 +121,8 @@ async fn deleted_rows_take_their_stored_files_with_them() {
         .expect("enqueue");
     store.delete_items(&["gone".into()]).await.expect("delete");
     assert_eq!(store.load_queue().await.expect("load"), vec![kept]);
-    assert!(store.load_blob("gone").await.expect("blob").is_none());
-    assert!(store.load_blob("kept").await.expect("blob").is_some());
+    assert!(store.load_asset("gone").await.expect("blob").is_none());
+    assert!(store.load_asset("kept").await.expect("blob").is_some());
 }
 
 #[wasm_bindgen_test]
@@ -144,8 +149,8 @@ async fn retry_puts_failed_rows_back_though_finished_rows_are_guarded() {
     assert_eq!(items[0].state, ItemState::Pending);
     assert_eq!(items[0].last_error, None);
     assert_eq!(items[1], waiting);
-    let file = store.load_blob("f").await.expect("blob").expect("kept");
-    assert_eq!(blob_text(&file.blob).await, "abc");
+    let file = store.load_asset("f").await.expect("blob").expect("kept");
+    assert_eq!(blob_text(&file).await, "abc");
 }
 
 #[wasm_bindgen_test]

@@ -11,8 +11,8 @@ use web_sys::FileSystemDirectoryHandle;
 
 use crate::core::backup::QueueItem;
 use crate::core::folders::{
-    is_gone, observe, plan_group, queue_id, Change, FileKind, FolderEntry, FolderRecord, FolderScan, FolderStatus,
-    Grouper, MediaTypes, SeenFile,
+    is_gone, observe, plan_group, queue_id, Change, FileKind, FolderEntry, FolderRecord,
+    FolderScan, FolderStatus, Grouper, MediaTypes, SeenFile,
 };
 use crate::web::console::now_ms;
 use crate::web::store::{Store, StoreError};
@@ -70,6 +70,9 @@ async fn walk_and_queue(
         files: 0,
         skipped: 0,
     };
+    // A subfolder that cannot be read is passed over: the rest is still queued, and nothing
+    // is forgotten as gone until a walk reads everything.
+    let mut unreadable: Option<String> = None;
     let mut dirs = vec![(root.clone(), String::new())];
     while let Some((dir, prefix)) = dirs.pop() {
         let mut entries = DirEntries::new(&dir);
@@ -80,7 +83,10 @@ async fn walk_and_queue(
                 Err(HandleError::NotFound(message)) if prefix.is_empty() => {
                     return Ok(FolderScan::Missing(message));
                 }
-                Err(error) => return Ok(FolderScan::Incomplete(format!("{prefix}: {error}"))),
+                Err(error) => {
+                    unreadable.get_or_insert(format!("{prefix}: {error}"));
+                    break;
+                }
             };
             match entry {
                 Entry::Directory(handle, name) => {
@@ -112,7 +118,11 @@ async fn walk_and_queue(
     }
     walk.record().await?;
     let (files, skipped) = (walk.files, walk.skipped);
-    let queued = queue_and_forget(store, &*walk.folder, generation).await?;
+    let complete = unreadable.is_none();
+    let queued = queue_and_forget(store, &*walk.folder, generation, complete).await?;
+    if let Some(why) = unreadable {
+        return Ok(FolderScan::Incomplete(why));
+    }
     walk.folder.finish_scan(now_ms(), files, skipped);
     Ok(FolderScan::Complete { queued })
 }
@@ -162,12 +172,13 @@ impl Walk<'_> {
 }
 
 /// One pass over the folder's entries in key order: media files not queued yet are queued
-/// (with their sidecar and live-photo video), entries not seen by this complete walk are
+/// (with their sidecar and live-photo video), entries not seen by a `complete` walk are
 /// forgotten. Returns how many files were queued.
 async fn queue_and_forget(
     store: &Store,
     folder: &FolderRecord,
     generation: u64,
+    complete: bool,
 ) -> Result<u32, StoreError> {
     let now = now_ms();
     let mut grouper = Grouper::new();
@@ -182,7 +193,7 @@ async fn queue_and_forget(
         let mut gone: Vec<FolderEntry> = Vec::new();
         let mut planned = Vec::new();
         for entry in page {
-            if is_gone(&entry, generation) {
+            if complete && is_gone(&entry, generation) {
                 gone.push(entry);
                 continue;
             }
