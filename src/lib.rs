@@ -31,7 +31,7 @@ mod bindings {
 
     use crate::core::lifecycle::WakeKind;
     use crate::core::settings::Settings;
-    use crate::web::{notify, page, service_driver};
+    use crate::web::{notify, page, page_folders, service_driver};
 
     #[wasm_bindgen(typescript_custom_section)]
     const TYPES: &'static str = r#"
@@ -78,6 +78,28 @@ export interface ServiceState {
   wifi: boolean | null;
   charging: boolean | null;
 }
+/** A folder the worker scans for new photos and videos, read in place. */
+export interface BackupFolder {
+  id: string;
+  name: string;
+  state: "ok" | "needsPermission" | "missing";
+  /** why it is missing, as the browser said */
+  problem: string | null;
+  /** subfolders left out: '/'-separated paths inside the folder */
+  excluded: string[];
+  /** its files are added to an album of the folder's name */
+  album: boolean;
+  /** photos and videos found by the last complete scan */
+  files: number;
+  backedUp: number;
+  waiting: number;
+  failed: number;
+  /** files the server does not take, and empty files */
+  skipped: number;
+  lastScanAtMs: number | null;
+}
+/** What this origin stores and may store, in bytes, as `navigator.storage.estimate()` says. */
+export interface StorageUse { usage: number; quota: number; }
 /** A queued file that was not backed up: failed, or skipped (never for the server). */
 export interface FileIssue { name: string; skipped: boolean; reason: string; }
 "#;
@@ -131,11 +153,29 @@ export interface FileIssue { name: string; skipped: boolean; reason: string; }
     }
 
     /// Stores the files in IndexedDB and queues them; resolves to how many were queued.
+    /// Rejects, storing nothing, when they would not fit in the browser's quota.
     #[wasm_bindgen(js_name = enqueueFiles)]
     pub async fn enqueue_files(
         #[wasm_bindgen(unchecked_param_type = "File[]")] files: js_sys::Array,
     ) -> Result<u32, JsError> {
         page::enqueue_files(&files).await.map_err(fail)
+    }
+
+    /// Queues picked file handles (`showOpenFilePicker`), read where they are: no copy.
+    #[wasm_bindgen(js_name = enqueueFileHandles)]
+    pub async fn enqueue_file_handles(
+        #[wasm_bindgen(unchecked_param_type = "FileSystemFileHandle[]")] handles: js_sys::Array,
+    ) -> Result<u32, JsError> {
+        page::enqueue_file_handles(&handles).await.map_err(fail)
+    }
+
+    /// What this origin stores and may store; undefined where the browser cannot tell.
+    #[wasm_bindgen(js_name = storageUse, unchecked_return_type = "StorageUse | undefined")]
+    pub async fn storage_use() -> Result<JsValue, JsError> {
+        match page::storage_use().await {
+            Some(storage) => to_js(&storage),
+            None => Ok(JsValue::UNDEFINED),
+        }
     }
 
     #[wasm_bindgen(js_name = uploadState, unchecked_return_type = "UploadState")]
@@ -168,6 +208,49 @@ export interface FileIssue { name: string; skipped: boolean; reason: string; }
         let mut hasher = crate::web::files::BlobHasher::new(blob).map_err(fail)?;
         while hasher.step().await.map_err(fail)? {}
         Ok(hasher.finish_hex())
+    }
+
+    /// Adds a folder the user picked (`showDirectoryPicker`): the worker scans it at every run.
+    #[wasm_bindgen(js_name = addBackupFolder, unchecked_return_type = "BackupFolder")]
+    pub async fn add_backup_folder(
+        handle: web_sys::FileSystemDirectoryHandle,
+    ) -> Result<JsValue, JsError> {
+        to_js(&page_folders::add_folder(handle).await.map_err(fail)?)
+    }
+
+    #[wasm_bindgen(js_name = backupFolders, unchecked_return_type = "BackupFolder[]")]
+    pub async fn backup_folders() -> Result<JsValue, JsError> {
+        to_js(&page_folders::backup_folders().await.map_err(fail)?)
+    }
+
+    /// Subfolders to leave out and whether the folder's files go to an album of its name.
+    #[wasm_bindgen(js_name = setBackupFolderOptions, unchecked_return_type = "BackupFolder")]
+    pub async fn set_backup_folder_options(
+        id: String,
+        excluded: Vec<String>,
+        album: bool,
+    ) -> Result<JsValue, JsError> {
+        to_js(
+            &page_folders::set_folder_options(&id, excluded, album)
+                .await
+                .map_err(fail)?,
+        )
+    }
+
+    /// Removes a backup folder; resolves to how many of its files waiting to be sent left
+    /// the queue.
+    #[wasm_bindgen(js_name = removeBackupFolder)]
+    pub async fn remove_backup_folder(id: String) -> Result<u32, JsError> {
+        page_folders::remove_folder(&id).await.map_err(fail)
+    }
+
+    /// The folder's handle, to ask the user for read permission again (`requestPermission`
+    /// needs the page's click).
+    #[wasm_bindgen(js_name = backupFolderHandle)]
+    pub async fn backup_folder_handle(
+        id: String,
+    ) -> Result<web_sys::FileSystemDirectoryHandle, JsError> {
+        page_folders::folder_handle(&id).await.map_err(fail)
     }
 
     /// Puts the files that failed back in the queue; resolves to how many. Post `start` next.

@@ -5,6 +5,7 @@ import { $, showError, errorMessage } from './lib/dom.js';
 import { listen, register, post } from './lib/worker.js';
 import { setupServer } from './lib/server.js';
 import { setupFiles } from './lib/files.js';
+import { setupFolders } from './lib/folders.js';
 import { setupBackup } from './lib/backup.js';
 import { setupService } from './lib/service.js';
 import { setupSettings } from './lib/settings.js';
@@ -19,13 +20,21 @@ async function main() {
   await init();
 
   const logs = setupLogs(ib);
-  // onQueued runs on a user's pick only, after every section is set up
-  const files = setupFiles(ib, { onQueued: () => backup.refreshState() });
+  // onQueued, onPickFolder and the folders' callbacks run on a user's action only, after every
+  // section is set up
+  const files = setupFiles(ib, { onQueued: () => backup.refreshState(), onPickFolder: () => folders.add() });
+  const folders = setupFolders(ib, {
+    isRunning: () => backup.isRunning(),
+    onAdded: () => backup.startRun(),
+    onRemoved: () => backup.refreshState(),
+  });
   const service = setupService(ib, { onState: (state) => backup.setServiceState(state) });
   const backup = setupBackup(ib, {
     onProgress: () => logs.refreshSoon(),
     onStopped: ({ reason }) => {
       logs.refresh();
+      // copies of backed-up files are dropped as they are sent
+      files.refreshStorage();
       // what was queued was sent, or left the queue: "N files queued" is no longer news
       if (reason === 'completed' || reason === 'cancelled') files.clearQueued();
     },
@@ -44,7 +53,10 @@ async function main() {
     onSaved: () => post({ method: 'updateNotification' }).catch(() => {}),
   });
 
-  await Promise.all([server.load(), settings.load(), backup.refreshState(), logs.refresh(), service.load()]);
+  await Promise.all([
+    server.load(), settings.load(), backup.refreshState(), logs.refresh(), service.load(), folders.refresh(),
+    files.refreshStorage(),
+  ]);
 
   navigator.storage?.persist?.().catch(() => {});
 

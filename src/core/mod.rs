@@ -46,6 +46,7 @@ pub mod immich;
 pub mod lifecycle;
 pub mod log;
 pub mod progress;
+pub mod quota;
 pub mod server_url;
 pub mod settings;
 

@@ -1,18 +1,21 @@
-//! The page side: login check, settings, queueing picked files, retrying failed ones, reading
-//! state and logs.
+//! The page side: login check, settings, queueing picked files (copies that fit in the
+//! browser's quota, or file handles), retrying failed ones, reading state and logs.
 
-use wasm_bindgen::JsCast;
-use web_sys::File;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{File, FileSystemFileHandle, StorageEstimate};
 
-use crate::core::backup::{ItemState, QueueItem, RequestError};
+use crate::core::backup::{ItemSource, ItemState, QueueItem, RequestError};
 use crate::core::channel::ServiceState;
 use crate::core::immich::{self, ApiKey, LoginError, ServerInfo};
 use crate::core::lifecycle::Lifecycle;
 use crate::core::log::{LogEntry, LogLevel};
 use crate::core::progress::UploadState;
+use crate::core::quota::{self, QuotaError, StorageUse};
 use crate::core::server_url::{ServerUrl, ServerUrlError};
 use crate::core::settings::{Settings, SettingsError};
 use crate::web::console::{self, now_ms};
+use crate::web::folders::handles;
 use crate::web::http::ImmichHttp;
 use crate::web::store::{Login, Store, StoreError};
 
@@ -27,17 +30,27 @@ pub enum PageError {
     Login(#[from] LoginError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Quota(#[from] QuotaError),
     #[error("item {0} is not a file")]
     NotAFile(usize),
+    #[error("item {0} is not a file handle")]
+    NotAFileHandle(usize),
+    #[error("{0} cannot be read: {1}")]
+    Unreadable(String, String),
+    #[error("the folder {0} is already a backup folder")]
+    FolderAdded(String),
+    #[error("no backup folder has the id {0}")]
+    NoSuchFolder(String),
 }
 
 pub type PageResult<T> = Result<T, PageError>;
 
-async fn open_store() -> PageResult<Store> {
+pub(crate) async fn open_store() -> PageResult<Store> {
     Ok(Store::open().await?)
 }
 
-async fn log_info(store: &Store, message: String) {
+pub(crate) async fn log_info(store: &Store, message: String) {
     let entry = LogEntry {
         at_ms: now_ms(),
         level: LogLevel::Info,
@@ -123,25 +136,78 @@ fn new_id(file: &File, index: usize, now: i64) -> String {
     format!("{now:x}-{index:x}-{random:x}-{}", file.size() as u64)
 }
 
-/// Queues picked files. Anything that is not a File is refused before anything is written.
+fn new_item(file: &File, index: usize, now: i64) -> QueueItem {
+    QueueItem::new(
+        new_id(file, index, now),
+        file.name(),
+        file.size() as u64,
+        file.last_modified() as i64,
+        now,
+    )
+}
+
+/// What this origin stores and may store, as the browser estimates it; None where it cannot
+/// tell (no `navigator.storage`, or the estimate failed).
+pub async fn storage_use() -> Option<StorageUse> {
+    let manager = web_sys::window()?.navigator().storage();
+    let estimate: StorageEstimate = JsFuture::from(manager.estimate().ok()?)
+        .await
+        .ok()?
+        .unchecked_into();
+    Some(StorageUse {
+        usage: estimate.get_usage()? as u64,
+        quota: estimate.get_quota()? as u64,
+    })
+}
+
+/// Whether this browser can add backup folders (which copy nothing), for the quota's advice.
+fn has_folders() -> bool {
+    web_sys::window().is_some_and(|window| {
+        js_sys::Reflect::has(&window, &"showDirectoryPicker".into()).unwrap_or(false)
+    })
+}
+
+async fn queue(picked: &[(QueueItem, JsValue)], what: &str) -> PageResult<u32> {
+    let store = open_store().await?;
+    store.enqueue(picked).await?;
+    log_info(&store, format!("Queued {} {what}", picked.len())).await;
+    Ok(u32::try_from(picked.len()).unwrap_or(u32::MAX))
+}
+
+/// Copies picked files into IndexedDB and queues them. Anything that is not a File, and a pick
+/// that would not fit in the browser's quota, is refused before anything is written.
 pub async fn enqueue_files(files: &js_sys::Array) -> PageResult<u32> {
     let now = now_ms();
     let mut picked = Vec::new();
     for (index, value) in files.iter().enumerate() {
         let file: File = value.dyn_into().map_err(|_| PageError::NotAFile(index))?;
-        let item = QueueItem::new(
-            new_id(&file, index, now),
-            file.name(),
-            file.size() as u64,
-            file.last_modified() as i64,
-            now,
-        );
-        picked.push((item, web_sys::Blob::from(file)));
+        picked.push((new_item(&file, index, now), JsValue::from(file)));
     }
-    let store = open_store().await?;
-    store.enqueue(&picked).await?;
-    log_info(&store, format!("Queued {} files", picked.len())).await;
-    Ok(u32::try_from(picked.len()).unwrap_or(u32::MAX))
+    let needed = picked.iter().map(|(item, _)| item.size).sum();
+    // A browser that cannot estimate gets the copies tried, as before quotas were checked.
+    if let Some(storage) = storage_use().await {
+        quota::check_pick(storage, needed, has_folders())?;
+    }
+    queue(&picked, "files").await
+}
+
+/// Queues picked file handles (`showOpenFilePicker`): only the handle is stored, the worker
+/// reads the file where it is.
+pub async fn enqueue_file_handles(values: &js_sys::Array) -> PageResult<u32> {
+    let now = now_ms();
+    let mut picked = Vec::new();
+    for (index, value) in values.iter().enumerate() {
+        let handle: FileSystemFileHandle = value
+            .dyn_into()
+            .map_err(|_| PageError::NotAFileHandle(index))?;
+        let file = handles::file_of(&handle)
+            .await
+            .map_err(|e| PageError::Unreadable(handle.name(), e.to_string()))?;
+        let mut item = new_item(&file, index, now);
+        item.source = ItemSource::Handle;
+        picked.push((item, JsValue::from(handle)));
+    }
+    queue(&picked, "files, read in place").await
 }
 
 pub async fn upload_state() -> PageResult<UploadState> {

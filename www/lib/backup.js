@@ -1,4 +1,4 @@
-// Section 3: Back up, Pause, Resume, Stop, Cancel, the progress bars and the status line, driven
+// Section 4: Back up, Pause, Resume, Stop, Cancel, the progress bars and the status line, driven
 // by channel messages (the run's) and the service state (what the background service does).
 import { $, showError, errorMessage } from './dom.js';
 import { post, onChannelMessage } from './worker.js';
@@ -204,6 +204,11 @@ export function setupBackup(ib, { onProgress, onStopped, onNotificationPermissio
     },
     async stopIfRunning() {
       if (going()) await post({ method: 'stop' }).catch(() => {});
+    },
+    /** Asks for a backup of what was just added, as Back up does (a run going is told). */
+    async startRun() {
+      if (!loggedIn || phase === 'paused') return;
+      await command('start', going() ? runStatus : 'Starting backup…');
     },
   };
 }

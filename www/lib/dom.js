@@ -39,3 +39,19 @@ export function errorMessage(err) {
 export function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** "14:32", with the date when it is not today; '' for a time that is not one. */
+export function when(ms) {
+  const at = new Date(ms);
+  if (Number.isNaN(at.getTime())) return '';
+  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return at.toDateString() === new Date().toDateString() ? time : `${at.toLocaleDateString()} ${time}`;
+}
+
+/** "0.3 MB", "42 MB", "12.5 GB": the wording of the quota's message (core::quota::size_text). */
+export function sizeText(bytes) {
+  const mb = Number(bytes) / 1e6;
+  if (mb < 9.95) return `${mb.toFixed(1)} MB`;
+  if (mb < 999.5) return `${mb.toFixed(0)} MB`;
+  return `${(mb / 1000).toFixed(1)} GB`;
+}

@@ -1,4 +1,4 @@
-// Section 5: the log viewer, its level filter and its export.
+// Section 6: the log viewer, its level filter and its export.
 import { $, h, showError, errorMessage } from './dom.js';
 import { toText, toJsonl, download } from './log-export.js';
 

@@ -1,18 +1,10 @@
 // What the background service does and what holds it up: the worker's serviceState messages (and
 // ib.serviceState() for a page that just opened), the conditions as known, and what this browser
 // or this user's choices leave out (no wake-ups, background backup off, no notifications).
-import { $, h, errorMessage } from './dom.js';
+import { $, h, errorMessage, when } from './dom.js';
 import { onChannelMessage } from './worker.js';
 
 const CONDITION_NAMES = { wifi: 'WiFi', charging: 'charging' };
-
-/** "14:32", with the date when it is not today (a trigger delay may reach into tomorrow). */
-function when(ms) {
-  const at = new Date(ms);
-  if (Number.isNaN(at.getTime())) return '';
-  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return at.toDateString() === new Date().toDateString() ? time : `${at.toLocaleDateString()} ${time}`;
-}
 
 /** Sets the text only when it changed: a status region re-announces every write. */
 function setText(el, text) {

@@ -1,4 +1,4 @@
-// Section 4: the seven settings of DESIGN.md §4, uploadInterruptionLimit, and the two of the
+// Section 5: the seven settings of DESIGN.md §4, uploadInterruptionLimit, and the two of the
 // background service (backupUnknownConditionsMet, advancedTroubleshooting). Validation is the
 // wasm side's: the form sends what the user typed and shows the refusal message.
 import { $, showError, errorMessage } from './dom.js';
