@@ -35,7 +35,7 @@ mod bindings {
 
     #[wasm_bindgen(typescript_custom_section)]
     const TYPES: &'static str = r#"
-/** The seven settings of the mobile app (same names and defaults), and three of the web's own. */
+/** The seven settings of the mobile app (same names and defaults), and four of the web's own. */
 export interface Settings {
   backgroundBackup: boolean;
   backupRequireWifi: boolean;
@@ -52,6 +52,8 @@ export interface Settings {
   backupUnknownConditionsMet: boolean;
   /** detailed log entries (DEBUG): each step, each request's status and duration */
   advancedTroubleshooting: boolean;
+  /** MiB, 0..=1048576: files at least this large go by the browser's Background Fetch while a page is open (0: never) */
+  backgroundFetchMinMb: number;
 }
 export interface ServerInfo { serverUrl: string; userName: string; userEmail: string; version: string; }
 export interface Login { serverUrl: string; }

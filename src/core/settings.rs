@@ -27,6 +27,9 @@ pub struct Settings {
     pub backup_unknown_conditions_met: bool,
     /// Detailed log entries: each step, each request's status and duration.
     pub advanced_troubleshooting: bool,
+    /// Files of at least this many MiB are handed to the browser's Background Fetch while a
+    /// page is open, so they outlive the worker; 0: never.
+    pub background_fetch_min_mb: u32,
 }
 
 impl Default for Settings {
@@ -42,6 +45,7 @@ impl Default for Settings {
             upload_interruption_limit: 3,
             backup_unknown_conditions_met: true,
             advanced_troubleshooting: false,
+            background_fetch_min_mb: 64,
         }
     }
 }
@@ -81,7 +85,7 @@ struct Spec {
     field: Field,
 }
 
-const SPECS: [Spec; 10] = [
+const SPECS: [Spec; 11] = [
     Spec {
         key: "backgroundBackup",
         legacy_key: "background_backup",
@@ -143,6 +147,15 @@ const SPECS: [Spec; 10] = [
         key: "advancedTroubleshooting",
         legacy_key: "advanced_troubleshooting",
         field: Field::Flag(|s| &mut s.advanced_troubleshooting),
+    },
+    Spec {
+        key: "backgroundFetchMinMb",
+        legacy_key: "background_fetch_min_mb",
+        field: Field::Count {
+            slot: |s| &mut s.background_fetch_min_mb,
+            min: 0,
+            max: 1_048_576,
+        },
     },
 ];
 

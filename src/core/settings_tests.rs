@@ -17,6 +17,7 @@ fn defaults_match_the_mobile_app() {
             "uploadInterruptionLimit": 3,
             "backupUnknownConditionsMet": true,
             "advancedTroubleshooting": false,
+            "backgroundFetchMinMb": 64,
         })
     );
 }
@@ -63,6 +64,7 @@ fn from_json_accepts_every_key_at_its_bounds() {
         "backgroundBackupTotalProgress": false,
         "backgroundBackupSingleProgress": true,
         "uploadErrorNotificationGracePeriod": 0,
+        "backgroundFetchMinMb": 0,
     }))
     .unwrap();
     assert_eq!(
@@ -78,6 +80,7 @@ fn from_json_accepts_every_key_at_its_bounds() {
             upload_interruption_limit: 3,
             backup_unknown_conditions_met: true,
             advanced_troubleshooting: false,
+            background_fetch_min_mb: 0,
         }
     );
     let whole_float = Settings::from_json(&json!({"backupTriggerDelay": 45.0})).unwrap();

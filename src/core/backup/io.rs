@@ -4,7 +4,7 @@ use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
 use crate::core::log::LogLevel;
 use crate::core::progress::{NotificationKind, NotificationPayload};
 
-use super::{ItemSource, QueueItem};
+use super::{Carrier, ItemSource, QueueItem};
 
 /// An HTTP answer, whatever its status: the engine decides what it means.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +76,8 @@ pub enum Input {
         name: String,
         result: Result<(), String>,
     },
+    /// No page could start the Background Fetch of the upload `id`: the worker sends it.
+    CarrierRefused { id: String, reason: String },
     /// Nothing happened but time passed (the wake-up asked for by `Output::Wait`).
     Tick,
 }
@@ -89,7 +91,9 @@ pub struct CheckRequest {
 
 /// `POST /assets` of the queued file `id`, with the checksum header and these form fields
 /// (`livePhotoVideoId` among them for the photo of a live pair whose video is on the server).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Serialized as a page receives it when it starts a Background Fetch.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UploadRequest {
     pub id: String,
     /// The file part's name (the `filename` field carries the same name exactly).
@@ -100,6 +104,8 @@ pub struct UploadRequest {
     pub source: ItemSource,
     /// The sidecar to send as `sidecarData`: its path in the same source (a backup folder).
     pub sidecar: Option<String>,
+    pub size: u64,
+    pub carrier: Carrier,
 }
 
 /// What to do next, handed out by `Engine::poll_output` in the order it must be done.

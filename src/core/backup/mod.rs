@@ -1,12 +1,14 @@
 //! The backup run: one state machine per file (`queue`), the waits between tries (`retry`), and
 //! the engine that owns a run (`engine`), driven through its inputs and outputs (`io`).
 
+mod carried;
 mod engine;
 mod io;
 mod queue;
 mod retry;
 mod source;
 
+pub use carried::{Carrier, CARRIED_UPLOAD_LIMIT_MS};
 pub use engine::{
     Engine, EngineConfig, OutagePolicy, RunSetup, ALBUM_BATCH, CHECK_BATCH, HASH_STEP_BYTES,
     STOPPED,

@@ -81,6 +81,10 @@ pub struct QueueItem {
     /// Uploads of it cut off by the end of the worker (killed, or over the browser's time).
     #[serde(default)]
     pub interruptions: u32,
+    /// Its upload was handed to the browser (Background Fetch), which carries it past the
+    /// worker's death: until then a run awaits that outcome rather than sending it again.
+    #[serde(default)]
+    pub carried_until_ms: Option<i64>,
     /// Where the file's bytes are read from.
     #[serde(default)]
     pub source: ItemSource,
@@ -168,6 +172,7 @@ impl QueueItem {
             retry_at_ms: None,
             sending: false,
             interruptions: 0,
+            carried_until_ms: None,
             source: ItemSource::Stored,
             live_video: None,
             sidecar: None,
@@ -238,7 +243,7 @@ impl QueueItem {
         if !matches!(self.state, ItemState::Hashing | ItemState::Uploading) {
             return Err(self.refuse("record a read failure of"));
         }
-        self.sending = false;
+        self.stop_sending();
         self.state = ItemState::FailedPermanent;
         self.last_error = Some(message);
         Ok(())
@@ -278,7 +283,7 @@ impl QueueItem {
         if self.state != ItemState::Uploading {
             return Err(self.refuse("record an unanswered upload of"));
         }
-        self.sending = false;
+        self.stop_sending();
         Ok(())
     }
 
@@ -294,7 +299,7 @@ impl QueueItem {
         if self.state != ItemState::Uploading {
             return Err(self.refuse("record the upload result of"));
         }
-        self.sending = false;
+        self.stop_sending();
         let attempts = self.attempts.saturating_add(1);
         match outcome {
             UploadOutcome::Unauthorized => return Ok(RunControl::StopUnauthorized),
@@ -338,7 +343,7 @@ impl QueueItem {
         if self.state != ItemState::Uploading || !self.sending {
             return;
         }
-        self.sending = false;
+        self.stop_sending();
         self.interruptions = self.interruptions.saturating_add(1);
         if self.interruptions >= max_interruptions.max(1) {
             self.state = ItemState::FailedPermanent;
@@ -376,7 +381,7 @@ impl QueueItem {
         self.state = ItemState::Pending;
         self.attempts = 0;
         self.interruptions = 0;
-        self.sending = false;
+        self.stop_sending();
         self.checksum = None;
         self.last_error = None;
         self.retry_at_ms = None;

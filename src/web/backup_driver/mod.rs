@@ -205,6 +205,7 @@ async fn run_locked(
             secrets: vec![login.api_key.expose().to_owned()],
             new_run,
             seed: (js_sys::Math::random() * u64::MAX as f64) as u64,
+            background_fetch: false,
         };
         let mut engine = Engine::new(setup, EngineConfig::default(), now_ms());
         match stopped {

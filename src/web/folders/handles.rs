@@ -3,8 +3,8 @@
 
 use js_sys::{AsyncIterator, Reflect};
 use thiserror::Error;
-use wasm_bindgen::JsValue;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandle};
 

@@ -22,6 +22,7 @@
 //! halt (after the answer on its way) is honoured. Time is always an input.
 
 mod album;
+mod carry;
 mod ending;
 mod live;
 mod outage;
@@ -71,6 +72,8 @@ pub struct RunSetup {
     pub new_run: bool,
     /// Seeds the jitter of waits.
     pub seed: u64,
+    /// A page is open that can hand large files to the browser's Background Fetch.
+    pub background_fetch: bool,
 }
 
 /// The numbers of the policy, fixed for a run; tests shrink them.
@@ -121,6 +124,8 @@ pub struct Engine {
     /// The lifecycle asked the run to end once the request on its way is answered.
     halt: Option<SystemStop>,
     ended: Option<SystemStop>,
+    /// Large files may go by Background Fetch (a page can start one).
+    background_fetch: bool,
 }
 
 impl Engine {
@@ -148,6 +153,7 @@ impl Engine {
             started: trace::Started::default(),
             halt: None,
             ended: None,
+            background_fetch: setup.background_fetch,
         };
         // Assets a killed or failed run left out of their album are added by this one.
         for row in &setup.queue {
@@ -169,10 +175,18 @@ impl Engine {
             engine.out.push_back(Output::Delete(picked));
         }
         let limit = engine.settings.upload_interruption_limit;
+        // The upload the browser still carries is awaited, not sent again (one at most: uploads
+        // go one at a time).
+        engine.uploading = kept
+            .iter()
+            .find(|item| item.is_carried(now_ms))
+            .map(|item| item.id.clone());
         let mut changed = Vec::new();
         for mut item in kept {
             let before = item.clone();
-            item.recover_interrupted(limit);
+            if engine.uploading.as_ref() != Some(&item.id) {
+                item.recover_interrupted(limit);
+            }
             if item.state == ItemState::FailedPermanent && before.state != item.state {
                 engine.log(
                     LogLevel::Warning,
@@ -242,6 +256,10 @@ impl Engine {
             Input::ProbeReply(result) => self.on_probe_reply(result, now_ms),
             Input::AlbumReply { name, result } => {
                 self.on_album_reply(&name, result);
+                Ok(())
+            }
+            Input::CarrierRefused { id, reason } => {
+                self.on_carrier_refused(&id, &reason);
                 Ok(())
             }
             Input::Tick => Ok(()),

@@ -5,7 +5,7 @@ use crate::core::channel::Phase;
 use crate::core::immich;
 
 use super::super::io::{CheckRequest, Output, UploadRequest};
-use super::super::ItemState;
+use super::super::{Carrier, ItemState};
 use super::live::LIVE_PHOTO_VIDEO_ID;
 use super::report::FileProgress;
 use super::{Engine, HASH_STEP_BYTES};
@@ -23,6 +23,7 @@ impl Engine {
         if self.ended.is_some() || self.end_if_halted(now_ms) {
             return;
         }
+        self.give_up_carried(now_ms);
         self.probe_if_due(now_ms);
         let server_asked_to_wait = self.server_wait_holds(now_ms);
         if self.outage.is_none() && !self.network_busy() && !server_asked_to_wait {
@@ -47,7 +48,7 @@ impl Engine {
             return (!self.probing).then_some(outage.next_probe_at);
         }
         if self.network_busy() {
-            return None;
+            return self.carried_deadline();
         }
         if let Some(until) = self.server_wait.until_ms {
             return Some(until);
@@ -88,9 +89,13 @@ impl Engine {
             return false;
         };
         let live_video = self.live_video_asset(&self.items[index]);
+        let carrier = self.carrier_for(self.items[index].size);
         let item = &mut self.items[index];
         if item.begin_upload().is_err() {
             return false;
+        }
+        if carrier == Carrier::BackgroundFetch {
+            item.hand_to_browser(Engine::carried_until(now_ms));
         }
         let mut fields = immich::upload_fields(&item.name, item.size, item.modified_at_ms);
         fields.extend(live_video.map(|id| (LIVE_PHOTO_VIDEO_ID, id)));
@@ -101,6 +106,8 @@ impl Engine {
             fields,
             source: item.source.clone(),
             sidecar: item.sidecar.clone(),
+            size: item.size,
+            carrier,
         };
         let (row, name, size) = (item.clone(), item.name.clone(), item.size);
         self.persist(vec![row]);

@@ -118,6 +118,7 @@ impl Sim {
             secrets: vec![SECRET.into()],
             new_run,
             seed: self.world.seed,
+            background_fetch: false,
         };
         Engine::new(setup, EngineConfig::default(), self.now)
     }

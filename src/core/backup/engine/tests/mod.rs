@@ -20,6 +20,7 @@ fn setup(queue: Vec<QueueItem>) -> RunSetup {
         secrets: vec![KEY.into()],
         new_run: true,
         seed: 42,
+        background_fetch: false,
     }
 }
 
@@ -177,6 +178,7 @@ fn run_to_end(engine: &mut Engine, album: impl Fn(&str) -> Result<(), String>) -
 }
 
 mod album;
+mod carry;
 mod debug_log;
 mod failures;
 mod halt;

@@ -99,7 +99,11 @@ fn a_new_run_keeps_a_backup_folders_finished_rows_stored_but_not_in_the_run() {
             _ => None,
         })
         .collect();
-    assert_eq!(deleted, vec![&vec!["f1".to_owned()]], "only the picked file's row goes");
+    assert_eq!(
+        deleted,
+        vec![&vec!["f1".to_owned()]],
+        "only the picked file's row goes"
+    );
     let in_run: Vec<&str> = engine.items().iter().map(|i| i.id.as_str()).collect();
     assert_eq!(in_run, vec!["f2"]);
 }

@@ -92,6 +92,7 @@ fn item_json_shape() {
             "id": "a1", "name": "IMG_1.jpg", "size": 1234, "modifiedAtMs": 5, "queuedAtMs": 10,
             "state": "failedRetryable", "attempts": 1, "checksum": SUM, "remoteId": null,
             "lastError": "timeout", "retryAtMs": NOW, "sending": false, "interruptions": 0,
+            "carriedUntilMs": null,
             "source": {"kind": "stored"}, "liveVideo": null, "sidecar": null, "album": null,
         })
     );
