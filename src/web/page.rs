@@ -211,7 +211,8 @@ pub async fn enqueue_file_handles(values: &js_sys::Array) -> PageResult<u32> {
 }
 
 pub async fn upload_state() -> PageResult<UploadState> {
-    let items = open_store().await?.load_queue().await?;
+    let mut items = open_store().await?.load_queue().await?;
+    items.retain(QueueItem::in_runs);
     Ok(UploadState::from_items(&items, None, None))
 }
 

@@ -10,6 +10,7 @@ use futures_util::FutureExt;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsValue;
 
+use crate::core::backup::QueueItem;
 use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate, StopReason, Visibility};
 use crate::core::immich;
 use crate::core::lifecycle::{Command, Input, Lifecycle, Output, WakeKind};
@@ -287,7 +288,8 @@ fn console_warn(what: &str, error: &JsValue) {
 }
 
 async fn report_idle(store: &Store) -> Result<(), DriverError> {
-    let items = store.load_queue().await?;
+    let mut items = store.load_queue().await?;
+    items.retain(QueueItem::in_runs);
     let update = ProgressUpdate {
         state: UploadState::from_items(&items, None, None),
         notification: None,

@@ -194,6 +194,12 @@ impl QueueItem {
         matches!(self.source, ItemSource::Folder { .. })
     }
 
+    /// Whether the row takes part in runs and their numbers: all but a backup folder's finished
+    /// rows, which the folder's own counts show.
+    pub fn in_runs(&self) -> bool {
+        !(self.state.is_finished() && self.of_backup_folder())
+    }
+
     /// Whether this row may be written over `stored`: a finished row is never replaced by an
     /// unfinished one (a second run, or a late answer, must not undo a confirmed upload).
     pub fn may_replace(&self, stored: &QueueItem) -> bool {

@@ -160,19 +160,20 @@ impl Engine {
             engine.albums.collect(row);
         }
         let needed = live::videos_still_needed(&setup.queue);
-        let (finished, kept): (Vec<QueueItem>, Vec<QueueItem>) =
-            setup.queue.into_iter().partition(|item| {
+        // A backup folder's finished rows are its record of what was sent (its counts): they
+        // stay stored but never join a run. A new run drops the rows of picked files earlier
+        // runs finished, so the numbers shown are its own.
+        let (finished, kept): (Vec<QueueItem>, Vec<QueueItem>) = setup
+            .queue
+            .into_iter()
+            .filter(|item| item.in_runs() || needed.contains(&item.id))
+            .partition(|item| {
                 setup.new_run && item.state.is_finished() && !needed.contains(&item.id)
             });
-        // A backup folder's finished rows are its record of what was sent (the page counts
-        // them): they leave the new run but stay stored. Picked files' rows go.
-        let picked: Vec<String> = finished
-            .into_iter()
-            .filter(|item| !item.of_backup_folder())
-            .map(|item| item.id)
-            .collect();
-        if !picked.is_empty() {
-            engine.out.push_back(Output::Delete(picked));
+        if !finished.is_empty() {
+            engine
+                .out
+                .push_back(Output::Delete(finished.into_iter().map(|i| i.id).collect()));
         }
         let limit = engine.settings.upload_interruption_limit;
         // The upload the browser still carries is awaited, not sent again (one at most: uploads

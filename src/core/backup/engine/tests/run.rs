@@ -79,33 +79,45 @@ fn a_new_run_counts_only_its_own_files() {
 }
 
 #[test]
-fn a_new_run_keeps_a_backup_folders_finished_rows_stored_but_not_in_the_run() {
-    let mut old = files(3);
-    for (item, path) in old.iter_mut().zip(["a.jpg", "b.jpg"]) {
-        item.state = ItemState::Done;
-        item.remote_id = Some(format!("remote-{path}"));
-        item.source = ItemSource::Folder {
-            folder_id: "camera".into(),
-            path: path.into(),
+fn a_backup_folders_finished_rows_stay_stored_but_never_join_a_run() {
+    for new_run in [true, false] {
+        let mut old = files(3);
+        for (item, path) in old.iter_mut().zip(["a.jpg", "b.jpg"]) {
+            item.state = ItemState::Done;
+            item.remote_id = Some(format!("remote-{path}"));
+            item.source = ItemSource::Folder {
+                folder_id: "camera".into(),
+                path: path.into(),
+            };
+        }
+        old[1].source = ItemSource::Stored;
+        let setup = RunSetup {
+            new_run,
+            ..setup(old)
         };
+        let mut engine = Engine::new(setup, EngineConfig::default(), NOW);
+        let outputs = drain(&mut engine);
+        let deleted: Vec<&Vec<String>> = outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::Delete(ids) => Some(ids),
+                _ => None,
+            })
+            .collect();
+        let in_run: Vec<&str> = engine.items().iter().map(|i| i.id.as_str()).collect();
+        if new_run {
+            let picked = vec!["f1".to_owned()];
+            assert_eq!(deleted, vec![&picked], "only the picked file's row goes");
+            assert_eq!(in_run, vec!["f2"]);
+        } else {
+            assert!(deleted.is_empty());
+            assert_eq!(
+                in_run,
+                vec!["f1", "f2"],
+                "a run going on counts its picked files"
+            );
+        }
     }
-    old[1].source = ItemSource::Stored;
-    let mut engine = Engine::new(setup(old), EngineConfig::default(), NOW);
-    let outputs = drain(&mut engine);
-    let deleted: Vec<&Vec<String>> = outputs
-        .iter()
-        .filter_map(|o| match o {
-            Output::Delete(ids) => Some(ids),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(
-        deleted,
-        vec![&vec!["f1".to_owned()]],
-        "only the picked file's row goes"
-    );
-    let in_run: Vec<&str> = engine.items().iter().map(|i| i.id.as_str()).collect();
-    assert_eq!(in_run, vec!["f2"]);
 }
 
 #[test]
