@@ -52,3 +52,44 @@ export async function backupFolders(page) {
 export async function storageUsage(page) {
   return page.evaluate(async () => (await navigator.storage.estimate()).usageDetails?.indexedDB ?? null);
 }
+
+/** navigator.storage.estimate() in the page: { usage, quota, usageDetails } (bytes). */
+export async function storageEstimate(page) {
+  return page.evaluate(async () => {
+    const { usage, quota, usageDetails } = await navigator.storage.estimate();
+    return { usage, quota, usageDetails: usageDetails ? { ...usageDetails } : undefined };
+  });
+}
+
+/** A folder view's counts, for one deepEqual. */
+export const counts = (view) => ({
+  files: view.files, backedUp: view.backedUp, waiting: view.waiting, failed: view.failed, skipped: view.skipped,
+});
+
+/** Removes `path` ('/'-separated, a file or a whole directory) from the OPFS folder `root`; '' removes `root` itself. */
+export async function removeOpfs(page, root, path = '') {
+  await page.evaluate(async ([rootName, entryPath]) => {
+    let dir = await navigator.storage.getDirectory();
+    const parts = [rootName, ...entryPath.split('/').filter(Boolean)];
+    const name = parts.pop();
+    for (const part of parts) dir = await dir.getDirectoryHandle(part);
+    await dir.removeEntry(name, { recursive: true });
+  }, [root, path]);
+}
+
+/** How many rows an object store of the app's IndexedDB holds (read in the page). */
+export async function countRows(page, storeName) {
+  return page.evaluate((name) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('immich-background');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const request = db.transaction(name).objectStore(name).count();
+      request.onsuccess = () => {
+        db.close();
+        resolve(request.result);
+      };
+      request.onerror = () => reject(request.error);
+    };
+  }), storeName);
+}

@@ -161,12 +161,13 @@ impl Engine {
         }
         let needed = live::videos_still_needed(&setup.queue);
         // A backup folder's finished rows are its record of what was sent (its counts): they
-        // stay stored but never join a run. A new run drops the rows of picked files earlier
-        // runs finished, so the numbers shown are its own.
+        // stay stored and join a run only while it still owes them (a live photo's video, an
+        // album). A new run drops the rows of picked files earlier runs finished, so the
+        // numbers shown are its own.
         let (finished, kept): (Vec<QueueItem>, Vec<QueueItem>) = setup
             .queue
             .into_iter()
-            .filter(|item| item.in_runs() || needed.contains(&item.id))
+            .filter(|item| item.in_runs() || needed.contains(&item.id) || item.album.is_some())
             .partition(|item| {
                 setup.new_run && item.state.is_finished() && !needed.contains(&item.id)
             });
