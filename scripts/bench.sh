@@ -8,3 +8,4 @@ cargo build -p fake-immich --release
 export FAKE_IMMICH_BIN=target/release/fake-immich
 node bench/hash.mjs
 node bench/backup.mjs
+node bench/folders.mjs
