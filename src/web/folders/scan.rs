@@ -7,7 +7,8 @@
 //! walk finds what it recorded unchanged, and a file is queued together with the mark on its
 //! entry, so never twice.
 
-use web_sys::FileSystemDirectoryHandle;
+use futures_util::future::join_all;
+use web_sys::{FileSystemDirectoryHandle, FileSystemFileHandle};
 
 use crate::core::backup::QueueItem;
 use crate::core::folders::{
@@ -96,16 +97,7 @@ async fn walk_and_queue(
                     }
                 }
                 Entry::File(handle, name) => {
-                    let path = format!("{prefix}{name}");
-                    // A file deleted while the walk runs is simply not seen.
-                    let Ok(file) = handles::file_of(&handle).await else {
-                        continue;
-                    };
-                    walk.batch.push(SeenFile {
-                        path,
-                        size: file.size() as u64,
-                        modified_at_ms: file.last_modified() as i64,
-                    });
+                    walk.batch.push((format!("{prefix}{name}"), handle));
                     if walk.batch.len() >= WALK_BATCH {
                         walk.record().await?;
                         if !keep_going() {
@@ -133,7 +125,7 @@ struct Walk<'a> {
     folder: &'a mut FolderRecord,
     media: &'a MediaTypes,
     generation: u64,
-    batch: Vec<SeenFile>,
+    batch: Vec<(String, FileSystemFileHandle)>,
     files: u64,
     skipped: u64,
 }
@@ -141,7 +133,22 @@ struct Walk<'a> {
 impl Walk<'_> {
     /// Compares the batch with what was recorded and writes what changed.
     async fn record(&mut self) -> Result<(), StoreError> {
-        let seen = std::mem::take(&mut self.batch);
+        let batch = std::mem::take(&mut self.batch);
+        // The batch's files are asked for their size and mtime at once, not one after another.
+        let files = join_all(batch.iter().map(|(_, handle)| handles::file_of(handle))).await;
+        let seen: Vec<SeenFile> = batch
+            .into_iter()
+            .zip(files)
+            // A file deleted while the walk runs is simply not seen.
+            .filter_map(|((path, _), file)| {
+                let file = file.ok()?;
+                Some(SeenFile {
+                    path,
+                    size: file.size() as u64,
+                    modified_at_ms: file.last_modified() as i64,
+                })
+            })
+            .collect();
         let paths: Vec<String> = seen.iter().map(|file| file.path.clone()).collect();
         let recorded = self.store.folder_entries(&self.folder.id, &paths).await?;
         let mut writes = Vec::new();

@@ -1,6 +1,7 @@
 //! Backup folders: their records, their directory handles (kept apart, since a handle is a
 //! browser object that only structured clone stores) and what the scan recorded of their files.
 
+use futures_util::future::join_all;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::KeyRange;
@@ -129,12 +130,20 @@ impl Store {
     ) -> Result<Vec<Option<FolderEntry>>, StoreError> {
         let tx = self.db.transaction(FOLDER_ENTRIES).build()?;
         let entries = tx.object_store(FOLDER_ENTRIES)?;
-        let mut found = Vec::with_capacity(paths.len());
+        // Every read is sent before the first is awaited: one round of the database, not one
+        // per file.
+        let mut reads = Vec::with_capacity(paths.len());
         for path in paths {
-            let value: Option<JsValue> =
-                entries.get(entry_key(folder_id, path)).primitive()?.await?;
+            reads.push(
+                entries
+                    .get::<JsValue, _, _>(entry_key(folder_id, path))
+                    .primitive()?,
+            );
+        }
+        let mut found = Vec::with_capacity(paths.len());
+        for value in join_all(reads).await {
             found.push(
-                value
+                value?
                     .filter(|v| !v.is_undefined() && !v.is_null())
                     .map(from_js)
                     .transpose()?,
@@ -213,13 +222,17 @@ impl Store {
             .build()?;
         let entries = tx.object_store(FOLDER_ENTRIES)?;
         let queue = tx.object_store(UPLOAD_QUEUE)?;
-        for (entry, item) in queued {
+        let mut reads = Vec::with_capacity(queued.len());
+        for (_, item) in queued {
+            reads.push(queue.get::<JsValue, _, _>(item.id.as_str()).primitive()?);
+        }
+        let stored_rows = join_all(reads).await;
+        for ((entry, item), stored) in queued.iter().zip(stored_rows) {
             entries
                 .put(to_js(entry)?)
                 .with_key(entry_key(&entry.folder_id, &entry.path))
                 .primitive()?;
-            let stored: Option<JsValue> = queue.get(item.id.as_str()).primitive()?.await?;
-            if let Some(stored) = stored.filter(|v| !v.is_undefined() && !v.is_null()) {
+            if let Some(stored) = stored?.filter(|v| !v.is_undefined() && !v.is_null()) {
                 if !item.may_replace(&from_js::<QueueItem>(stored)?) {
                     continue;
                 }
