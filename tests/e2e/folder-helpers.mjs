@@ -93,3 +93,78 @@ export async function countRows(page, storeName) {
     };
   }), storeName);
 }
+
+/** Rows and bytes (as JSON) of each object store of the app's IndexedDB: what it holds, for messages. */
+export async function storeSizes(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('immich-background');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = async () => {
+      const db = open.result;
+      const sizes = {};
+      for (const name of db.objectStoreNames) {
+        const values = await new Promise((res, rej) => {
+          const request = db.transaction(name).objectStore(name).getAll();
+          request.onsuccess = () => res(request.result);
+          request.onerror = () => rej(request.error);
+        });
+        const jsonBytes = values.reduce((sum, v) => sum + (JSON.stringify(v)?.length ?? 0), 0);
+        if (values.length) sizes[name] = { rows: values.length, jsonBytes };
+      }
+      db.close();
+      resolve(sizes);
+    };
+  }));
+}
+
+/**
+ * As writeTree for many new files at once: `concurrency` writes at a time. Returns { path: sha1 hex }.
+ */
+export async function writeTreeParallel(page, root, files, concurrency = 32) {
+  return page.evaluate(async ([rootName, entries, width]) => {
+    const top = await (await navigator.storage.getDirectory()).getDirectoryHandle(rootName, { create: true });
+    const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const dirs = new Map([['', Promise.resolve(top)]]);
+    const dirOf = (path) => {
+      if (!dirs.has(path)) {
+        const cut = path.lastIndexOf('/');
+        dirs.set(path, dirOf(cut < 0 ? '' : path.slice(0, cut))
+          .then((parent) => parent.getDirectoryHandle(path.slice(cut + 1), { create: true })));
+      }
+      return dirs.get(path);
+    };
+    const written = {};
+    let next = 0;
+    const worker = async () => {
+      while (next < entries.length) {
+        const [path, size] = entries[next++];
+        const cut = path.lastIndexOf('/');
+        const dir = await dirOf(cut < 0 ? '' : path.slice(0, cut));
+        const bytes = new Uint8Array(size);
+        for (let at = 0; at < size; at += 65_536) crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65_536)));
+        const writable = await (await dir.getFileHandle(path.slice(cut + 1), { create: true })).createWritable();
+        await writable.write(bytes);
+        await writable.close();
+        written[path] = hex(await crypto.subtle.digest('SHA-1', bytes));
+      }
+    };
+    await Promise.all(Array.from({ length: width }, worker));
+    return written;
+  }, [root, Object.entries(files), concurrency]);
+}
+
+/**
+ * The numbers of the run that ended last, as its last progress message before its systemStop
+ * said them (uploadState() leaves a backup folder's finished rows out once the run is over).
+ */
+export async function lastRunNumbers(page) {
+  return page.evaluate(() => {
+    const channel = window.__channel ?? [];
+    let end = channel.length - 1;
+    while (end >= 0 && channel[end].method !== 'systemStop') end--;
+    for (let i = end - 1; i >= 0; i--) {
+      if (channel[i].method === 'updateNotification' && channel[i].args?.state) return channel[i].args.state;
+    }
+    return null;
+  });
+}
