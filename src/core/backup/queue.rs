@@ -67,38 +67,49 @@ pub struct QueueItem {
     /// Upload attempts that got an outcome other than Unauthorized. Counted when the outcome
     /// arrives, so an attempt cut short by a kill does not count and the count never exceeds
     /// the policy's `max_attempts`.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub attempts: u32,
     /// SHA-1, lowercase hex, once hashed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
     /// When a FailedRetryable item may be tried again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_at_ms: Option<i64>,
     /// An upload of it was sent and has not been answered yet. Written before the request goes
     /// out, so a worker killed mid-upload is seen at the next start.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sending: bool,
     /// Uploads of it cut off by the end of the worker (killed, or over the browser's time).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub interruptions: u32,
     /// Its upload was handed to the browser (Background Fetch), which carries it past the
     /// worker's death: until then a run awaits that outcome rather than sending it again.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carried_until_ms: Option<i64>,
     /// Where the file's bytes are read from.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ItemSource::is_stored")]
     pub source: ItemSource,
     /// For a photo of a live-photo pair: the queue id of its video, uploaded first; the photo
     /// is sent with the video's remote id as `livePhotoVideoId`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_video: Option<String>,
     /// A sidecar (.xmp) in the same folder, sent as the upload's `sidecarData`: its path.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sidecar: Option<String>,
     /// The album the asset is added to once on the server (a backup folder's name), if any;
     /// cleared when the server has added it, so a run cut off first leaves it to the next.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub album: Option<String>,
+}
+
+/// Stored rows leave out what is zero or unset: IndexedDB keeps every field's name in every
+/// row, and a backup folder may hold a hundred thousand files.
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The server's bulk-upload-check answer for one item.

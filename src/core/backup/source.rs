@@ -20,6 +20,12 @@ pub enum ItemSource {
     Folder { folder_id: String, path: String },
 }
 
+impl ItemSource {
+    pub fn is_stored(&self) -> bool {
+        *self == ItemSource::Stored
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;

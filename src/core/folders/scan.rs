@@ -119,8 +119,11 @@ fn is_hidden(name: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FolderEntry {
+    /// The folder and the path are the store's key (`entry_key`), not repeated in the value.
+    #[serde(skip)]
     pub folder_id: String,
     /// '/'-separated, inside the folder: "a/b/IMG_1.jpg".
+    #[serde(skip)]
     pub path: String,
     pub size: u64,
     pub modified_at_ms: i64,
@@ -151,11 +154,16 @@ pub fn entry_key(folder_id: &str, path: &str) -> String {
 
 /// The queue id of a file's version: the same file, size and mtime always give the same id, so
 /// a scan run again after a kill writes the same row, never a second one.
+/// Short, since it is stored in every row and its key: 64 bits of SHA-1 leave a collision
+/// among one user's files out of reach.
 pub fn queue_id(entry: &FolderEntry) -> String {
-    format!(
-        "{}:{}:{}:{}",
+    let version = format!(
+        "{}\u{0}{}\u{0}{}\u{0}{}",
         entry.folder_id, entry.path, entry.size, entry.modified_at_ms
-    )
+    );
+    let digest = sha1_smol::Sha1::from(version).digest().bytes();
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("f{hex}")
 }
 
 /// A file as the walk sees it.

@@ -24,6 +24,15 @@ fn folder_range(folder_id: &str, after: Option<&str>) -> KeyRange<JsValue> {
     KeyRange::Bound(lower.into(), after.is_some(), upper.into(), true)
 }
 
+/// A stored entry with its folder and path, which only its key holds.
+fn entry_from(folder_id: &str, path: &str, value: JsValue) -> Result<FolderEntry, StoreError> {
+    Ok(FolderEntry {
+        folder_id: folder_id.to_owned(),
+        path: path.to_owned(),
+        ..from_js(value)?
+    })
+}
+
 impl Store {
     /// Adds a folder and its handle in one transaction.
     pub async fn add_folder(
@@ -141,11 +150,11 @@ impl Store {
             );
         }
         let mut found = Vec::with_capacity(paths.len());
-        for value in join_all(reads).await {
+        for (path, value) in paths.iter().zip(join_all(reads).await) {
+            let stored = value?.filter(|v| !v.is_undefined() && !v.is_null());
             found.push(
-                value?
-                    .filter(|v| !v.is_undefined() && !v.is_null())
-                    .map(from_js)
+                stored
+                    .map(|value| entry_from(folder_id, path, value))
                     .transpose()?,
             );
         }
@@ -190,16 +199,25 @@ impl Store {
         count: u32,
     ) -> Result<Vec<FolderEntry>, StoreError> {
         let tx = self.db.transaction(FOLDER_ENTRIES).build()?;
-        let values = tx
-            .object_store(FOLDER_ENTRIES)?
+        let store = tx.object_store(FOLDER_ENTRIES)?;
+        let keys = store
+            .get_all_keys::<JsValue>()
+            .with_query::<JsValue, _>(folder_range(folder_id, after))
+            .with_limit(count)
+            .primitive()?;
+        let values = store
             .get_all::<JsValue>()
             .with_query::<JsValue, _>(folder_range(folder_id, after))
             .with_limit(count)
-            .primitive()?
-            .await?;
-        values
-            .into_iter()
-            .map(|value| from_js::<FolderEntry>(value?))
+            .primitive()?;
+        let (keys, values) = (keys.await?, values.await?);
+        keys.into_iter()
+            .zip(values)
+            .map(|(key, value)| {
+                let key = key?.as_string().unwrap_or_default();
+                let path = key.split_once('\u{0}').map_or("", |(_, path)| path);
+                entry_from(folder_id, path, value?)
+            })
             .collect()
     }
 

@@ -9,10 +9,10 @@ use crate::core::backup::{ItemState, QueueItem};
 
 use super::{from_js, to_js, Store, StoreError, BACKUP_RECORDS, LOCAL_ASSETS, UPLOAD_QUEUE};
 
+/// What reached the server, keyed by the file's checksum (which the value does not repeat).
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct BackupRecord<'a> {
-    checksum: &'a str,
     remote_id: &'a str,
     name: &'a str,
 }
@@ -90,7 +90,6 @@ impl Store {
                 (item.state, &item.checksum, &item.remote_id)
             {
                 let record = BackupRecord {
-                    checksum,
                     remote_id,
                     name: &item.name,
                 };

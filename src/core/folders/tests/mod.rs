@@ -178,8 +178,17 @@ fn gone_means_not_seen_by_this_generation() {
 #[test]
 fn queue_ids_follow_the_version() {
     let a = entry("a/IMG_1.jpg", FileKind::Image);
-    assert_eq!(queue_id(&a), "f1:a/IMG_1.jpg:10:1000");
     assert_eq!(queue_id(&a), queue_id(&a.clone()));
+    assert_eq!(queue_id(&a).len(), 17, "{}", queue_id(&a));
+    let elsewhere = FolderEntry {
+        folder_id: "f2".into(),
+        ..a.clone()
+    };
+    assert_ne!(
+        queue_id(&a),
+        queue_id(&elsewhere),
+        "another folder, another id"
+    );
     assert_eq!(entry_key("f1", "a/IMG_1.jpg"), "f1\u{0}a/IMG_1.jpg");
     assert_eq!((a.dir(), a.name()), ("a", "IMG_1.jpg"));
     let top = entry("IMG_1.jpg", FileKind::Image);
@@ -224,8 +233,9 @@ fn folder_records_are_stored_camel_case() {
     );
     let e = serde_json::to_value(entry("IMG_1.jpg", FileKind::Sidecar)).unwrap();
     assert_eq!(
-        (e["folderId"].as_str(), e["kind"].as_str()),
-        (Some("f1"), Some("sidecar"))
+        (e.get("folderId"), e.get("path"), e["kind"].as_str()),
+        (None, None, Some("sidecar")),
+        "an entry's folder and path are its key, not in its value"
     );
 }
 

@@ -90,13 +90,37 @@ fn item_json_shape() {
         json,
         serde_json::json!({
             "id": "a1", "name": "IMG_1.jpg", "size": 1234, "modifiedAtMs": 5, "queuedAtMs": 10,
-            "state": "failedRetryable", "attempts": 1, "checksum": SUM, "remoteId": null,
-            "lastError": "timeout", "retryAtMs": NOW, "sending": false, "interruptions": 0,
-            "carriedUntilMs": null,
-            "source": {"kind": "stored"}, "liveVideo": null, "sidecar": null, "album": null,
-        })
+            "state": "failedRetryable", "attempts": 1, "checksum": SUM,
+            "lastError": "timeout", "retryAtMs": NOW,
+        }),
+        "what is zero or unset is left out"
     );
     let back: QueueItem = serde_json::from_value(json).unwrap();
+    assert_eq!(back, item_in(ItemState::FailedRetryable));
+    let mut full = item_in(ItemState::Uploading);
+    full.sending = true;
+    full.interruptions = 2;
+    full.carried_until_ms = Some(NOW);
+    full.source = ItemSource::Folder {
+        folder_id: "d".into(),
+        path: "a/IMG_1.jpg".into(),
+    };
+    full.live_video = Some("v".into());
+    full.sidecar = Some("a/IMG_1.xmp".into());
+    full.album = Some("Trip".into());
+    full.remote_id = Some("r".into());
+    let back: QueueItem = serde_json::from_value(serde_json::to_value(&full).unwrap()).unwrap();
+    assert_eq!(back, full, "every field set comes back");
+}
+
+#[test]
+fn a_row_stored_before_the_fields_were_left_out_still_reads() {
+    let old = serde_json::json!({
+        "id": "a1", "name": "IMG_1.jpg", "size": 1234, "modifiedAtMs": 5, "queuedAtMs": 10,
+        "state": "failedRetryable", "attempts": 1, "checksum": SUM, "remoteId": null,
+        "lastError": "timeout", "retryAtMs": NOW, "sending": false, "interruptions": 0,
+    });
+    let back: QueueItem = serde_json::from_value(old).unwrap();
     assert_eq!(back, item_in(ItemState::FailedRetryable));
 }
 
