@@ -30,16 +30,22 @@ async fn view(store: &Store, record: &FolderRecord) -> PageResult<FolderView> {
 /// refused.
 pub async fn add_folder(handle: FileSystemDirectoryHandle) -> PageResult<FolderView> {
     let store = open_store().await?;
-    for folder in store.load_folders().await? {
+    let folders = store.load_folders().await?;
+    for folder in &folders {
         if let Some(known) = store.folder_handle(&folder.id).await? {
             if same_entry(&known, &handle).await {
-                return Err(PageError::FolderAdded(folder.name));
+                return Err(PageError::FolderAdded(folder.name.clone()));
             }
         }
     }
     let now = now_ms();
-    // Unique per pick; the random part keeps two picks in the same millisecond apart.
-    let id = format!("{now:x}-{:x}", (js_sys::Math::random() * 1e12) as u64);
+    // Short, since every row of the folder's files holds it; drawn again on the rare clash.
+    let id = loop {
+        let id = format!("{:08x}", (js_sys::Math::random() * f64::from(u32::MAX)) as u32);
+        if folders.iter().all(|folder| folder.id != id) {
+            break id;
+        }
+    };
     let record = FolderRecord::new(id, handle.name(), now);
     store.add_folder(&record, &handle).await?;
     log_info(&store, format!("Added the backup folder {}", record.name)).await;
