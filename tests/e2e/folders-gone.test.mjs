@@ -86,6 +86,11 @@ test('a backup folder that is gone is reported missing; its records stay', { tim
   const line = logs.find((e) => e.message.startsWith('Backup folder "Trip" was not found'));
   assert.ok(line, `the log says the folder is missing: ${JSON.stringify(logs.map((e) => e.message))}`);
   assert.equal(line.level, 'SEVERE', JSON.stringify(line));
+  const notes = await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    return (await reg.getNotifications({ tag: 'immich-backup-error' })).map((n) => `${n.title}: ${n.body}`);
+  });
+  assert.ok(notes.some((n) => n.includes('"Trip" is gone or was moved')), `a notification says so: ${JSON.stringify(notes)}`);
   // The folder of the first test, still there, is not reported.
   assert.ok(!logs.some((e) => e.message.startsWith('Backup folder "Phone" was not found')));
   console.log(`second run: ${JSON.stringify(second.args)}; folder: ${JSON.stringify(view)}; log: ${line.message}`);

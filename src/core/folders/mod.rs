@@ -30,7 +30,7 @@ mod view;
 
 pub use media_types::{FileKind, MediaTypes};
 pub use pairing::{plan_group, Grouper, GROUP_LIMIT};
-pub use report::{permission_notification, FolderScan};
+pub use report::{problems_notification, FolderScan};
 pub use scan::{
     entry_key, is_gone, observe, queue_id, Change, FolderEntry, FolderRecord, FolderStatus,
     Observation, SeenFile,

@@ -47,25 +47,56 @@ impl FolderScan {
     }
 }
 
-/// The notification for folders that need the user's permission again (none: do not show one).
-pub fn permission_notification(folders: &[String]) -> NotificationPayload {
-    let names = folders
+fn quoted(folders: &[String]) -> String {
+    folders
         .iter()
         .map(|name| format!("\"{name}\""))
         .collect::<Vec<_>>()
-        .join(", ");
-    let (title, until_then) = match folders.len() {
-        1 => ("A backup folder needs permission", "it is"),
-        _ => ("Backup folders need permission", "they are"),
+        .join(", ")
+}
+
+/// The notification for folders a scan could not read: those that need the user's permission
+/// again and those gone or moved. None when there are none.
+pub fn problems_notification(
+    needs_permission: &[String],
+    missing: &[String],
+) -> Option<NotificationPayload> {
+    let mut lines = Vec::new();
+    match needs_permission.len() {
+        0 => {}
+        1 => lines.push(format!(
+            "Open Immich to allow reading {} again: until then it is not backed up.",
+            quoted(needs_permission)
+        )),
+        _ => lines.push(format!(
+            "Open Immich to allow reading {} again: until then they are not backed up.",
+            quoted(needs_permission)
+        )),
+    }
+    match missing.len() {
+        0 => {}
+        1 => lines.push(format!(
+            "{} is gone or was moved: add it again where it is now.",
+            quoted(missing)
+        )),
+        _ => lines.push(format!(
+            "{} are gone or were moved: add them again where they are now.",
+            quoted(missing)
+        )),
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let title = match needs_permission.len() + missing.len() {
+        1 => "A backup folder needs attention",
+        _ => "Backup folders need attention",
     };
-    NotificationPayload {
+    Some(NotificationPayload {
         title: title.into(),
-        content: format!(
-            "Open Immich to allow reading {names} again: until then {until_then} not backed up"
-        ),
+        content: lines.join(" "),
         progress: 0,
         max: 0,
         indeterminate: false,
         is_detail: false,
-    }
+    })
 }

@@ -3,7 +3,7 @@
 
 use futures_channel::mpsc::UnboundedReceiver;
 
-use crate::core::folders::{permission_notification, FolderScan, MediaTypes};
+use crate::core::folders::{problems_notification, FolderScan, MediaTypes};
 use crate::core::log::LogLevel;
 use crate::core::progress::NotificationKind;
 use crate::web::folders::scan::scan_folder;
@@ -32,7 +32,7 @@ pub(super) async fn scan_folders(
         return Ok(None);
     };
     let mut stopped = None;
-    let mut needs_permission = Vec::new();
+    let (mut needs_permission, mut missing) = (Vec::new(), Vec::new());
     for mut folder in folders {
         let mut keep_going = || {
             while let Ok(received) = control.try_recv() {
@@ -49,12 +49,13 @@ pub(super) async fn scan_folders(
         if let Some((level, line)) = scan.log_line(&folder.name) {
             log(store, level, line).await;
         }
-        if scan == FolderScan::NeedsPermission {
-            needs_permission.push(folder.name);
+        match scan {
+            FolderScan::NeedsPermission => needs_permission.push(folder.name),
+            FolderScan::Missing(_) => missing.push(folder.name),
+            _ => {}
         }
     }
-    if !needs_permission.is_empty() {
-        let payload = permission_notification(&needs_permission);
+    if let Some(payload) = problems_notification(&needs_permission, &missing) {
         // Without the permission to notify, the page still shows the folder's state.
         notify::show(NotificationKind::Error, &payload)
             .await

@@ -249,10 +249,19 @@ fn scan_outcomes_are_told() {
     assert!(line.contains("\"Camera\"") && line.contains('3'));
     let (level, _) = FolderScan::NeedsPermission.log_line("Camera").unwrap();
     assert_eq!(level, crate::core::log::LogLevel::Warning);
-    let one = permission_notification(&["Camera".into()]);
+    assert_eq!(problems_notification(&[], &[]), None);
+    let one = problems_notification(&["Camera".into()], &[]).unwrap();
     assert!(one.content.contains("\"Camera\"") && one.content.contains("it is"));
-    let two = permission_notification(&["A".into(), "B".into()]);
+    assert_eq!(one.title, "A backup folder needs attention");
+    let two = problems_notification(&["A".into(), "B".into()], &[]).unwrap();
     assert!(two.content.contains("\"A\", \"B\"") && two.content.contains("they are"));
+    let both = problems_notification(&["A".into()], &["Old".into()]).unwrap();
+    assert!(
+        both.content.contains("\"Old\" is gone or was moved"),
+        "{}",
+        both.content
+    );
+    assert_eq!(both.title, "Backup folders need attention");
 }
 
 mod pairing;
