@@ -3,6 +3,7 @@
 
 mod carried;
 mod engine;
+mod handover;
 mod io;
 mod queue;
 mod retry;
@@ -12,6 +13,10 @@ pub use carried::{Carrier, CARRIED_UPLOAD_LIMIT_MS};
 pub use engine::{
     Engine, EngineConfig, OutagePolicy, RunSetup, ALBUM_BATCH, CHECK_BATCH, HASH_STEP_BYTES,
     STOPPED,
+};
+pub use handover::{
+    carried_report, carried_target, fetch_tag, id_of_tag, CarriedTarget, HandedUpload, Refusal,
+    HAND_OVER_METHOD, REFUSED_METHOD,
 };
 pub use io::{CheckRequest, HttpReply, Input, Output, RequestError, RequestResult, UploadRequest};
 pub use queue::{
