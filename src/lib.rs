@@ -31,7 +31,7 @@ mod bindings {
 
     use crate::core::lifecycle::WakeKind;
     use crate::core::settings::Settings;
-    use crate::web::{notify, page, page_folders, service_driver};
+    use crate::web::{backup_driver, notify, page, page_fetch, page_folders, service_driver};
 
     #[wasm_bindgen(typescript_custom_section)]
     const TYPES: &'static str = r#"
@@ -104,6 +104,35 @@ export interface BackupFolder {
 export interface StorageUse { usage: number; quota: number; }
 /** A queued file that was not backed up: failed, or skipped (never for the server). */
 export interface FileIssue { name: string; skipped: boolean; reason: string; }
+/** Where a queued file's bytes are: a stored copy, a stored file handle, or a backup folder's file. */
+export type ItemSource = { kind: "stored" } | { kind: "handle" } | { kind: "folder"; folderId: string; path: string };
+/** The args of the worker's `backgroundFetch` message: an upload for the page to hand to Background Fetch. */
+export interface UploadRequest {
+  /** the queue row's id; the fetch is tagged "upload:" + id */
+  id: string;
+  name: string;
+  /** SHA-1, lowercase hex */
+  checksum: string;
+  /** the form's text fields, in order */
+  fields: [string, string][];
+  source: ItemSource;
+  /** a sidecar's path in the same backup folder, sent as sidecarData */
+  sidecar: string | null;
+  /** bytes */
+  size: number;
+  carrier: "worker" | "backgroundFetch";
+}
+/** The browser's BackgroundFetchRegistration, as far as the page reads it. */
+export interface BackgroundFetchProgress extends EventTarget {
+  readonly id: string;
+  readonly uploaded: number;
+  /** the request body's size in bytes (0 when the browser cannot tell) */
+  readonly uploadTotal: number;
+  readonly result: "" | "success" | "failure";
+  readonly failureReason: string;
+}
+/** A Background Fetch of the app's with its queued file. */
+export interface CarriedUpload { id: string; name: string; size: number; registration: BackgroundFetchProgress; }
 "#;
 
     fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -265,6 +294,30 @@ export interface FileIssue { name: string; skipped: boolean; reason: string; }
     #[wasm_bindgen(js_name = serviceState, unchecked_return_type = "ServiceState")]
     pub async fn service_state() -> Result<JsValue, JsError> {
         to_js(&page::service_state().await.map_err(fail)?)
+    }
+
+    /// Page: starts the Background Fetch of the upload the worker handed over (its
+    /// `backgroundFetch` message), which the browser carries past the worker and the page.
+    /// Rejects with the reason when it cannot; post it as `backgroundFetchRefused` {id, reason}.
+    #[wasm_bindgen(js_name = startBackgroundFetch, unchecked_return_type = "CarriedUpload")]
+    pub async fn start_background_fetch(
+        #[wasm_bindgen(unchecked_param_type = "UploadRequest")] request: JsValue,
+    ) -> Result<JsValue, JsError> {
+        page_fetch::start(request).await.map_err(fail)
+    }
+
+    /// Page: the app's Background Fetches still running (after a reload, say).
+    #[wasm_bindgen(js_name = backgroundFetchUploads, unchecked_return_type = "CarriedUpload[]")]
+    pub async fn background_fetch_uploads() -> Result<JsValue, JsError> {
+        let running = page_fetch::running().await.map_err(fail)?;
+        Ok(running.into_iter().collect::<js_sys::Array>().into())
+    }
+
+    /// Service worker: `backgroundfetchsuccess`, `backgroundfetchfail` or
+    /// `backgroundfetchabort`; resolves once the outcome is in the queue.
+    #[wasm_bindgen(js_name = workerBackgroundFetch)]
+    pub async fn worker_background_fetch(event: JsValue) -> Result<(), JsError> {
+        backup_driver::settle_carried(event).await.map_err(fail)
     }
 
     /// Service worker: a channel message from a page; `source` is the sending window's

@@ -2,7 +2,7 @@
 // It holds no logic: every event is handed to the wasm package (src/web/backup_driver/), which
 // owns the queue, the runs, the notifications and the channel messages. Handlers are registered
 // synchronously at top level, as the platform requires; the wasm loads once per worker start.
-import init, { workerMessage, workerWake } from './pkg/immich_background.js';
+import init, { workerBackgroundFetch, workerMessage, workerWake } from './pkg/immich_background.js';
 
 const ready = init();
 
@@ -43,6 +43,14 @@ self.addEventListener('sync', (event) => {
 self.addEventListener('periodicsync', (event) => {
   event.waitUntil(ready.then(() => workerWake('periodicsync', false)).catch(report('workerWake (periodicsync)')));
 });
+
+// A large file a page handed to the browser's Background Fetch has ended: its answer goes into
+// the queue (and to the run that waits for it), even when no page is open any more.
+for (const type of ['backgroundfetchsuccess', 'backgroundfetchfail', 'backgroundfetchabort']) {
+  self.addEventListener(type, (event) => {
+    event.waitUntil(ready.then(() => workerBackgroundFetch(event)).catch(report(type)));
+  });
+}
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();

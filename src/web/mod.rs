@@ -3,6 +3,7 @@
 //! page's (`page`). They perform what src/core decides.
 
 pub mod albums;
+pub mod background_fetch;
 pub mod backup_driver;
 pub mod clients;
 pub mod console;
@@ -12,7 +13,9 @@ pub mod http;
 pub mod locks;
 pub mod notify;
 pub mod page;
+pub mod page_fetch;
 pub mod page_folders;
 pub mod service_driver;
+pub mod sources;
 pub mod store;
 pub mod wakeups;

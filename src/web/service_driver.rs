@@ -11,6 +11,7 @@ use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsValue;
 
 use crate::core::backup::QueueItem;
+use crate::core::backup::{Input as RunInput, Refusal};
 use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate, StopReason, Visibility};
 use crate::core::immich;
 use crate::core::lifecycle::{Command, Input, Lifecycle, Output, WakeKind};
@@ -35,6 +36,12 @@ pub async fn handle_message(data: JsValue, source: Option<String>) -> Result<(),
     let store = Rc::new(Store::open().await?);
     let json: serde_json::Value =
         serde_wasm_bindgen::from_value(data).map_err(|e| DriverError::Message(e.to_string()))?;
+    // A page could not start the Background Fetch it was handed: the run's engine sends the
+    // file itself. Without a run here nobody waits for it (a later run watches on its own).
+    if let Some(Refusal { id, reason }) = Refusal::from_message(&json) {
+        backup_driver::forward(Control::Input(RunInput::CarrierRefused { id, reason }));
+        return Ok(());
+    }
     let message = match ChannelMessage::from_json(&json) {
         Ok(message) => message,
         Err(e) => {

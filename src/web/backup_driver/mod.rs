@@ -13,20 +13,23 @@ use wasm_bindgen::JsValue;
 
 use futures_channel::oneshot;
 
-use crate::core::backup::{Engine, EngineConfig, Input, ItemState, Output, RunSetup};
+use crate::core::backup::{Carrier, Engine, EngineConfig, Input, ItemState, Output, RunSetup};
 use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
 use crate::core::log::{LogEntry, LogLevel};
 use crate::web::console::{self, now_ms};
 use crate::web::http::ImmichHttp;
 use crate::web::locks;
 use crate::web::notify;
+use crate::web::sources::Wanted;
 use crate::web::store::{Store, StoreError};
-use source::Wanted;
+use carried::Handed;
 use work::{album, check, hash, probe, upload, Done};
 
+mod carried;
 mod scanning;
-mod source;
 mod work;
+
+pub use carried::settle as settle_carried;
 
 /// Held for a run: a second worker instance (an update mid-run) waits for it.
 const RUN_LOCK: &str = "immich-background/backup-run";
@@ -42,6 +45,9 @@ pub enum Control {
     Halt(StopReason, String),
     /// Files were queued: take them in.
     Queued,
+    /// What happened outside the run, for its engine: a page's refusal to start a Background
+    /// Fetch, the browser's report of one that ended.
+    Input(Input),
 }
 
 /// How a run ended, for the lifecycle.
@@ -205,7 +211,7 @@ async fn run_locked(
             secrets: vec![login.api_key.expose().to_owned()],
             new_run,
             seed: (js_sys::Math::random() * u64::MAX as f64) as u64,
-            background_fetch: false,
+            background_fetch: carried::can_hand_over().await?,
         };
         let mut engine = Engine::new(setup, EngineConfig::default(), now_ms());
         match stopped {
@@ -213,7 +219,7 @@ async fn run_locked(
             Some(Control::Halt(reason, message)) => {
                 engine.handle_input(Input::Halt { reason, message }, now_ms());
             }
-            Some(Control::Queued) | None => {}
+            Some(Control::Queued | Control::Input(_)) | None => {}
         }
         let stop = drive(&mut engine, &store, &http, &mut control).await?;
         // Files queued while the run was ending start the next one.
@@ -239,17 +245,25 @@ async fn drive(
     control: &mut UnboundedReceiver<Control>,
 ) -> Result<SystemStop, DriverError> {
     let mut work: FuturesUnordered<LocalBoxFuture<'static, Done>> = FuturesUnordered::new();
+    let handed = Rc::new(Handed::default());
+    work.extend(carried::awaited(engine, &handed, store));
     loop {
         match engine.poll_output() {
             Output::Ended(stop) => return Ok(stop),
             Output::Wait(until) => {
                 let input = next_input(&mut work, control, until, store).await?;
-                engine.handle_input(input, now_ms());
+                if handed.admits(&input) {
+                    engine.handle_input(input, now_ms());
+                }
             }
             Output::Persist(rows) => store.save_items(&rows).await?,
             Output::Delete(ids) => store.delete_items(&ids).await?,
             Output::Hash { id, .. } => work.push(hash(Rc::clone(store), wanted(engine, id))),
             Output::Check(request) => work.push(check(http.clone(), request)),
+            Output::Upload(request) if request.carrier == Carrier::BackgroundFetch => {
+                let store = Rc::clone(store);
+                work.push(carried::hand_over(Rc::clone(&handed), store, request));
+            }
             Output::Upload(request) => {
                 let file = wanted(engine, request.id.clone());
                 work.push(upload(Rc::clone(store), http.clone(), request, file));
@@ -314,6 +328,7 @@ async fn next_input(
                 Some(Control::Queued) => {
                     return Ok(Input::Queued(store.load_queue().await?));
                 }
+                Some(Control::Input(input)) => return Ok(input),
                 None => {}
             },
             () = timer => {

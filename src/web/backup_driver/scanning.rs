@@ -36,7 +36,8 @@ pub(super) async fn scan_folders(
     for mut folder in folders {
         let mut keep_going = || {
             while let Ok(received) = control.try_recv() {
-                if !matches!(received, Control::Queued) {
+                // An input is for a run's engine: the rows it concerns are loaded after the scan.
+                if !matches!(received, Control::Queued | Control::Input(_)) {
                     stopped = Some(received);
                 }
             }

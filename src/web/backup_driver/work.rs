@@ -9,9 +9,8 @@ use crate::core::backup::{CheckRequest, Input, RequestError, UploadRequest};
 use crate::web::albums;
 use crate::web::files::BlobHasher;
 use crate::web::http::{upload_form, ImmichHttp};
+use crate::web::sources::{self as source, Wanted};
 use crate::web::store::Store;
-
-use super::source::{self, Wanted};
 
 const NOT_IN_RUN: &str = "the file is not part of this run";
 
@@ -23,7 +22,7 @@ pub(super) struct Done {
 }
 
 impl Done {
-    fn last(input: Input) -> Done {
+    pub(super) fn last(input: Input) -> Done {
         Done { input, then: None }
     }
 }

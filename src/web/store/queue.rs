@@ -57,6 +57,14 @@ impl Store {
         Ok(items)
     }
 
+    /// One queue row, if it is still there.
+    pub async fn load_item(&self, id: &str) -> Result<Option<QueueItem>, StoreError> {
+        match self.get_value(UPLOAD_QUEUE, id).await? {
+            Some(value) => Ok(Some(from_js::<QueueItem>(value)?)),
+            None => Ok(None),
+        }
+    }
+
     /// What was stored for a picked file: its Blob copy or its file handle.
     pub async fn load_asset(&self, id: &str) -> Result<Option<JsValue>, StoreError> {
         self.get_value(LOCAL_ASSETS, id).await

@@ -1,5 +1,6 @@
 //! The bytes of a queued file, wherever they are: a copy stored when it was picked, a stored
-//! file handle, or a file of a backup folder read in place.
+//! file handle, or a file of a backup folder read in place. The worker reads them to hash and
+//! send a file, a page to hand one to Background Fetch.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, File, FileSystemFileHandle};
@@ -10,16 +11,16 @@ use crate::web::store::Store;
 
 const NOT_STORED: &str = "the picked file is no longer stored";
 
-/// What the driver needs to find a file again and tell whether it is still the one queued.
-pub(super) struct Wanted {
-    pub(super) id: String,
-    pub(super) source: ItemSource,
-    pub(super) size: u64,
-    pub(super) modified_at_ms: i64,
+/// What is needed to find a file again and tell whether it is still the one queued.
+pub struct Wanted {
+    pub id: String,
+    pub source: ItemSource,
+    pub size: u64,
+    pub modified_at_ms: i64,
 }
 
 impl Wanted {
-    pub(super) fn of(item: &QueueItem) -> Wanted {
+    pub fn of(item: &QueueItem) -> Wanted {
         Wanted {
             id: item.id.clone(),
             source: item.source.clone(),
@@ -41,7 +42,7 @@ fn unreadable(error: HandleError) -> String {
 
 /// The file's bytes, or why they cannot be had. A file that changed since it was queued is
 /// refused: its checksum would not match, and the next scan queues the new version.
-pub(super) async fn open(store: &Store, wanted: &Wanted) -> Result<Blob, String> {
+pub async fn open(store: &Store, wanted: &Wanted) -> Result<Blob, String> {
     match &wanted.source {
         ItemSource::Stored => match store.load_asset(&wanted.id).await {
             Ok(Some(value)) => value.dyn_into::<Blob>().map_err(|_| NOT_STORED.to_owned()),
@@ -67,7 +68,7 @@ pub(super) async fn open(store: &Store, wanted: &Wanted) -> Result<Blob, String>
 }
 
 /// A sidecar of a backup folder's file; None when it cannot be read (the photo goes without).
-pub(super) async fn open_sidecar(store: &Store, source: &ItemSource, path: &str) -> Option<File> {
+pub async fn open_sidecar(store: &Store, source: &ItemSource, path: &str) -> Option<File> {
     match source {
         ItemSource::Folder { folder_id, .. } => open_in_folder(store, folder_id, path).await.ok(),
         _ => None,
