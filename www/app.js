@@ -7,6 +7,7 @@ import { setupServer } from './lib/server.js';
 import { setupFiles } from './lib/files.js';
 import { setupFolders } from './lib/folders.js';
 import { setupBackup } from './lib/backup.js';
+import { setupCarried } from './lib/carried.js';
 import { setupService } from './lib/service.js';
 import { setupSettings } from './lib/settings.js';
 import { setupLogs } from './lib/logs.js';
@@ -40,6 +41,7 @@ async function main() {
     },
     onNotificationPermission: () => service.render(),
   });
+  const carried = setupCarried(ib, { show: (progress) => backup.showCarried(progress) });
   const server = setupServer(ib, {
     onLogin: () => backup.setLoggedIn(true),
     onLogout: () => {
@@ -64,6 +66,7 @@ async function main() {
     await register();
     // the worker answers with the current state and resumes a run that a reload interrupted
     await post({ method: 'updateNotification' });
+    await carried.load();
     await startPresence({ onChange: (seen) => service.setSeen(seen) });
     startWatchdog(backup.isRunning);
   } catch (err) {

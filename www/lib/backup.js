@@ -65,7 +65,25 @@ export function setupBackup(ib, { onProgress, onStopped, onNotificationPermissio
       : `${done} of ${total} backed up${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''}`;
   }
 
-  function renderFile(state, filePhase, bytesDone, bytesTotal) {
+  // A large file the browser carries (Background Fetch) has real bytes to show: while one is on
+  // its way, the bar is its own; the worker's last report is shown again once it ends.
+  let carried = null;
+  let lastFile = [null, 'idle'];
+  const mib = (bytes) => (bytes / 1048576).toFixed(1);
+  function renderFile(...args) {
+    lastFile = args;
+    if (!carried) {
+      renderReported(...args);
+      return;
+    }
+    const { name, uploaded, total } = carried;
+    fileBar.max = Math.max(total, 1);
+    fileBar.value = Math.min(uploaded, fileBar.max);
+    const pct = Math.floor((100 * Math.min(uploaded, total)) / Math.max(total, 1));
+    fileText.textContent = `uploading ${name}… ${pct}% (${mib(uploaded)} of ${mib(total)} MiB, carried by the browser)`;
+  }
+
+  function renderReported(state, filePhase, bytesDone, bytesTotal) {
     const name = state?.currentFile;
     if (!name || filePhase === 'idle' || filePhase === 'waiting' || notice) {
       fileBar.max = 100;
@@ -204,6 +222,11 @@ export function setupBackup(ib, { onProgress, onStopped, onNotificationPermissio
     },
     async stopIfRunning() {
       if (going()) await post({ method: 'stop' }).catch(() => {});
+    },
+    /** A Background Fetch's bytes ({ name, uploaded, total }), or null once none is on its way. */
+    showCarried(progress) {
+      carried = progress;
+      renderFile(...lastFile);
     },
     /** Asks for a backup of what was just added, as Back up does (a run going is told). */
     async startRun() {

@@ -1,6 +1,7 @@
-// Section 5: the seven settings of DESIGN.md §4, uploadInterruptionLimit, and the two of the
-// background service (backupUnknownConditionsMet, advancedTroubleshooting). Validation is the
-// wasm side's: the form sends what the user typed and shows the refusal message.
+// Section 5: the seven settings of DESIGN.md §4, uploadInterruptionLimit, the two of the
+// background service (backupUnknownConditionsMet, advancedTroubleshooting) and the size from
+// which files go by Background Fetch (backgroundFetchMinMb). Validation is the wasm side's: the
+// form sends what the user typed and shows the refusal message.
 import { $, showError, errorMessage } from './dom.js';
 
 const BOOLEANS = [
@@ -12,7 +13,7 @@ const BOOLEANS = [
   'backupUnknownConditionsMet',
   'advancedTroubleshooting',
 ];
-const NUMBERS = ['backupTriggerDelay', 'uploadErrorNotificationGracePeriod', 'uploadInterruptionLimit'];
+const NUMBERS = ['backupTriggerDelay', 'uploadErrorNotificationGracePeriod', 'uploadInterruptionLimit', 'backgroundFetchMinMb'];
 
 /**
  * `onChange(settings)`: the stored settings, after a load and after each save; `onSaved()`
