@@ -41,7 +41,10 @@ pub async fn add_folder(handle: FileSystemDirectoryHandle) -> PageResult<FolderV
     let now = now_ms();
     // Short, since every row of the folder's files holds it; drawn again on the rare clash.
     let id = loop {
-        let id = format!("{:08x}", (js_sys::Math::random() * f64::from(u32::MAX)) as u32);
+        let id = format!(
+            "{:08x}",
+            (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+        );
         if folders.iter().all(|folder| folder.id != id) {
             break id;
         }
