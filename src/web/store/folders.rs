@@ -2,6 +2,7 @@
 //! browser object that only structured clone stores) and what the scan recorded of their files.
 
 use futures_util::future::join_all;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::KeyRange;
@@ -12,6 +13,7 @@ use web_sys::FileSystemDirectoryHandle;
 use crate::core::backup::{ItemSource, QueueItem};
 use crate::core::folders::{entry_key, queue_id, FolderEntry, FolderRecord};
 
+use super::queue::{put_unless_finished, stored_rows};
 use super::{
     from_js, to_js, Store, StoreError, BACKUP_FOLDERS, FOLDER_ENTRIES, FOLDER_HANDLES, UPLOAD_QUEUE,
 };
@@ -22,6 +24,14 @@ fn folder_range(folder_id: &str, after: Option<&str>) -> KeyRange<JsValue> {
     let lower = entry_key(folder_id, after.unwrap_or(""));
     let upper = format!("{folder_id}\u{1}");
     KeyRange::Bound(lower.into(), after.is_some(), upper.into(), true)
+}
+
+fn put_entry(entries: &ObjectStore<'_>, entry: &FolderEntry) -> Result<(), StoreError> {
+    entries
+        .put(to_js(entry)?)
+        .with_key(entry_key(&entry.folder_id, &entry.path))
+        .primitive()?;
+    Ok(())
 }
 
 /// A stored entry with its folder and path, which only its key holds.
@@ -178,10 +188,7 @@ impl Store {
             .build()?;
         let store = tx.object_store(FOLDER_ENTRIES)?;
         for entry in entries {
-            store
-                .put(to_js(entry)?)
-                .with_key(entry_key(&entry.folder_id, &entry.path))
-                .primitive()?;
+            put_entry(&store, entry)?;
         }
         let queue = tx.object_store(UPLOAD_QUEUE)?;
         for id in stale_rows {
@@ -240,25 +247,10 @@ impl Store {
             .build()?;
         let entries = tx.object_store(FOLDER_ENTRIES)?;
         let queue = tx.object_store(UPLOAD_QUEUE)?;
-        let mut reads = Vec::with_capacity(queued.len());
-        for (_, item) in queued {
-            reads.push(queue.get::<JsValue, _, _>(item.id.as_str()).primitive()?);
-        }
-        let stored_rows = join_all(reads).await;
-        for ((entry, item), stored) in queued.iter().zip(stored_rows) {
-            entries
-                .put(to_js(entry)?)
-                .with_key(entry_key(&entry.folder_id, &entry.path))
-                .primitive()?;
-            if let Some(stored) = stored?.filter(|v| !v.is_undefined() && !v.is_null()) {
-                if !item.may_replace(&from_js::<QueueItem>(stored)?) {
-                    continue;
-                }
-            }
-            queue
-                .put(to_js(item)?)
-                .with_key(item.id.as_str())
-                .primitive()?;
+        let stored = stored_rows(&queue, queued.iter().map(|(_, item)| item)).await?;
+        for ((entry, item), stored) in queued.iter().zip(stored) {
+            put_entry(&entries, entry)?;
+            put_unless_finished(&queue, item, stored)?;
         }
         for entry in gone {
             entries

@@ -1,5 +1,7 @@
 //! The upload queue's rows and the picked files they stand for.
 
+use futures_util::future::join_all;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
@@ -15,6 +17,41 @@ use super::{from_js, to_js, Store, StoreError, BACKUP_RECORDS, LOCAL_ASSETS, UPL
 struct BackupRecord<'a> {
     remote_id: &'a str,
     name: &'a str,
+}
+
+/// The stored rows of these items, all asked for before the first answer is awaited.
+pub(super) async fn stored_rows<'a>(
+    queue: &ObjectStore<'_>,
+    items: impl Iterator<Item = &'a QueueItem>,
+) -> Result<Vec<Option<JsValue>>, StoreError> {
+    let mut reads = Vec::new();
+    for item in items {
+        reads.push(queue.get::<JsValue, _, _>(item.id.as_str()).primitive()?);
+    }
+    let mut rows = Vec::with_capacity(reads.len());
+    for row in join_all(reads).await {
+        rows.push(row?.filter(|v| !v.is_undefined() && !v.is_null()));
+    }
+    Ok(rows)
+}
+
+/// Writes `item` unless the core says it may not replace the stored row (a finished row by an
+/// unfinished one); returns whether it was written.
+pub(super) fn put_unless_finished(
+    queue: &ObjectStore<'_>,
+    item: &QueueItem,
+    stored: Option<JsValue>,
+) -> Result<bool, StoreError> {
+    if let Some(stored) = stored {
+        if !item.may_replace(&from_js::<QueueItem>(stored)?) {
+            return Ok(false);
+        }
+    }
+    queue
+        .put(to_js(item)?)
+        .with_key(item.id.as_str())
+        .primitive()?;
+    Ok(true)
 }
 
 impl Store {
@@ -83,17 +120,11 @@ impl Store {
         let queue = tx.object_store(UPLOAD_QUEUE)?;
         let records = tx.object_store(BACKUP_RECORDS)?;
         let assets = tx.object_store(LOCAL_ASSETS)?;
-        for item in items {
-            let stored: Option<JsValue> = queue.get(item.id.as_str()).primitive()?.await?;
-            if let Some(stored) = stored.filter(|v| !v.is_undefined() && !v.is_null()) {
-                if !item.may_replace(&from_js::<QueueItem>(stored)?) {
-                    continue;
-                }
+        let stored_rows = stored_rows(&queue, items.iter()).await?;
+        for (item, stored) in items.iter().zip(stored_rows) {
+            if !put_unless_finished(&queue, item, stored)? {
+                continue;
             }
-            queue
-                .put(to_js(item)?)
-                .with_key(item.id.as_str())
-                .primitive()?;
             if let (ItemState::Done | ItemState::Duplicate, Some(checksum), Some(remote_id)) =
                 (item.state, &item.checksum, &item.remote_id)
             {
