@@ -193,6 +193,9 @@ pub struct Observation {
     /// The entry to write, or None when there is nothing to write (skipped, or already
     /// stamped by this generation's earlier walk).
     pub entry: Option<FolderEntry>,
+    /// The queue row of the version a changed file replaces: removed, or the file would count
+    /// twice.
+    pub stale_row: Option<String>,
 }
 
 /// Compares a seen file with its record (None: not recorded) in the scan `gen`.
@@ -214,8 +217,10 @@ pub fn observe(
             kind,
             change: Change::Skipped,
             entry: None,
+            stale_row: None,
         };
     }
+    let mut stale_row = None;
     let (change, entry) = match recorded {
         Some(old)
             if old.size == seen.size
@@ -230,7 +235,10 @@ pub fn observe(
         }
         old => {
             let change = match old {
-                Some(_) => Change::Changed,
+                Some(old) => {
+                    stale_row = old.queued.then(|| queue_id(old));
+                    Change::Changed
+                }
                 None => Change::New,
             };
             let fresh = FolderEntry {
@@ -249,6 +257,7 @@ pub fn observe(
         kind,
         change,
         entry,
+        stale_row,
     }
 }
 

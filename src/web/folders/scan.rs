@@ -12,8 +12,8 @@ use web_sys::{FileSystemDirectoryHandle, FileSystemFileHandle};
 
 use crate::core::backup::QueueItem;
 use crate::core::folders::{
-    is_gone, observe, plan_group, queue_id, Change, FileKind, FolderEntry, FolderRecord,
-    FolderScan, FolderStatus, Grouper, MediaTypes, SeenFile,
+    is_gone, observe, plan_group, FileKind, FolderEntry, FolderRecord, FolderScan, FolderStatus,
+    Grouper, MediaTypes, SeenFile,
 };
 use crate::web::console::now_ms;
 use crate::web::store::{Store, StoreError};
@@ -166,12 +166,7 @@ impl Walk<'_> {
                 FileKind::Other => self.skipped += 1,
                 FileKind::Sidecar => {}
             }
-            // The row of the version a changed file replaces would count it twice.
-            if let (Change::Changed, Some(old)) = (observation.change, &recorded) {
-                if old.queued {
-                    stale_rows.push(queue_id(old));
-                }
-            }
+            stale_rows.extend(observation.stale_row);
             writes.extend(observation.entry);
         }
         self.store.put_folder_entries(&writes, &stale_rows).await

@@ -151,7 +151,24 @@ fn observe_tells_new_changed_unchanged_and_skipped() {
         assert_eq!((entry.size, entry.modified_at_ms), (size, mtime));
         assert!(!entry.queued, "its new version is queued again");
         assert_ne!(queue_id(&entry), queue_id(&queued));
+        assert_eq!(
+            changed.stale_row,
+            Some(queue_id(&queued)),
+            "the old row goes"
+        );
     }
+    let unqueued = observe(
+        Some(&recorded),
+        &seen("a/IMG_1.jpg", 12, 1_000),
+        "f1",
+        3,
+        &media,
+    );
+    assert_eq!(
+        unqueued.stale_row, None,
+        "a version never queued left no row"
+    );
+    assert_eq!(new.stale_row, None);
 
     for skipped in ["a/notes.txt", "a/._IMG_1.jpg", "a/.hidden.mov"] {
         let other = observe(None, &seen(skipped, 10, 0), "f1", 3, &media);
