@@ -48,6 +48,7 @@ pub mod log;
 pub mod progress;
 pub mod quota;
 pub mod server_url;
+pub mod session;
 pub mod settings;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -1,0 +1,173 @@
+//! How the client proves who it is: an API key (backup only) or a session from a password login
+//! (everything: `/sync/*` refuses API keys on current servers). The secret never shows in Debug
+//! output, so it cannot reach a log line or an error text by accident.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::core::immich::{error_message, ApiKey};
+
+/// A session's bearer token, from `POST /auth/login`.
+#[derive(Clone, PartialEq)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    pub fn new(token: String) -> SessionToken {
+        SessionToken(token.trim().to_owned())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionToken([redacted])")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Credential {
+    ApiKey(ApiKey),
+    Session(SessionToken),
+}
+
+impl Credential {
+    /// The request header that carries the credential.
+    pub fn header(&self) -> (&'static str, String) {
+        match self {
+            Credential::ApiKey(key) => ("x-api-key", key.expose().to_owned()),
+            Credential::Session(token) => ("authorization", format!("Bearer {}", token.expose())),
+        }
+    }
+
+    /// The query parameter Immich reads when a request cannot carry headers (Background Fetch
+    /// across origins).
+    pub fn query_pair(&self) -> (&'static str, &str) {
+        match self {
+            Credential::ApiKey(key) => ("apiKey", key.expose()),
+            Credential::Session(token) => ("sessionKey", token.expose()),
+        }
+    }
+
+    /// The secret itself, for redaction of texts that might echo it.
+    pub fn secret(&self) -> &str {
+        match self {
+            Credential::ApiKey(key) => key.expose(),
+            Credential::Session(token) => token.expose(),
+        }
+    }
+
+    /// Only a session may read the library (`/sync/*` answers 403 to API keys).
+    pub fn can_sync(&self) -> bool {
+        matches!(self, Credential::Session(_))
+    }
+}
+
+/// The body of `POST /auth/login`.
+pub fn login_body(email: &str, password: &str) -> String {
+    serde_json::json!({ "email": email.trim(), "password": password }).to_string()
+}
+
+/// What a password login gave.
+#[derive(Debug, PartialEq)]
+pub struct SessionLogin {
+    pub token: SessionToken,
+    pub user_id: String,
+    pub user_email: String,
+    pub user_name: String,
+}
+
+#[derive(Debug, Error, PartialEq)]
+pub enum PasswordLoginError {
+    #[error("Please enter your email and password.")]
+    MissingCredentials,
+    #[error("The server refused the email or password: {0}")]
+    Refused(String),
+    #[error("Unexpected answer to the login (HTTP {status}): {message}")]
+    Unexpected { status: u16, message: String },
+}
+
+/// Reads the answer to `POST /auth/login`.
+pub fn parse_login(status: u16, body: &str) -> Result<SessionLogin, PasswordLoginError> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Reply {
+        access_token: String,
+        user_id: String,
+        user_email: String,
+        name: String,
+    }
+    match status {
+        200 | 201 => serde_json::from_str::<Reply>(body)
+            .map(|r| SessionLogin {
+                token: SessionToken::new(r.access_token),
+                user_id: r.user_id,
+                user_email: r.user_email,
+                user_name: r.name,
+            })
+            .map_err(|e| PasswordLoginError::Unexpected {
+                status,
+                message: format!("unreadable login reply: {e}"),
+            }),
+        400 | 401 => Err(PasswordLoginError::Refused(error_message(body))),
+        _ => Err(PasswordLoginError::Unexpected {
+            status,
+            message: error_message(body),
+        }),
+    }
+}
+
+/// Who the queued files belong to: they wait for a login to the same server and user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueOwner {
+    pub server_url: String,
+    pub user_id: String,
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_login_reply_gives_the_token_and_the_user() {
+        let body = r#"{"accessToken":"tok","userId":"u1","userEmail":"a@b.c","name":"A",
+            "isAdmin":false,"profileImagePath":"","shouldChangePassword":false,"isOnboarded":true}"#;
+        let login = parse_login(201, body).expect("a login");
+        assert_eq!(login.token.expose(), "tok");
+        assert_eq!(login.user_id, "u1");
+        assert_eq!(login.user_email, "a@b.c");
+    }
+
+    #[test]
+    fn refused_and_unreadable_logins_are_typed() {
+        let refused = parse_login(401, r#"{"message":"Incorrect email or password"}"#);
+        assert_eq!(
+            refused,
+            Err(PasswordLoginError::Refused(
+                "Incorrect email or password".into()
+            ))
+        );
+        assert!(matches!(
+            parse_login(201, "{}"),
+            Err(PasswordLoginError::Unexpected { status: 201, .. })
+        ));
+        assert!(matches!(
+            parse_login(502, "<html>"),
+            Err(PasswordLoginError::Unexpected { status: 502, .. })
+        ));
+    }
+
+    #[test]
+    fn the_secret_never_shows_in_debug_output() {
+        let session = Credential::Session(SessionToken::new("s3cret".into()));
+        let key = Credential::ApiKey(ApiKey::new("k3y".into()));
+        assert!(!format!("{session:?}{key:?}").contains("s3cret"));
+        assert!(!format!("{key:?}").contains("k3y"));
+        assert_eq!(session.header().1, "Bearer s3cret");
+        assert_eq!(session.query_pair(), ("sessionKey", "s3cret"));
+        assert!(session.can_sync() && !key.can_sync());
+    }
+}
