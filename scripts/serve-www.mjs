@@ -1,24 +1,31 @@
 #!/usr/bin/env node
-// A small static file server for the built PWA (dist/).
+// The built PWA (dist/) as a reverse proxy in front of Immich serves it: static files, and with
+// --api-upstream everything under /api (HTTP of any method, and WebSocket upgrades) plus
+// /.well-known/immich forwarded to the Immich server at that origin (scripts/api-proxy.mjs), so
+// the page and the server share one origin, as behind nginx or Caddy in production.
 //
 //   node scripts/serve-www.mjs [--port 8080] [--dir dist] [--host 127.0.0.1]
-//                              [--server-url URL] [--api-key KEY] [--auto-connect]
-//                              [--sw-revision-file PATH]
+//                              [--api-upstream URL] [--server-url URL] [--api-key KEY]
+//                              [--auto-connect] [--sw-revision-file PATH]
 //
 // Prints `www listening on http://HOST:PORT` as its first stdout line (--port 0 picks a free
-// port). Serves `/config.json` = {defaultServerUrl, defaultApiKey} from the flags so the page is
-// pointed at a local (fake) Immich server by default; with --auto-connect the page also logs in
-// with them when it has no login yet (the bundled demo). Every response has Cache-Control: no-cache
-// so a rebuilt service worker and wasm are always picked up. With --sw-revision-file, every sw.js
-// ends with a line `// revision: R`, R being the trimmed contents of PATH (0 while it is missing)
-// read at each request: a test writes a new R and calls registration.update() to make the
-// browser install a new service-worker version without a rebuild.
+// port). Serves `/config.json` = {defaultServerUrl, defaultApiKey} from the flags; a page given
+// no --server-url takes its own origin as the server's (right when proxying, and behind a
+// production proxy where there is no config.json at all); --server-url names another origin
+// (the cross-origin set-up: the server must then send CORS headers). With --auto-connect the
+// page also logs in with them when it has no login yet (the bundled demo). Every response of its
+// own has Cache-Control: no-cache so a rebuilt service worker and wasm are always picked up.
+// With --sw-revision-file, every sw.js ends with a line `// revision: R`, R being the trimmed
+// contents of PATH (0 while it is missing) read at each request: a test writes a new R and calls
+// registration.update() to make the browser install a new service-worker version without a
+// rebuild.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createApiProxy, isServerPath, parseUpstream } from './api-proxy.mjs';
 
 function parseArgs(argv) {
-  const opts = { port: 8080, dir: 'dist', host: '127.0.0.1', serverUrl: '', apiKey: '', autoConnect: false, swRevisionFile: '' };
+  const opts = { port: 8080, dir: 'dist', host: '127.0.0.1', apiUpstream: '', serverUrl: '', apiKey: '', autoConnect: false, swRevisionFile: '' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? a.split(/=(.*)/s, 2) : [a, undefined];
@@ -27,12 +34,13 @@ function parseArgs(argv) {
       case '--port': opts.port = Number(value()); break;
       case '--dir': opts.dir = value(); break;
       case '--host': opts.host = value(); break;
+      case '--api-upstream': opts.apiUpstream = value() ?? ''; break;
       case '--server-url': opts.serverUrl = value() ?? ''; break;
       case '--api-key': opts.apiKey = value() ?? ''; break;
       case '--auto-connect': opts.autoConnect = true; break;
       case '--sw-revision-file': opts.swRevisionFile = value() ?? ''; break;
       case '-h': case '--help':
-        console.log('usage: node scripts/serve-www.mjs [--port N] [--dir DIR] [--host H] [--server-url URL] [--api-key KEY] [--auto-connect] [--sw-revision-file PATH]');
+        console.log('usage: node scripts/serve-www.mjs [--port N] [--dir DIR] [--host H] [--api-upstream URL] [--server-url URL] [--api-key KEY] [--auto-connect] [--sw-revision-file PATH]');
         process.exit(0);
       default:
         console.error(`serve-www: unknown argument ${a}`);
@@ -42,6 +50,13 @@ function parseArgs(argv) {
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
     console.error('serve-www: --port must be 0..65535');
     process.exit(2);
+  }
+  if (opts.apiUpstream) {
+    opts.apiUpstream = parseUpstream(opts.apiUpstream);
+    if (opts.apiUpstream instanceof Error) {
+      console.error(`serve-www: ${opts.apiUpstream.message}`);
+      process.exit(2);
+    }
   }
   return opts;
 }
@@ -101,15 +116,25 @@ function sendRevisedWorker(req, res, file, headers) {
   });
 }
 
-const server = http.createServer((req, res) => {
+const apiProxy = opts.apiUpstream ? createApiProxy(opts.apiUpstream) : null;
+
+/** The request's decoded path, or null when it is not one. */
+function pathOf(req) {
+  try {
+    return decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  } catch {
+    return null;
+  }
+}
+
+// No limit on the time to receive a request: a large upload through the proxy may take longer
+// than Node's default 5 minutes, and nginx limits only the pause between reads.
+const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
+  let pathname = pathOf(req);
+  if (pathname === null) return send(res, 400, { 'Content-Type': 'text/plain' }, 'bad request\n');
+  if (apiProxy && isServerPath(pathname)) return apiProxy.forward(req, res);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return send(res, 405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }, 'method not allowed\n');
-  }
-  let pathname;
-  try {
-    pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  } catch {
-    return send(res, 400, { 'Content-Type': 'text/plain' }, 'bad request\n');
   }
   if (pathname === '/config.json') {
     return send(res, 200, { 'Content-Type': MIME['.json'] }, req.method === 'HEAD' ? undefined : configJson);
@@ -131,6 +156,14 @@ const server = http.createServer((req, res) => {
     fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
   });
 });
+
+if (apiProxy) {
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = pathOf(req);
+    if (pathname !== null && isServerPath(pathname)) return apiProxy.upgrade(req, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+}
 
 server.listen(opts.port, opts.host, () => {
   const { port } = server.address();
