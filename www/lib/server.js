@@ -49,7 +49,7 @@ export function setupServer(ib, { onLogin, onLogout }) {
   });
 
   return {
-    /** Prefills from an existing login, else from /config.json. */
+    /** Prefills from an existing login, else from /config.json, else with this page's origin. */
     async load() {
       let config = {};
       try {
@@ -65,8 +65,11 @@ export function setupServer(ib, { onLogin, onLogout }) {
       if (login?.serverUrl) {
         urlInput.value = login.serverUrl;
         status.textContent = `Logged in to ${login.serverUrl}`;
-      } else if (typeof config.defaultServerUrl === 'string' && !urlInput.value) {
-        urlInput.value = config.defaultServerUrl;
+      } else if (!urlInput.value) {
+        // Behind the server's own reverse proxy (a real deployment: a stock server sends no CORS
+        // headers) the server is this page's origin; config.json may name another one.
+        const named = typeof config.defaultServerUrl === 'string' ? config.defaultServerUrl : '';
+        urlInput.value = named || location.origin;
       }
       if (typeof config.defaultApiKey === 'string' && !keyInput.value) keyInput.value = config.defaultApiKey;
       setLoggedIn(Boolean(login?.serverUrl));
