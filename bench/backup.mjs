@@ -1,6 +1,7 @@
 // Benchmark (b): back up the same 300 JPEG-sized files (50-500 KB) to a fresh test server, once
 // through the PWA (service worker: hash, bulk check, upload) and once with the official
-// `immich upload`; files per second and the ratio, measured in one run.
+// `immich upload`; files per second and the ratio, measured in one run. Both reach the server
+// through the page's origin (serve-www forwarding /api), as behind a deployment's reverse proxy.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,7 +82,7 @@ async function bareFetchCost(env) {
       return (performance.now() - started) / 100;
     };
     return { one: await perUpload(1, 'one'), three: await perUpload(3, 'three') };
-  }, { url: env.serverUrl, key: API_KEY });
+  }, { url: env.pageServerUrl, key: API_KEY });
 }
 
 async function viaCli() {
@@ -90,7 +91,7 @@ async function viaCli() {
   try {
     const cliEnv = { PATH: `${path.join(ROOT, 'node_modules/node/bin')}:${process.env.PATH}`, IMMICH_CONFIG_DIR: configDir };
     const immich = path.join(ROOT, 'node_modules/.bin/immich');
-    await run(immich, ['login', `${env.serverUrl}/api`, API_KEY], cliEnv);
+    await run(immich, ['login', `${env.pageServerUrl}/api`, API_KEY], cliEnv);
     const t0 = performance.now();
     await run(immich, ['upload', '--no-progress', dir], cliEnv);
     const seconds = (performance.now() - t0) / 1000;

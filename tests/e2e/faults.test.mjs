@@ -1,14 +1,12 @@
 // What a server or a proxy in front of it can do wrong, and what the user sees: a body that
 // never comes after the headers is timed out, a redirect is never followed (it would carry the
 // API key elsewhere), and an error page that echoes the request headers is redacted and cut.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { API_KEY, startForTests, photos } from './harness.mjs';
-import { startProxy } from './proxy.mjs';
 
-const env = startForTests();
-let proxy;
-after(() => proxy?.close());
+// The page's origin forwards /api to the fault proxy, which forwards to fake-immich.
+const env = startForTests({ faultProxy: true });
 
 const readLogs = () => env.page.evaluate(async () => {
   const ib = await import(new URL('pkg/immich_background.js', location.href).href);
@@ -23,11 +21,10 @@ async function backUp(files) {
 }
 
 test('a check whose body never comes is timed out, and the run goes on', { timeout: 120_000 }, async () => {
-  proxy = await startProxy(env.serverUrl);
   await env.open();
-  const { error } = await env.login({ url: proxy.url });
+  const { error } = await env.login();
   assert.equal(error, '');
-  proxy.stallNextBody('/api/assets/bulk-upload-check', 600_000);
+  env.proxy.stallNextBody('/api/assets/bulk-upload-check', 600_000);
   const files = photos('stalled', 3);
   const stop = await backUp(files);
   assert.equal(stop.args.reason, 'completed', JSON.stringify(stop));
@@ -38,17 +35,17 @@ test('a check whose body never comes is timed out, and the run goes on', { timeo
 });
 
 test('a redirect is not followed: the run ends saying so', { timeout: 60_000 }, async () => {
-  proxy.redirectNext('/api/assets/bulk-upload-check', `${proxy.url}/steal`);
+  env.proxy.redirectNext('/api/assets/bulk-upload-check', `${env.proxy.url}/steal`);
   const stop = await backUp(photos('redirected', 2));
   assert.equal(stop.args.reason, 'failed', JSON.stringify(stop));
   assert.match(stop.args.message, /redirect/);
-  assert.ok(!proxy.requests.some((r) => r.path.startsWith('/steal')), 'nothing went to the redirect target');
+  assert.ok(!env.proxy.requests.some((r) => r.path.startsWith('/steal')), 'nothing went to the redirect target');
   assert.match(await env.page.textContent('#backup-error'), /redirect/);
 });
 
 test('an error page echoing the request headers never shows the key, and is cut', { timeout: 60_000 }, async () => {
   const { page } = env;
-  proxy.echoHeadersNext('/api/assets', 400);
+  env.proxy.echoHeadersNext('/api/assets', 400);
   const [file] = photos('echoed', 1);
   const stop = await backUp([file]);
   assert.equal(stop.args.reason, 'completed', JSON.stringify(stop));

@@ -11,10 +11,11 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startProxy } from './proxy.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const API_KEY = process.env.IMMICH_API_KEY ?? 'immich-dev-key';
-const FAKE_IMMICH_BIN = path.resolve(ROOT, process.env.FAKE_IMMICH_BIN ?? 'target/debug/fake-immich');
+export const FAKE_IMMICH_BIN = path.resolve(ROOT, process.env.FAKE_IMMICH_BIN ?? 'target/debug/fake-immich');
 const DIST = path.resolve(ROOT, process.env.E2E_DIST ?? 'dist');
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
@@ -33,7 +34,7 @@ export const CHROMIUM_ARGS = [
  * Spawns `cmd args`, resolves with the first stdout line matching `pattern` (its first group),
  * rejects if the process exits first or nothing matches within `timeoutMs`.
  */
-function spawnAndWait(name, cmd, args, pattern, timeoutMs = 20_000) {
+export function spawnAndWait(name, cmd, args, pattern, timeoutMs = 20_000) {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => {
@@ -68,7 +69,7 @@ function spawnAndWait(name, cmd, args, pattern, timeoutMs = 20_000) {
   });
 }
 
-function killChild(child) {
+export function killChild(child) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(() => {
@@ -83,7 +84,7 @@ function killChild(child) {
 }
 
 /** A TCP port that is free on 127.0.0.1 right now (listen on port 0, read it, close). */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
@@ -95,14 +96,19 @@ function freePort() {
 }
 
 /**
- * Starts everything. Options: uploadDelayMs (fake-immich --upload-delay-ms), stallBodyMs
- * (fake-immich --stall-body-ms), autoConnect (serve-www --auto-connect, as `npm start` runs it),
- * bypassCsp (the page's CSP not enforced: benchmarks only, for a blob: worker), swRevision
- * (serve-www --sw-revision-file with this first revision: `env.setSwRevision(r)` then makes the
- * next update check install a new service-worker version).
- * Returns { serverUrl, wwwUrl, browser, context, page, dataDir, stop(), ... helpers }.
+ * Starts everything. By default the page and the server share one origin, as behind a reverse
+ * proxy in production: serve-www forwards /api to fake-immich (started without CORS, as a stock
+ * server), and the page logs in to its own origin. Options: crossOrigin (the page on its own
+ * origin, fake-immich on another admitting the page's by CORS), faultProxy (proxy.mjs between
+ * the page and fake-immich, as `env.proxy`), uploadDelayMs (fake-immich --upload-delay-ms),
+ * stallBodyMs (fake-immich --stall-body-ms), autoConnect (serve-www --auto-connect, as `npm
+ * start` runs it), bypassCsp (the page's CSP not enforced: benchmarks only, for a blob: worker),
+ * swRevision (serve-www --sw-revision-file with this first revision: `env.setSwRevision(r)` then
+ * makes the next update check install a new service-worker version).
+ * Returns { serverUrl (fake-immich itself, for the test's own requests), pageServerUrl (the
+ * server's address as the page uses it), wwwUrl, browser, context, page, dataDir, stop(), ... helpers }.
  */
-export async function start({ uploadDelayMs, stallBodyMs, autoConnect, bypassCsp, swRevision } = {}) {
+export async function start({ crossOrigin, faultProxy, uploadDelayMs, stallBodyMs, autoConnect, bypassCsp, swRevision } = {}) {
   for (const f of ['index.html', 'app.js', 'sw.js', 'pkg/immich_background.js', 'pkg/immich_background_bg.wasm']) {
     if (!fs.existsSync(path.join(DIST, f))) {
       throw new Error(`${path.join(DIST, f)} is missing: build the PWA first (wasm-pack build --target web && npx webpack)`);
@@ -117,16 +123,18 @@ export async function start({ uploadDelayMs, stallBodyMs, autoConnect, bypassCsp
     try {
       await env.browser?.close();
     } catch { /* already gone */ }
+    await env.proxy?.close();
     await Promise.all(env.children.map(killChild));
     fs.rmSync(env.dataDir, { recursive: true, force: true });
   };
 
   try {
-    // The page's origin is known before fake-immich starts, which admits only that origin.
+    // The page's origin is known before fake-immich starts: across origins it admits only that one.
     const wwwPort = await freePort();
+    const wwwOrigin = `http://127.0.0.1:${wwwPort}`;
     const immichArgs = (port) => {
-      const args = ['--port', String(port), '--data-dir', env.dataDir, '--api-key', API_KEY,
-        '--allow-origin', `http://127.0.0.1:${wwwPort}`];
+      const args = ['--port', String(port), '--data-dir', env.dataDir, '--api-key', API_KEY];
+      if (crossOrigin) args.push('--allow-origin', wwwOrigin);
       if (uploadDelayMs) args.push('--upload-delay-ms', String(uploadDelayMs));
       if (stallBodyMs) args.push('--stall-body-ms', String(stallBodyMs));
       return args;
@@ -143,6 +151,9 @@ export async function start({ uploadDelayMs, stallBodyMs, autoConnect, bypassCsp
       env.children.push(again.child);
       env.immich = again.child;
     };
+    if (faultProxy) env.proxy = await startProxy(env.serverUrl);
+    const upstream = env.proxy?.url ?? env.serverUrl;
+    env.pageServerUrl = crossOrigin ? upstream : wwwOrigin;
 
     const revisionArgs = [];
     if (swRevision !== undefined) {
@@ -154,8 +165,8 @@ export async function start({ uploadDelayMs, stallBodyMs, autoConnect, bypassCsp
     }
     const www = await spawnAndWait('serve-www', process.execPath, [
       path.join(ROOT, 'scripts/serve-www.mjs'), '--port', String(wwwPort), '--dir', DIST,
-      '--server-url', env.serverUrl, '--api-key', API_KEY, ...(autoConnect ? ['--auto-connect'] : []),
-      ...revisionArgs,
+      ...(crossOrigin ? ['--server-url', upstream] : ['--api-upstream', upstream]),
+      '--api-key', API_KEY, ...(autoConnect ? ['--auto-connect'] : []), ...revisionArgs,
     ], /www listening on (http:\/\/\S+)/);
     env.children.push(www.child);
     env.wwwUrl = www.value.replace(/\/$/, '') + '/';
@@ -230,7 +241,7 @@ export async function start({ uploadDelayMs, stallBodyMs, autoConnect, bypassCsp
   };
 
   /** Fills the server form and connects; resolves with the status text. */
-  env.login = async ({ url = env.serverUrl, key = API_KEY } = {}) => {
+  env.login = async ({ url = env.pageServerUrl, key = API_KEY } = {}) => {
     await env.page.fill('#server-url', url);
     await env.page.fill('#api-key', key);
     await env.page.click('#connect');

@@ -1,10 +1,12 @@
-// Login errors are clear, never show the key, and queue nothing as failed.
+// Login errors are clear, never show the key, and queue nothing as failed. Across origins (the
+// page on its own, the server on another that admits it by CORS), the one test of that set-up:
+// a backup goes through as well.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startForTests } from './harness.mjs';
+import { startForTests, photos } from './harness.mjs';
 
-const env = startForTests({ open: true });
+const env = startForTests({ open: true, crossOrigin: true });
 
 async function closedPort() {
   const srv = net.createServer();
@@ -53,4 +55,15 @@ test('the right key after the failures connects, and nothing was queued as faile
   assert.equal(state.failedCount, 0);
   assert.equal(state.totalCount, 0);
   assert.deepEqual(env.pageErrors.map(String), [], 'no uncaught errors in the page');
+});
+
+test('across origins a backup goes through, the server admitting the page by CORS', { timeout: 60_000 }, async () => {
+  assert.notEqual(new URL(env.pageServerUrl).origin, new URL(env.wwwUrl).origin, 'the server is on another origin');
+  const files = photos('across', 3);
+  await env.pickFiles(files);
+  await env.page.evaluate(() => { window.__channel.length = 0; });
+  await env.page.click('#backup-start');
+  const stop = await env.waitForStop();
+  assert.equal(stop.args.reason, 'completed', JSON.stringify(stop));
+  assert.ok(await env.holdsAll(files.map((f) => f.buffer)), 'every file is on the server');
 });

@@ -1,8 +1,12 @@
 // A programmable reverse proxy in front of fake-immich, for the faults a real deployment shows:
 // an outage the client's requests run into (counted, since a stopped server counts nothing),
 // a body stalled after the headers, a redirect, an error page that echoes the request headers.
-// The page logs in to the proxy's address; CORS headers come from fake-immich unchanged.
+// The harness puts it behind the page's own origin (serve-www --api-upstream: page -> serve-www
+// -> this proxy -> fake-immich), or, across origins, the page logs in to the proxy's address and
+// CORS headers come from fake-immich unchanged. Requests and WebSocket upgrades keep their Host,
+// so fake-immich sees what it would see behind serve-www alone.
 import http from 'node:http';
+import { createApiProxy, parseUpstream } from '../../scripts/api-proxy.mjs';
 
 /**
  * Starts the proxy on a free loopback port. Returns { url, requests, setDown(bool),
@@ -58,7 +62,7 @@ export async function startProxy(targetUrl) {
       port: target.port,
       method: req.method,
       path: req.url,
-      headers: { ...req.headers, host: target.host },
+      headers: req.headers,
     }, (answer) => {
       res.writeHead(answer.statusCode, answer.headers);
       if (fault?.kind === 'stall') {
@@ -72,6 +76,12 @@ export async function startProxy(targetUrl) {
     });
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
+  });
+  const upgrades = createApiProxy(parseUpstream(targetUrl));
+  server.on('upgrade', (req, socket, head) => {
+    requests.push({ at: Date.now(), method: req.method, path: req.url, refused: down });
+    if (down) socket.destroy();
+    else upgrades.upgrade(req, socket, head);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
