@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets everything up, starts the bundled Immich-compatible server and serves the PWA, already
-# pointed at it and logged in. Ctrl-C stops both. Data stays in .data/ between runs.
+# Sets everything up, starts the bundled Immich-compatible server and serves the PWA in front of
+# it, as a reverse proxy does in production (the PWA, and /api forwarded to the server: one
+# origin), already logged in. Ctrl-C stops both. Data stays in .data/ between runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SERVER_PORT="${SERVER_PORT:-2283}"
@@ -11,9 +12,8 @@ KEY_FILE="$DATA_DIR/api-key"
 bash scripts/build.sh
 mkdir -p "$DATA_DIR"
 
-# Only the PWA's own pages may call the server from a browser.
-server_args=(--port "$SERVER_PORT" --data-dir "$DATA_DIR"
-  --allow-origin "http://localhost:$WWW_PORT" --allow-origin "http://127.0.0.1:$WWW_PORT")
+# No --allow-origin: like a stock server, no CORS; the page reaches it through its own origin.
+server_args=(--port "$SERVER_PORT" --data-dir "$DATA_DIR")
 if [ -n "${API_KEY:-}" ]; then
   server_args+=(--api-key "$API_KEY")
   key_note="the API key from \$API_KEY"
@@ -35,14 +35,14 @@ if [ -z "${API_KEY:-}" ]; then
 fi
 
 node scripts/serve-www.mjs --port "$WWW_PORT" --dir dist \
-  --server-url "http://127.0.0.1:$SERVER_PORT" --api-key "$API_KEY" --auto-connect &
+  --api-upstream "http://127.0.0.1:$SERVER_PORT" --api-key "$API_KEY" --auto-connect &
 www=$!
 sleep 1
 cat <<MSG
 
   immich-background is running.
   Open http://localhost:$WWW_PORT in Chromium: it is already connected to the bundled server
-  (http://127.0.0.1:$SERVER_PORT) with $key_note.
+  (http://127.0.0.1:$SERVER_PORT, reached as http://localhost:$WWW_PORT/api) with $key_note.
   Pick photos, press "Back up". Press Ctrl-C to stop.
 
 MSG
