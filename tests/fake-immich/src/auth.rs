@@ -1,21 +1,39 @@
-//! Who is calling: API key or bearer token, from headers or (for WebSockets) the query string.
+//! Who is calling: API key or session token, from headers (`x-api-key`, `Authorization: Bearer`,
+//! the `immich_access_token` cookie) or (for WebSockets) the query string.
 
 use std::collections::HashMap;
 
 use axum::extract::{FromRequestParts, Query};
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri};
 
 use crate::error::ApiError;
 use crate::state::SharedState;
-use crate::store::{AuthMethod, Store, User};
+use crate::store::{AuthMethod, Session, Store, User};
+
+/// The cookie Immich's login sets; browsers send it with every request to the server's origin.
+pub const ACCESS_TOKEN_COOKIE: &str = "immich_access_token";
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
 pub struct Authed {
     pub user: User,
     pub method: AuthMethod,
+    /// The login session, unless an API key was used.
+    pub session: Option<Session>,
+}
+
+/// The value of a cookie in the request's `Cookie` headers.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
 }
 
 enum Credential {
@@ -30,6 +48,9 @@ fn credential(headers: &HeaderMap, uri: &Uri) -> Option<Credential> {
     }
     if let Some(token) = header(AUTHORIZATION.as_str()).and_then(|v| v.strip_prefix("Bearer ")) {
         return Some(Credential::Token(token.trim().to_string()));
+    }
+    if let Some(token) = cookie(headers, ACCESS_TOKEN_COOKIE) {
+        return Some(Credential::Token(token.to_string()));
     }
     let Query(query) = Query::<HashMap<String, String>>::try_from_uri(uri).ok()?;
     if let Some(key) = query.get("apiKey") {
@@ -48,13 +69,15 @@ pub fn authenticate(store: &Store, headers: &HeaderMap, uri: &Uri) -> Result<Aut
             .map(|user| Authed {
                 user,
                 method: AuthMethod::ApiKey,
+                session: None,
             })
             .ok_or(ApiError::InvalidApiKey),
         Some(Credential::Token(token)) => store
-            .user_by_token(&token)?
-            .map(|user| Authed {
+            .session_by_token(&token)?
+            .map(|(user, session)| Authed {
                 user,
                 method: AuthMethod::Session,
+                session: Some(session),
             })
             .ok_or(ApiError::InvalidToken),
     }

@@ -1,6 +1,7 @@
 //! The HTTP surface: routes, CORS, request logging and counting, body draining and the JSON 404,
 //! ETags on the JSON GET routes, and the test-only endpoints under `/api/fake-immich/`: request
-//! counts (`requests`), switchable faults (`faults`) and uploaded sidecars (`sidecars`).
+//! counts (`requests`), switchable faults (`faults`), uploaded sidecars (`sidecars`) and sessions
+//! marked for a sync reset (`sessions`).
 
 mod albums;
 mod assets;
@@ -11,6 +12,7 @@ mod logging;
 mod requests;
 mod server;
 mod session;
+mod sessions;
 mod sidecars;
 mod stall;
 mod upload;
@@ -25,7 +27,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode, Uri};
 use axum::middleware;
 use axum::response::Response;
-use axum::routing::{get, post, put, MethodRouter};
+use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::Router;
 
 use crate::error::error_body;
@@ -59,6 +61,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/api-keys/me", json_get(users::my_api_key))
         .route("/api/auth/login", post(session::login))
         .route("/api/auth/validateToken", post(session::validate_token))
+        .route("/api/auth/logout", post(session::logout))
+        .route("/api/sessions", json_get(sessions::list))
+        .route("/api/sessions/{id}", delete(sessions::delete))
         // Uploads stream to disk, so the default in-memory body cap does not apply.
         .route(
             "/api/assets",
@@ -81,6 +86,7 @@ pub fn router(state: SharedState) -> Router {
         .route(requests::PATH, get(requests::counts))
         .route(sidecars::PATH, get(sidecars::sidecar))
         .route(faults::PATH, post(faults::add).delete(faults::clear))
+        .route(sessions::RESET_ALL_PATH, post(sessions::reset_all))
         .fallback(not_found)
         // Inside CORS, so a browser can read a faulted answer and a preflight never meets one.
         .layer(middleware::from_fn_with_state(

@@ -1,9 +1,11 @@
-//! Albums: named sets of their owner's assets. Sharing is not modelled: every album has one user.
+//! Albums: named sets of their owner's assets. Sharing is not modelled: every album has one user,
+//! its owner, in `album_users`.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::album_edit::touch_album;
 use super::assets::{asset_from_row, ASSET_COLUMNS};
-use super::{now_iso, AssetRecord, Store, StoreError};
+use super::{clock, now_iso, AssetRecord, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlbumRecord {
@@ -66,7 +68,24 @@ fn owns_asset(conn: &Connection, owner_id: &str, asset_id: &str) -> rusqlite::Re
     .map(|found| found.is_some())
 }
 
-fn select_album(conn: &Connection, owner_id: &str, id: &str) -> rusqlite::Result<AlbumRecord> {
+/// Links an asset to an album, stamped for the sync stream.
+fn insert_album_asset(conn: &Connection, album_id: &str, asset_id: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO album_assets (album_id, asset_id) VALUES (?1, ?2)",
+        [album_id, asset_id],
+    )?;
+    conn.execute(
+        "INSERT INTO album_asset_meta (album_id, asset_id, create_id) VALUES (?1, ?2, ?3)",
+        params![album_id, asset_id, clock::stamp(conn)?],
+    )?;
+    Ok(())
+}
+
+pub(super) fn select_album(
+    conn: &Connection,
+    owner_id: &str,
+    id: &str,
+) -> rusqlite::Result<AlbumRecord> {
     let sql = format!("{ALBUM_SELECT} WHERE al.owner_id = ?1 AND al.id = ?2 GROUP BY al.id");
     conn.query_row(&sql, [owner_id, id], album_from_row)
 }
@@ -97,11 +116,18 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
             params![id, owner_id, album_name, description, allowed.first(), now],
         )?;
+        conn.execute(
+            "INSERT INTO album_meta (album_id, update_id) VALUES (?1, ?2)",
+            params![id, clock::stamp(&conn)?],
+        )?;
+        let stamp = clock::stamp(&conn)?;
+        conn.execute(
+            "INSERT INTO album_users (album_id, user_id, role, create_id, update_id)
+             VALUES (?1, ?2, 'owner', ?3, ?3)",
+            params![id, owner_id, stamp],
+        )?;
         for asset_id in &allowed {
-            conn.execute(
-                "INSERT INTO album_assets (album_id, asset_id) VALUES (?1, ?2)",
-                [&id, asset_id],
-            )?;
+            insert_album_asset(&conn, &id, asset_id)?;
         }
         let album = select_album(&conn, owner_id, &id)?;
         conn.commit()?;
@@ -169,10 +195,7 @@ impl Store {
             let outcome = if present {
                 AddOutcome::Duplicate
             } else if owns_asset(&conn, owner_id, id)? {
-                conn.execute(
-                    "INSERT INTO album_assets (album_id, asset_id) VALUES (?1, ?2)",
-                    [album_id, id],
-                )?;
+                insert_album_asset(&conn, album_id, id)?;
                 first_added.get_or_insert(id);
                 AddOutcome::Added
             } else {
@@ -182,11 +205,11 @@ impl Store {
         }
         if let Some(first) = first_added {
             conn.execute(
-                "UPDATE albums SET updated_at = ?2,
-                    thumbnail_asset_id = COALESCE(thumbnail_asset_id, ?3)
+                "UPDATE albums SET thumbnail_asset_id = COALESCE(thumbnail_asset_id, ?2)
                  WHERE id = ?1",
-                params![album_id, now_iso(), first],
+                params![album_id, first],
             )?;
+            touch_album(&conn, album_id)?;
         }
         conn.commit()?;
         Ok(outcomes)

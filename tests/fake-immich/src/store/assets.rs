@@ -4,7 +4,8 @@
 use rusqlite::types::Type;
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{now_iso, Store, StoreError};
+use super::asset_edit::touch_asset;
+use super::{clock, Store, StoreError};
 use crate::checksum::Sha1;
 use crate::media::AssetType;
 
@@ -131,6 +132,10 @@ impl Store {
             ],
         )?;
         if inserted == 1 {
+            conn.execute(
+                "INSERT INTO asset_meta (asset_id, update_id, exif_update_id) VALUES (?1, ?2, ?3)",
+                params![asset.id, clock::stamp(&conn)?, clock::stamp(&conn)?],
+            )?;
             if let Some(sidecar) = sidecar {
                 conn.execute(
                     "INSERT INTO asset_sidecars (asset_id, size, checksum) VALUES (?1, ?2, ?3)",
@@ -157,6 +162,25 @@ impl Store {
         Ok(self
             .conn()?
             .query_row(&sql, [id, owner_id], asset_from_row)
+            .optional()?)
+    }
+
+    /// An asset the user may view: their own, a partner's who shares with them, or one in an
+    /// album they are in.
+    pub fn viewable_asset(
+        &self,
+        user_id: &str,
+        id: &str,
+    ) -> Result<Option<AssetRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {ASSET_COLUMNS} FROM assets WHERE id = ?1 AND (owner_id = ?2
+                OR owner_id IN (SELECT shared_by_id FROM partners WHERE shared_with_id = ?2)
+                OR id IN (SELECT asset_id FROM album_assets WHERE album_id IN
+                    (SELECT album_id FROM album_users WHERE user_id = ?2)))"
+        );
+        Ok(self
+            .conn()?
+            .query_row(&sql, [id, user_id], asset_from_row)
             .optional()?)
     }
 
@@ -209,10 +233,12 @@ impl Store {
             return Ok(LiveLink::OtherOwner);
         }
         let hidden = conn.execute(
-            "UPDATE assets SET visibility = 'hidden', updated_at = ?2
-             WHERE id = ?1 AND visibility = 'timeline'",
-            params![video_id, now_iso()],
+            "UPDATE assets SET visibility = 'hidden' WHERE id = ?1 AND visibility = 'timeline'",
+            [video_id],
         )?;
+        if hidden == 1 {
+            touch_asset(&conn, video_id)?;
+        }
         Ok(LiveLink::Linked {
             hidden_now: hidden == 1,
         })
@@ -233,12 +259,27 @@ impl Store {
             .optional()?)
     }
 
+    /// Whether the asset is in the trash (false for an unknown one).
+    pub fn is_trashed(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()?
+            .query_row(
+                "SELECT deleted_at IS NOT NULL FROM asset_meta WHERE asset_id = ?1",
+                [id],
+                |row| row.get(0),
+            )
+            .optional()?
+            .unwrap_or(false))
+    }
+
+    /// Counts the owner's assets outside the trash, as Immich's statistics do by default.
     pub fn asset_stats(&self, owner_id: &str) -> Result<AssetStats, StoreError> {
         let (images, videos, total): (i64, i64, i64) = self.conn()?.query_row(
             "SELECT COUNT(*) FILTER (WHERE asset_type = 'IMAGE'),
                     COUNT(*) FILTER (WHERE asset_type = 'VIDEO'),
                     COUNT(*)
-             FROM assets WHERE owner_id = ?1",
+             FROM assets a LEFT JOIN asset_meta m ON m.asset_id = a.id
+             WHERE a.owner_id = ?1 AND m.deleted_at IS NULL",
             [owner_id],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )?;

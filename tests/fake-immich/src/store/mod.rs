@@ -1,7 +1,15 @@
 //! The persistent state: one SQLite file in the data directory, so a restart loses nothing.
 
+mod album_edit;
 mod albums;
+mod asset_edit;
 mod assets;
+mod clock;
+mod partners;
+mod people;
+mod schema;
+mod sessions;
+pub mod sync;
 mod users;
 
 use std::path::Path;
@@ -9,8 +17,14 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+use crate::update_id::UpdateId;
+
+pub use album_edit::{AlbumChanges, AlbumEditError, RemoveOutcome};
 pub use albums::{AddOutcome, AlbumRecord};
+pub use asset_edit::AssetChanges;
 pub use assets::{AssetRecord, InsertOutcome, LiveLink, Sidecar};
+pub use partners::{PartnerDirection, PartnerError, PartnerRecord};
+pub use sessions::Session;
 pub use users::{AuthMethod, User};
 
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +102,10 @@ impl Store {
         let conn = Connection::open(path)?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(schema::SYNC_SCHEMA)?;
+        let transaction = conn.unchecked_transaction()?;
+        schema::stamp_older_rows(&transaction)?;
+        transaction.commit()?;
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -95,6 +113,11 @@ impl Store {
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
         self.conn.lock().map_err(|_| StoreError::Poisoned)
+    }
+
+    /// A fresh update id: everything changed before it is below it, everything after above.
+    pub fn now_id(&self) -> Result<UpdateId, StoreError> {
+        Ok(clock::next(&*self.conn()?)?)
     }
 }
 

@@ -1,8 +1,8 @@
-//! The seeded user, its API key and the session tokens handed out by login.
+//! Users: the seeded one (with its API key), look-ups by key and by password.
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{now_iso, Store, StoreError};
+use super::{clock, now_iso, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -10,6 +10,7 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub api_key_id: String,
+    pub is_admin: bool,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -21,16 +22,20 @@ pub enum AuthMethod {
     Session,
 }
 
-const USER_COLUMNS: &str = "id, email, name, api_key_id, created_at, updated_at";
+/// A user's columns as `user_from_row` reads them, from `USER_FROM`.
+pub(super) const USER_COLUMNS: &str =
+    "u.id, u.email, u.name, u.api_key_id, COALESCE(m.is_admin, 0), u.created_at, u.updated_at";
+pub(super) const USER_FROM: &str = "FROM users u LEFT JOIN user_meta m ON m.user_id = u.id";
 
-fn user_from_row(row: &Row<'_>) -> rusqlite::Result<User> {
+pub(super) fn user_from_row(row: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
         id: row.get(0)?,
         email: row.get(1)?,
         name: row.get(2)?,
         api_key_id: row.get(3)?,
-        created_at: row.get(4)?,
-        updated_at: row.get(5)?,
+        is_admin: row.get(4)?,
+        created_at: row.get(5)?,
+        updated_at: row.get(6)?,
     })
 }
 
@@ -57,24 +62,23 @@ impl Store {
                 now
             ],
         )?;
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1");
-        Ok(conn.query_row(&sql, [email], user_from_row)?)
+        let id: String =
+            conn.query_row("SELECT id FROM users WHERE email = ?1", [email], |row| {
+                row.get(0)
+            })?;
+        conn.execute(
+            "INSERT OR IGNORE INTO user_meta (user_id, is_admin, update_id) VALUES (?1, 1, ?2)",
+            params![id, clock::stamp(&conn)?],
+        )?;
+        let sql = format!("SELECT {USER_COLUMNS} {USER_FROM} WHERE u.id = ?1");
+        Ok(conn.query_row(&sql, [id], user_from_row)?)
     }
 
     pub fn user_by_api_key(&self, key: &str) -> Result<Option<User>, StoreError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE api_key = ?1");
+        let sql = format!("SELECT {USER_COLUMNS} {USER_FROM} WHERE u.api_key = ?1");
         Ok(self
             .conn()?
             .query_row(&sql, [key], user_from_row)
-            .optional()?)
-    }
-
-    pub fn user_by_token(&self, token: &str) -> Result<Option<User>, StoreError> {
-        let sql = "SELECT u.id, u.email, u.name, u.api_key_id, u.created_at, u.updated_at
-                   FROM users u JOIN sessions s ON s.user_id = u.id WHERE s.token = ?1";
-        Ok(self
-            .conn()?
-            .query_row(sql, [token], user_from_row)
             .optional()?)
     }
 
@@ -83,24 +87,11 @@ impl Store {
         email: &str,
         password: &str,
     ) -> Result<Option<User>, StoreError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1 AND password = ?2");
+        let sql =
+            format!("SELECT {USER_COLUMNS} {USER_FROM} WHERE u.email = ?1 AND u.password = ?2");
         Ok(self
             .conn()?
             .query_row(&sql, [email, password], user_from_row)
             .optional()?)
-    }
-
-    /// Stores and returns a new bearer token for the user.
-    pub fn create_session(&self, user_id: &str) -> Result<String, StoreError> {
-        let token = format!(
-            "{}{}",
-            uuid::Uuid::new_v4().simple(),
-            uuid::Uuid::new_v4().simple()
-        );
-        self.conn()?.execute(
-            "INSERT INTO sessions (token, user_id, created_at) VALUES (?1, ?2, ?3)",
-            params![token, user_id, now_iso()],
-        )?;
-        Ok(token)
     }
 }
