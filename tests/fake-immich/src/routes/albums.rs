@@ -18,7 +18,7 @@ use crate::state::SharedState;
 use crate::store::{AddOutcome, AlbumRecord, AssetRecord, User};
 
 /// AlbumResponseDto (fields of @immich/sdk 3.2.2); `assets` is empty where Immich leaves it so.
-fn album_response(album: &AlbumRecord, owner: &User, assets: &[AssetRecord]) -> Value {
+pub(super) fn album_response(album: &AlbumRecord, owner: &User, assets: &[AssetRecord]) -> Value {
     let mut dto = json!({
         "id": album.id,
         "ownerId": album.owner_id,
@@ -61,7 +61,7 @@ fn parse_bool(value: Option<&str>, name: &str) -> Result<Option<bool>, ApiError>
     }
 }
 
-fn require_uuids(ids: &[String], name: &str) -> Result<(), ApiError> {
+pub(super) fn require_uuids(ids: &[String], name: &str) -> Result<(), ApiError> {
     if ids.iter().all(|id| uuid::Uuid::parse_str(id).is_ok()) {
         return Ok(());
     }
@@ -77,7 +77,7 @@ fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
 }
 
 /// The owner's album, or the answer Immich gives for an album one may not use.
-fn owned_album(
+pub(super) fn owned_album(
     state: &SharedState,
     authed: &Authed,
     id: &str,
@@ -175,7 +175,7 @@ pub async fn info(
 
 #[derive(Deserialize)]
 pub struct BulkIds {
-    ids: Vec<String>,
+    pub(super) ids: Vec<String>,
 }
 
 pub async fn add_assets(

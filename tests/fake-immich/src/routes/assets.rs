@@ -48,17 +48,22 @@ pub async fn original(
 ) -> Result<Response, ApiError> {
     let asset = owned_asset(&state, &authed, &id)?;
     let file = tokio::fs::File::open(state.original_path(&asset.id)).await?;
+    let headers = [
+        (CONTENT_TYPE, "application/octet-stream".to_string()),
+        (CONTENT_LENGTH, asset.size.to_string()),
+    ];
+    Ok((headers, file_body(file)).into_response())
+}
+
+/// A file as a body, read in chunks rather than whole.
+pub(super) fn file_body(file: tokio::fs::File) -> Body {
     let chunks = stream::try_unfold(file, |mut file| async move {
         let mut buf = vec![0u8; 64 * 1024];
         let read = file.read(&mut buf).await?;
         buf.truncate(read);
         Ok::<_, std::io::Error>((read > 0).then_some((buf, file)))
     });
-    let headers = [
-        (CONTENT_TYPE, "application/octet-stream".to_string()),
-        (CONTENT_LENGTH, asset.size.to_string()),
-    ];
-    Ok((headers, Body::from_stream(chunks)).into_response())
+    Body::from_stream(chunks)
 }
 
 pub async fn statistics(
@@ -101,8 +106,8 @@ pub async fn bulk_upload_check(
                 "id": item.id,
                 "action": "reject",
                 "reason": "duplicate",
+                "isTrashed": state.store.is_trashed(&asset_id)?,
                 "assetId": asset_id,
-                "isTrashed": false,
             }),
         };
         results.push(result);

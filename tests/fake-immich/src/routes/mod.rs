@@ -1,20 +1,26 @@
 //! The HTTP surface: routes, CORS, request logging and counting, body draining and the JSON 404,
 //! ETags on the JSON GET routes, and the test-only endpoints under `/api/fake-immich/`: request
-//! counts (`requests`), switchable faults (`faults`), uploaded sidecars (`sidecars`) and sessions
-//! marked for a sync reset (`sessions`).
+//! counts (`requests`), switchable faults (`faults`), uploaded sidecars (`sidecars`), more users
+//! (`people`) and sessions marked for a sync reset (`sessions`).
 
+mod album_edit;
 mod albums;
+mod asset_edit;
 mod assets;
 mod drain;
 mod etag;
 mod faults;
 mod logging;
+mod partners;
+mod people;
 mod requests;
 mod server;
 mod session;
 mod sessions;
 mod sidecars;
 mod stall;
+mod thumbnail;
+mod trash;
 mod upload;
 mod uploads_in_flight;
 mod users;
@@ -69,23 +75,52 @@ pub fn router(state: SharedState) -> Router {
             "/api/assets",
             post(upload::upload)
                 .layer(DefaultBodyLimit::disable())
-                .layer(stall_body.clone()),
+                .layer(stall_body.clone())
+                .put(asset_edit::update_many)
+                .delete(asset_edit::delete_many),
         )
         .route(
             "/api/assets/bulk-upload-check",
             post(assets::bulk_upload_check).layer(stall_body),
         )
         .route("/api/assets/statistics", json_get(assets::statistics))
-        .route("/api/assets/{id}", json_get(assets::get_asset))
+        .route(
+            "/api/assets/{id}",
+            json_get(assets::get_asset).put(asset_edit::update_one),
+        )
         .route("/api/assets/{id}/original", get(assets::original))
+        .route("/api/assets/{id}/thumbnail", get(thumbnail::thumbnail))
+        .route("/api/trash/empty", post(trash::empty))
+        .route("/api/trash/restore", post(trash::restore))
+        .route("/api/trash/restore/assets", post(trash::restore_assets))
         .route("/api/socket.io", get(connection::upgrade))
         .route("/api/socket.io/", get(connection::upgrade))
         .route("/api/albums", json_get(albums::list).post(albums::create))
-        .route("/api/albums/{id}", json_get(albums::info))
-        .route("/api/albums/{id}/assets", put(albums::add_assets))
+        .route(
+            "/api/albums/{id}",
+            json_get(albums::info)
+                .patch(album_edit::update)
+                .delete(album_edit::delete),
+        )
+        .route(
+            "/api/albums/{id}/assets",
+            put(albums::add_assets).delete(album_edit::remove_assets),
+        )
+        .route(
+            "/api/partners",
+            json_get(partners::list).post(partners::create),
+        )
+        .route(
+            "/api/partners/{id}",
+            post(partners::create_with_id)
+                .put(partners::update)
+                .delete(partners::remove),
+        )
         .route(requests::PATH, get(requests::counts))
         .route(sidecars::PATH, get(sidecars::sidecar))
         .route(faults::PATH, post(faults::add).delete(faults::clear))
+        .route(people::PATH, post(people::add))
+        .route(people::ONE_PATH, delete(people::remove))
         .route(sessions::RESET_ALL_PATH, post(sessions::reset_all))
         .fallback(not_found)
         // Inside CORS, so a browser can read a faulted answer and a preflight never meets one.

@@ -7,7 +7,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use crate::error::ApiError;
 use crate::store::to_iso;
 
-const VISIBILITIES: &[&str] = &["archive", "timeline", "hidden", "locked"];
+/// Immich's AssetVisibility values.
+pub(in crate::routes) const VISIBILITIES: &[&str] = &["archive", "timeline", "hidden", "locked"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadFields {

@@ -18,6 +18,7 @@ use crate::media::AssetType;
 use crate::state::SharedState;
 use crate::store::{now_iso, AssetRecord, InsertOutcome, LiveLink};
 use fields::UploadFields;
+pub(super) use fields::VISIBILITIES;
 use receive::{receive, ReceivedFile};
 
 /// The checksum the client claims, if it sent one.
