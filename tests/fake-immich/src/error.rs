@@ -20,6 +20,8 @@ pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
     NotFound(String),
     #[error("storage failure: {0}")]
     Store(#[from] StoreError),
@@ -35,6 +37,7 @@ impl ApiError {
             | Self::InvalidToken
             | Self::BadCredentials => StatusCode::UNAUTHORIZED,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Store(_) | Self::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -14,6 +14,7 @@ mod routes;
 mod socketio;
 mod state;
 mod store;
+mod sync;
 mod update_id;
 
 use std::io::Write;

@@ -19,6 +19,7 @@ mod session;
 mod sessions;
 mod sidecars;
 mod stall;
+mod sync;
 mod thumbnail;
 mod trash;
 mod upload;
@@ -115,6 +116,13 @@ pub fn router(state: SharedState) -> Router {
             post(partners::create_with_id)
                 .put(partners::update)
                 .delete(partners::remove),
+        )
+        .route("/api/sync/stream", post(sync::stream))
+        .route(
+            "/api/sync/ack",
+            json_get(sync::get_acks)
+                .post(sync::set_acks)
+                .delete(sync::delete_acks),
         )
         .route(requests::PATH, get(requests::counts))
         .route(sidecars::PATH, get(sidecars::sidecar))
