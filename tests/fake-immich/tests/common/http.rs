@@ -17,6 +17,10 @@ impl Reply {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
@@ -93,6 +97,38 @@ pub fn put_json(url: &str, headers: &[(&str, &str)], body: &Value) -> Reply {
         request = request.header(*name, *value);
     }
     finish(request.send(body.to_string().as_bytes()))
+}
+
+/// A JSON request of any method, DELETE and PATCH with a body too.
+pub fn send_json(method: &str, url: &str, headers: &[(&str, &str)], body: &Value) -> Reply {
+    let request = match method {
+        "POST" => agent().post(url),
+        "PUT" => agent().put(url),
+        "PATCH" => agent().patch(url),
+        "DELETE" => agent().delete(url).force_send_body(),
+        other => panic!("no JSON helper for {other}"),
+    };
+    let mut request = request.header("content-type", "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    finish(request.send(body.to_string().as_bytes()))
+}
+
+/// A request of any method without a body.
+pub fn send_empty(method: &str, url: &str, headers: &[(&str, &str)]) -> Reply {
+    if method == "POST" {
+        return post(url, headers, "application/json", b"");
+    }
+    let mut request = match method {
+        "GET" => agent().get(url),
+        "DELETE" => agent().delete(url),
+        other => panic!("no helper for {other}"),
+    };
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    finish(request.call())
 }
 
 pub const KEY: [(&str, &str); 1] = [("x-api-key", API_KEY)];
