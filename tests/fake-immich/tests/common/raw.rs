@@ -89,6 +89,30 @@ impl Connection {
         }
     }
 
+    /// A chunked body, chunk by chunk as the server framed them.
+    pub fn read_chunks(&mut self) -> Vec<Vec<u8>> {
+        let mut chunks = Vec::new();
+        loop {
+            let mut size_line = Vec::new();
+            while !size_line.ends_with(b"\r\n") {
+                let mut byte = [0u8; 1];
+                self.0.read_exact(&mut byte).expect("read chunk size");
+                size_line.push(byte[0]);
+            }
+            let size = std::str::from_utf8(&size_line[..size_line.len() - 2])
+                .ok()
+                .and_then(|hex| usize::from_str_radix(hex.split(';').next()?, 16).ok())
+                .unwrap_or_else(|| panic!("bad chunk size line {size_line:?}"));
+            let mut chunk = vec![0u8; size + 2];
+            self.0.read_exact(&mut chunk).expect("read chunk");
+            chunk.truncate(size);
+            if size == 0 {
+                return chunks;
+            }
+            chunks.push(chunk);
+        }
+    }
+
     pub fn read_body(&mut self, head: &Head) -> Vec<u8> {
         let mut body = vec![0u8; head.content_length()];
         self.0.read_exact(&mut body).expect("read body");
