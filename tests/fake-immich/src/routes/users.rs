@@ -24,7 +24,7 @@ fn user_admin_dto(user: &User) -> Value {
         "id": user.id,
         "email": user.email,
         "name": user.name,
-        "isAdmin": true,
+        "isAdmin": user.is_admin,
         "avatarColor": "primary",
         "clusterGroupId": "",
         "createdAt": user.created_at,
@@ -38,7 +38,7 @@ fn user_admin_dto(user: &User) -> Value {
         "quotaUsageInBytes": 0,
         "shouldChangePassword": false,
         "status": "active",
-        "storageLabel": "admin",
+        "storageLabel": user.is_admin.then_some("admin"),
     })
 }
 
