@@ -223,7 +223,7 @@ fn resets_start_over() {
     );
     let expected = json!({ "type": "SyncResetV1", "data": {}, "ack": "SyncResetV1|reset" });
     for _ in 0..2 {
-        assert_eq!(client.stream(&ALL_TYPES), [expected.clone()]);
+        assert_eq!(client.stream(&ALL_TYPES), std::slice::from_ref(&expected));
     }
     client.ack(&["SyncResetV1|reset".to_string(), format!("AssetV2|{ID}")]);
     assert_eq!(

@@ -46,12 +46,17 @@ impl<'a> Client<'a> {
         let reply = post_json(&server.url("/api/auth/login"), &[], &body);
         assert_eq!(reply.status, 201, "{}", reply.text());
         let login = reply.json();
-        let token = login["accessToken"].as_str().expect("token").to_string();
+        let token = login["accessToken"].as_str().expect("token");
+        Self::with_token(server, token, login["userId"].as_str().expect("userId"))
+    }
+
+    /// A user of a token got elsewhere.
+    pub fn with_token(server: &'a Server, token: &str, user_id: &str) -> Self {
         Self {
             server,
             authorization: format!("Bearer {token}"),
-            user_id: login["userId"].as_str().expect("userId").to_string(),
-            token,
+            user_id: user_id.to_string(),
+            token: token.to_string(),
         }
     }
 
