@@ -50,6 +50,7 @@ pub mod quota;
 pub mod server_url;
 pub mod session;
 pub mod settings;
+pub mod sync;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod test_json;

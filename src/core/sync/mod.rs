@@ -1,0 +1,25 @@
+//! The sync service's core: a local mirror of the Immich library kept by the server's sync
+//! stream (`POST /sync/stream`), decoded line by line as bytes arrive, applied in batches and
+//! acknowledged only once stored.
+//!
+//! - `lines`: splits the body into lines as bytes arrive.
+//! - `decode`, `entity`, `rows`: a line into what it says and its ack.
+//! - `mirror`: the writes a line makes to the mirror.
+//! - `types`: what is asked for.
+
+mod decode;
+mod entity;
+mod lines;
+mod mirror;
+mod rows;
+mod types;
+
+pub use decode::decode_line;
+pub use entity::{Ack, Entity, SyncLine, SyncLineError};
+pub use lines::{LineError, LineSplitter, MAX_LINE};
+pub use mirror::{op_for, MirrorOp};
+pub use rows::{Album, AlbumAsset, AlbumUser, AssetExif, Partner, RemoteAsset, User};
+pub use types::{stream_body, MAX_ACKS_PER_CALL, SYNC_REQUEST_TYPES};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
