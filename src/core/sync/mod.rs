@@ -5,9 +5,11 @@
 //! - `lines`: splits the body into lines as bytes arrive.
 //! - `decode`, `entity`, `rows`: a line into what it says and its ack.
 //! - `mirror`: the writes a line makes to the mirror.
+//! - `engine`: one sync, from the first request to the report.
 //! - `types`: what is asked for.
 
 mod decode;
+mod engine;
 mod entity;
 mod lines;
 mod mirror;
@@ -15,6 +17,10 @@ mod rows;
 mod types;
 
 pub use decode::decode_line;
+pub use engine::{
+    SyncBatch, SyncConfig, SyncEngine, SyncInput, SyncOutcome, SyncOutput, SyncReport, SyncSetup,
+    BATCH_LINES, BATCH_MS,
+};
 pub use entity::{Ack, Entity, SyncLine, SyncLineError};
 pub use lines::{LineError, LineSplitter, MAX_LINE};
 pub use mirror::{op_for, MirrorOp};

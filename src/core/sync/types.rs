@@ -31,6 +31,11 @@ struct StreamRequest {
     reset: bool,
 }
 
+#[derive(Serialize)]
+struct AckRequest<'a> {
+    acks: &'a [String],
+}
+
 /// The body of `POST /sync/stream`: every type, and `reset: true` to start over from nothing.
 pub fn stream_body(reset: bool) -> String {
     let request = StreamRequest {
@@ -38,4 +43,9 @@ pub fn stream_body(reset: bool) -> String {
         reset,
     };
     serde_json::to_string(&request).unwrap_or_default()
+}
+
+/// The body of `POST /sync/ack`.
+pub fn ack_body(acks: &[String]) -> String {
+    serde_json::to_string(&AckRequest { acks }).unwrap_or_default()
 }
