@@ -1,5 +1,6 @@
 //! Tests of the sync core: the line splitter and decoder on real lines, the engine on the
-//! recorded streams of a real server and at its edges.
+//! recorded streams of a real server and at its edges, a simulated server for the property that
+//! any batching and any kill end in the same mirror.
 
 mod decode;
 mod driver;
@@ -7,6 +8,7 @@ mod engine;
 mod engine_fixtures;
 mod lines;
 mod model;
+mod sim;
 
 use std::collections::VecDeque;
 
