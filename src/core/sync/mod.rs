@@ -7,6 +7,7 @@
 //! - `mirror`: the writes a line makes to the mirror.
 //! - `engine`: one sync, from the first request to the report.
 //! - `types`: what is asked for.
+//! - `view`: the library as the pages show it, from the mirror.
 
 mod decode;
 mod engine;
@@ -15,6 +16,7 @@ mod lines;
 mod mirror;
 mod rows;
 mod types;
+mod view;
 
 pub use decode::decode_line;
 pub use engine::{
@@ -26,6 +28,9 @@ pub use lines::{LineError, LineSplitter, MAX_LINE};
 pub use mirror::{op_for, MirrorOp};
 pub use rows::{Album, AlbumAsset, AlbumUser, AssetExif, Partner, RemoteAsset, User};
 pub use types::{stream_body, MAX_ACKS_PER_CALL, SYNC_REQUEST_TYPES};
+pub use view::{
+    library_view, AlbumView, Counts, Day, LibraryView, MirrorContents, PartnerView, ViewAsset,
+};
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -1,6 +1,6 @@
 //! Tests of the sync core: the line splitter and decoder on real lines, the engine on the
 //! recorded streams of a real server and at its edges, a simulated server for the property that
-//! any batching and any kill end in the same mirror.
+//! any batching and any kill end in the same mirror, and the library view.
 
 mod decode;
 mod driver;
@@ -9,6 +9,7 @@ mod engine_fixtures;
 mod lines;
 mod model;
 mod sim;
+mod view;
 
 use std::collections::VecDeque;
 

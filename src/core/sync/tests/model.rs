@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::super::{
-    Album, AlbumAsset, AlbumUser, AssetExif, MirrorOp, Partner, RemoteAsset,
+    Album, AlbumAsset, AlbumUser, AssetExif, MirrorContents, MirrorOp, Partner, RemoteAsset,
     SyncBatch, User,
 };
 
@@ -70,6 +70,16 @@ impl Mirror {
             MirrorOp::DeleteAlbumAsset(link) => {
                 self.album_assets.remove(&link);
             }
+        }
+    }
+
+    pub fn contents(&self) -> MirrorContents {
+        MirrorContents {
+            users: self.users.values().cloned().collect(),
+            partners: self.partners.values().cloned().collect(),
+            assets: self.assets.values().cloned().collect(),
+            albums: self.albums.values().cloned().collect(),
+            album_assets: self.album_assets.iter().cloned().collect(),
         }
     }
 }
