@@ -28,9 +28,34 @@ impl Sha1Stream {
     }
 }
 
+/// A hex SHA-1 (ours) in base64, the form the server's sync data carries; None for anything
+/// that is not 40 hex digits.
+pub fn hex_to_base64(hex: &str) -> Option<String> {
+    use base64::Engine;
+    if hex.len() != 40 {
+        return None;
+    }
+    let bytes = (0..40)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    Some(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_checksums_read_as_the_server_s_base64() {
+        // red.jpg of the recorded v3.1.0 server: "Vhkk0dtbxCqIrauSrq4VHXXgNYg=".
+        assert_eq!(
+            hex_to_base64("561924d1db5bc42a88adab92aeae151d75e03588").as_deref(),
+            Some("Vhkk0dtbxCqIrauSrq4VHXXgNYg=")
+        );
+        assert_eq!(hex_to_base64("zz"), None);
+        assert_eq!(hex_to_base64(&"g".repeat(40)), None);
+    }
     use proptest::prelude::*;
 
     fn one_shot(bytes: &[u8]) -> String {

@@ -5,9 +5,10 @@
 use serde::Deserialize;
 use url::Url;
 
-use crate::core::immich::{self, ApiKey};
+use crate::core::immich;
 use crate::core::log::{redact, LogLevel};
 use crate::core::server_url::ServerUrl;
+use crate::core::session::Credential;
 
 use super::io::RequestResult;
 use super::{ItemSource, UploadOutcome};
@@ -69,13 +70,13 @@ pub struct CarriedTarget {
 /// The `POST /assets` a page hands to Background Fetch. Chromium's Background Fetch sends no
 /// CORS preflight: a request to another origin with a header outside the safelist (`x-api-key`,
 /// `x-immich-checksum`) fails before a byte leaves. So, to a server of another origin than the
-/// page, the key goes as Immich's `apiKey` query parameter and the checksum stays out (the
+/// page, the credential goes as Immich's `apiKey` / `sessionKey` query parameter and the checksum stays out (the
 /// server computes it from the bytes, and still answers a known file as a duplicate); to the
 /// page's own origin, both go as headers, as the worker sends them.
 pub fn carried_target(
     server: &ServerUrl,
     page_origin: &str,
-    key: &ApiKey,
+    credential: &Credential,
     checksum: &str,
 ) -> CarriedTarget {
     let endpoint = server.endpoint("/assets");
@@ -85,14 +86,15 @@ pub fn carried_target(
         return CarriedTarget {
             url: endpoint,
             headers: vec![
-                ("x-api-key", key.expose().to_owned()),
+                credential.header(),
                 ("x-immich-checksum", checksum.to_owned()),
             ],
         };
     }
     let url = match Url::parse(&endpoint) {
         Ok(mut url) => {
-            url.query_pairs_mut().append_pair("apiKey", key.expose());
+            let (name, secret) = credential.query_pair();
+            url.query_pairs_mut().append_pair(name, secret);
             url.to_string()
         }
         // A server URL always parses; this keeps the key out of a broken one anyway.
@@ -144,6 +146,8 @@ mod tests {
     use super::super::io::{HttpReply, RequestError};
     use super::super::{Carrier, UploadRequest};
     use super::*;
+    use crate::core::immich::ApiKey;
+    use crate::core::session::SessionToken;
 
     fn request() -> UploadRequest {
         UploadRequest {
@@ -208,25 +212,31 @@ mod tests {
     #[test]
     fn another_origin_gets_the_key_in_the_query_and_no_custom_header() {
         let server = ServerUrl::parse("https://photos.example.org").unwrap();
-        let key = ApiKey::new("k&y=1".into());
+        let key = Credential::ApiKey(ApiKey::new("k&y=1".into()));
         let target = carried_target(&server, "https://app.example.net", &key, "abc");
         assert_eq!(
             target.url,
             "https://photos.example.org/api/assets?apiKey=k%26y%3D1"
         );
         assert!(target.headers.is_empty());
+        let session = Credential::Session(SessionToken::new("t".into()));
+        let target = carried_target(&server, "https://app.example.net", &session, "abc");
+        assert_eq!(
+            target.url,
+            "https://photos.example.org/api/assets?sessionKey=t"
+        );
     }
 
     #[test]
     fn the_same_origin_gets_the_worker_s_headers() {
         let server = ServerUrl::parse("https://photos.example.org").unwrap();
-        let key = ApiKey::new("key".into());
-        let target = carried_target(&server, "https://photos.example.org", &key, "abc");
+        let session = Credential::Session(SessionToken::new("t".into()));
+        let target = carried_target(&server, "https://photos.example.org", &session, "abc");
         assert_eq!(target.url, "https://photos.example.org/api/assets");
         assert_eq!(
             target.headers,
             vec![
-                ("x-api-key", "key".to_owned()),
+                ("authorization", "Bearer t".to_owned()),
                 ("x-immich-checksum", "abc".to_owned())
             ]
         );

@@ -61,6 +61,9 @@ pub enum Input {
     Hashed {
         id: String,
         result: Result<String, String>,
+        /// The id of the user's asset with this checksum, when the library mirror has one: the
+        /// file is on the server already, with no bulk check asked.
+        on_server: Option<String>,
     },
     /// The answer to the `Output::Check` of these ids.
     CheckReply {

@@ -46,6 +46,15 @@ pub struct RemoteAsset {
     pub thumbhash: Option<String>,
 }
 
+impl RemoteAsset {
+    /// Whether this asset holds a file of the user `me`: their own, in the trash or not (the
+    /// server answers an upload of such a file "duplicate"). A partner's copy of the same bytes
+    /// does not count: the user's own backup still lacks it.
+    pub fn is_backup_of(&self, me: &str) -> bool {
+        !me.is_empty() && self.owner_id == me
+    }
+}
+
 /// An asset's exif, keyed by its asset.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -36,6 +36,8 @@ pub struct Counts {
     /// Photos and videos of the timeline.
     pub photos: usize,
     pub videos: usize,
+    /// Every asset of the timeline, of any kind.
+    pub timeline: usize,
     pub trashed: usize,
     pub albums: usize,
     pub partners: usize,
@@ -163,6 +165,7 @@ pub fn library_view(mirror: &MirrorContents, me: &str) -> LibraryView {
     let counts = Counts {
         photos: timeline.iter().filter(|a| a.kind == "IMAGE").count(),
         videos: timeline.iter().filter(|a| a.kind == "VIDEO").count(),
+        timeline: timeline.len(),
         trashed: trashed.len(),
         albums: albums.len(),
         partners: partners.len(),

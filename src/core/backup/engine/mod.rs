@@ -252,7 +252,11 @@ impl Engine {
                 self.hash_progress(&id, bytes_done, now_ms);
                 Ok(())
             }
-            Input::Hashed { id, result } => self.on_hashed(&id, result),
+            Input::Hashed {
+                id,
+                result,
+                on_server,
+            } => self.on_hashed(&id, result, on_server),
             Input::CheckReply { ids, result } => self.on_check_reply(ids, result, now_ms),
             Input::UploadReply { id, result } => self.on_upload_reply(&id, result, now_ms),
             Input::ProbeReply(result) => self.on_probe_reply(result, now_ms),

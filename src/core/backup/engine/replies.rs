@@ -23,14 +23,23 @@ impl Engine {
         &mut self,
         id: &str,
         result: Result<String, String>,
+        on_server: Option<String>,
     ) -> Result<(), TransitionError> {
         if self.hashing.as_deref() != Some(id) {
             return Ok(());
         }
         self.hashing = None;
-        match result {
-            Ok(checksum) => self.item_mut(id)?.hashed(checksum),
-            Err(reason) => {
+        match (result, on_server) {
+            (Ok(checksum), Some(remote_id)) => {
+                let item = self.item_mut(id)?;
+                item.hashed(checksum)?;
+                item.checked(CheckVerdict::Duplicate { remote_id })?;
+                let row = item.clone();
+                self.persist(vec![row]);
+                Ok(())
+            }
+            (Ok(checksum), None) => self.item_mut(id)?.hashed(checksum),
+            (Err(reason), _) => {
                 let reason = self.clean(&immich::cut_server_text(&reason));
                 let item = self.item_mut(id)?;
                 item.unreadable(reason.clone())?;

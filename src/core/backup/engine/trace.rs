@@ -101,7 +101,7 @@ impl Engine {
             })
         };
         match input {
-            Input::Hashed { id, result } if self.hashing.as_ref() == Some(id) => Some(Answer {
+            Input::Hashed { id, result, .. } if self.hashing.as_ref() == Some(id) => Some(Answer {
                 what: Answered::Hash(id.clone()),
                 status: match result {
                     Ok(_) => "hashed".into(),

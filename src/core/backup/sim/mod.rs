@@ -270,7 +270,11 @@ impl Sim {
                                     } else {
                                         Ok(file.checksum)
                                     };
-                                    Input::Hashed { id, result }
+                                    Input::Hashed {
+                                        id,
+                                        result,
+                                        on_server: None,
+                                    }
                                 }
                                 Pending::Network(input, failed, asked_wait) => {
                                     if let Some(key) = failed {

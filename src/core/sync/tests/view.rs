@@ -14,6 +14,7 @@ fn the_first_sync_shows_my_photos_by_day_the_album_and_the_partner() {
         Counts {
             photos: 3,
             videos: 0,
+            timeline: 3,
             trashed: 0,
             albums: 1,
             partners: 1
@@ -107,4 +108,26 @@ fn someone_else_s_asset_of_a_shared_album_counts_in_the_album_only() {
     let view = library_view(&mirror.contents(), ME);
     assert_eq!(view.albums[0].count, 3);
     assert_eq!(view.counts.photos, 3);
+}
+
+#[test]
+fn only_the_user_s_own_assets_count_as_their_backups() {
+    let mirror = synced(&[FIRST]).mirror.contents();
+    let mine = mirror
+        .assets
+        .iter()
+        .find(|a| a.original_file_name == "red.jpg");
+    let partners = mirror
+        .assets
+        .iter()
+        .find(|a| a.original_file_name == "yellow.jpg");
+    let (Some(mine), Some(partners)) = (mine, partners) else {
+        panic!("the recording has red.jpg and the partner's yellow.jpg");
+    };
+    assert!(mine.is_backup_of(ME));
+    assert!(!partners.is_backup_of(ME));
+    assert!(
+        !mine.is_backup_of(""),
+        "a login stored before user ids knows none"
+    );
 }

@@ -40,6 +40,7 @@ fn a_run(troubleshooting: bool) -> Vec<Output> {
     let hashed = Input::Hashed {
         id: "f0".into(),
         result: Ok(sum(0)),
+        on_server: None,
     };
     let request = check(&step(&mut engine, hashed, NOW + 7)).unwrap();
     let result = reply(200, r#"{"results":[{"id":"f0","action":"accept"}]}"#);
@@ -119,6 +120,7 @@ fn an_unreadable_file_and_a_failed_probe_are_logged_with_their_reason() {
     let unreadable = Input::Hashed {
         id: "f0".into(),
         result: Err(format!("NotReadableError {KEY}")),
+        on_server: None,
     };
     engine.handle_input(unreadable, NOW + 3);
     assert!(debug_lines(&drain(&mut engine)).contains(

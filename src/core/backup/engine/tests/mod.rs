@@ -106,6 +106,7 @@ fn hashed(engine: &mut Engine, n: usize) -> Vec<Output> {
     let input = Input::Hashed {
         id: format!("f{n}"),
         result: Ok(sum(n)),
+        on_server: None,
     };
     engine.handle_input(input, NOW);
     drain(engine)
@@ -146,6 +147,7 @@ fn run_to_end(engine: &mut Engine, album: impl Fn(&str) -> Result<(), String>) -
             Output::Hash { id, .. } => answers.push_back(Input::Hashed {
                 id: id.clone(),
                 result: Ok(crate::core::backup::proptests::checksum_of(id)),
+                on_server: None,
             }),
             Output::Check(request) => {
                 let results: Vec<_> = request
@@ -183,6 +185,7 @@ mod debug_log;
 mod failures;
 mod halt;
 mod live;
+mod mirror;
 mod notify;
 mod retry_after;
 mod run;

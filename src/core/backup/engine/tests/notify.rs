@@ -70,6 +70,7 @@ fn error_notes(grace: u32, statuses: &[u16]) -> Vec<String> {
             Input::Hashed {
                 id,
                 result: Ok(sum(n)),
+                on_server: None,
             }
         } else {
             break;
@@ -150,6 +151,7 @@ fn single_progress_shows_the_hashing_percent_then_sending() {
     let hashed = Input::Hashed {
         id: "f0".into(),
         result: Ok(sum(0)),
+        on_server: None,
     };
     engine.handle_input(hashed, NOW + 600);
     let request = check(&drain(&mut engine)).unwrap();
