@@ -31,7 +31,10 @@ mod bindings {
 
     use crate::core::lifecycle::WakeKind;
     use crate::core::settings::Settings;
-    use crate::web::{backup_driver, notify, page, page_fetch, page_folders, service_driver};
+    use crate::web::{
+        backup_driver, notify, page, page_fetch, page_folders, page_library, page_login,
+        service_driver,
+    };
 
     #[wasm_bindgen(typescript_custom_section)]
     const TYPES: &'static str = r#"
@@ -56,7 +59,25 @@ export interface Settings {
   backgroundFetchMinMb: number;
 }
 export interface ServerInfo { serverUrl: string; userName: string; userEmail: string; version: string; }
-export interface Login { serverUrl: string; }
+/** The library mirror as the page shows it (see core::sync::library_view). */
+export interface LibraryView {
+  counts: { photos: number; videos: number; timeline: number; trashed: number; albums: number; partners: number };
+  /** newest day first; date is YYYY-MM-DD */
+  days: { date: string; assets: LibraryAsset[] }[];
+  trash: LibraryAsset[];
+  albums: { id: string; name: string; count: number; thumbnailAssetId: string | null }[];
+  /** those who share their library with the user, each with their shared assets */
+  partners: { id: string; name: string; assets: LibraryAsset[]; inTimeline: boolean }[];
+}
+export interface LibraryAsset {
+  id: string; name: string; kind: string; isFavorite: boolean; ownerId: string; takenAt: string | null;
+}
+export interface Login {
+  serverUrl: string;
+  /** "session": a password login (backup and library); "apiKey": backup only */
+  kind: "session" | "apiKey";
+  canSync: boolean;
+}
 export interface UploadState {
   totalCount: number; completedCount: number; failedCount: number;
   /** not for the server: empty files */
@@ -164,23 +185,54 @@ export interface CarriedUpload { id: string; name: string; size: number; registr
         to_js(&page::save_settings(&json).await.map_err(fail)?)
     }
 
-    /// Checks the server and API key, and stores them when both work.
+    /// Logs in with email and password (a session: backup and the library mirror) and stores
+    /// the session when it worked.
+    #[wasm_bindgen(js_name = loginWithPassword, unchecked_return_type = "ServerInfo")]
+    pub async fn login_with_password(
+        server_url: String,
+        email: String,
+        password: String,
+    ) -> Result<JsValue, JsError> {
+        let info = page_login::login_with_password(&server_url, &email, &password).await;
+        to_js(&info.map_err(fail)?)
+    }
+
+    /// Checks the server and API key, and stores them when both work. An API key backs up
+    /// only: the library mirror needs a password login.
     #[wasm_bindgen(unchecked_return_type = "ServerInfo")]
     pub async fn connect(server_url: String, api_key: String) -> Result<JsValue, JsError> {
-        to_js(&page::connect(&server_url, &api_key).await.map_err(fail)?)
+        to_js(
+            &page_login::connect(&server_url, &api_key)
+                .await
+                .map_err(fail)?,
+        )
     }
 
     #[wasm_bindgen(js_name = currentLogin, unchecked_return_type = "Login | undefined")]
     pub async fn current_login() -> Result<JsValue, JsError> {
-        Ok(match page::current_login().await.map_err(fail)? {
-            Some(server_url) => to_js(&serde_json::json!({ "serverUrl": server_url }))?,
-            None => JsValue::UNDEFINED,
-        })
+        match page_login::current_login().await.map_err(fail)? {
+            Some(login) => to_js(&login),
+            None => Ok(JsValue::UNDEFINED),
+        }
     }
 
+    /// The library as the mirror holds it: counts, the timeline by day, albums, partners, trash.
+    #[wasm_bindgen(js_name = libraryView, unchecked_return_type = "LibraryView")]
+    pub async fn library_view() -> Result<JsValue, JsError> {
+        to_js(&page_library::library_view().await.map_err(fail)?)
+    }
+
+    /// The thumbnail of a mirrored asset, fetched with the login's credential.
+    #[wasm_bindgen]
+    pub async fn thumbnail(asset_id: String) -> Result<web_sys::Blob, JsError> {
+        page_library::thumbnail(&asset_id).await.map_err(fail)
+    }
+
+    /// Ends the session on the server and wipes it here with the library mirror; queued files
+    /// stay for the next login of the same user.
     #[wasm_bindgen]
     pub async fn logout() -> Result<(), JsError> {
-        page::logout().await.map_err(fail)
+        page_login::logout().await.map_err(fail)
     }
 
     /// Stores the files in IndexedDB and queues them; resolves to how many were queued.

@@ -30,6 +30,23 @@ pub enum ChannelMessage {
     PageState(PageState),
     /// Worker -> page: what the background service is doing or waiting for.
     ServiceState(ServiceState),
+    /// Page -> worker: bring the library mirror up to date now.
+    SyncNow,
+    /// Worker -> page: a sync started or ended, and how it went.
+    SyncState(SyncStatus),
+    /// Worker -> page: a batch of library changes is committed: read the mirror again.
+    LibraryChanged,
+}
+
+/// The sync service as the page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub syncing: bool,
+    /// What the last sync came to ("Library up to date", or why it failed).
+    pub message: String,
+    /// Whether the last sync failed (the message says why).
+    pub failed: bool,
 }
 
 /// What a page reports about itself.

@@ -46,6 +46,24 @@ fn methods_without_args() {
 }
 
 #[test]
+fn sync_messages_wire_shape() {
+    round_trip(ChannelMessage::SyncNow, json!({"method": "syncNow"}));
+    round_trip(
+        ChannelMessage::LibraryChanged,
+        json!({"method": "libraryChanged"}),
+    );
+    round_trip(
+        ChannelMessage::SyncState(SyncStatus {
+            syncing: false,
+            message: "Library up to date".into(),
+            failed: false,
+        }),
+        json!({"method": "syncState", "args": {"syncing": false,
+            "message": "Library up to date", "failed": false}}),
+    );
+}
+
+#[test]
 fn null_args_are_accepted() {
     for method in ["initialized", "start", "stop", "updateNotification"] {
         let wire = json!({"method": method, "args": null});

@@ -129,20 +129,21 @@ pub fn parse_version(body: &str) -> Option<String> {
     Some(format!("{}.{}.{}", v.major, v.minor, v.patch))
 }
 
+/// The user of a credential, from `GET /users/me`.
+#[derive(Debug, PartialEq, Deserialize)]
+pub struct Me {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
 /// The user of the key, from `GET /users/me`.
-pub fn parse_user(status: u16, body: &str) -> Result<(String, String), LoginError> {
-    #[derive(Deserialize)]
-    struct User {
-        name: String,
-        email: String,
-    }
+pub fn parse_user(status: u16, body: &str) -> Result<Me, LoginError> {
     match status {
-        200 => serde_json::from_str::<User>(body)
-            .map(|u| (u.name, u.email))
-            .map_err(|e| LoginError::Unexpected {
-                status,
-                message: format!("unreadable user: {e}"),
-            }),
+        200 => serde_json::from_str::<Me>(body).map_err(|e| LoginError::Unexpected {
+            status,
+            message: format!("unreadable user: {e}"),
+        }),
         401 => Err(LoginError::WrongApiKey),
         403 => Err(LoginError::Forbidden(error_message(body))),
         _ => Err(LoginError::Unexpected {

@@ -39,7 +39,11 @@ fn pong_version_and_user() {
     assert_eq!(parse_version("nope"), None);
     assert_eq!(
         parse_user(200, r#"{"name":"Ann","email":"a@b.c","id":"x"}"#),
-        Ok(("Ann".into(), "a@b.c".into()))
+        Ok(Me {
+            id: "x".into(),
+            name: "Ann".into(),
+            email: "a@b.c".into()
+        })
     );
     assert_eq!(parse_user(401, "{}"), Err(LoginError::WrongApiKey));
     assert!(matches!(

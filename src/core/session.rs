@@ -127,9 +127,65 @@ pub struct QueueOwner {
     pub user_id: String,
 }
 
+/// What a run does about the queue's owner.
+#[derive(Debug, PartialEq)]
+pub enum QueueClaim {
+    /// The queue is this login's (or was stored before owners were kept).
+    Keep,
+    /// Nothing is waiting for anyone else: the queue becomes this login's.
+    Take,
+    /// Files wait for another login: none of them goes to this one.
+    Refuse(String),
+}
+
+/// Whether the queued files may go with `login`: files queued under one user never go to another
+/// user or server; they wait for that login again (or for Cancel).
+pub fn claim_queue(stored: Option<&QueueOwner>, login: &QueueOwner, unfinished: u32) -> QueueClaim {
+    match stored {
+        Some(owner) if owner == login || owner.user_id.is_empty() || login.user_id.is_empty() => {
+            QueueClaim::Keep
+        }
+        Some(owner) if unfinished > 0 => QueueClaim::Refuse(format!(
+            "{unfinished} queued files belong to another login ({}): log in as that user again \
+             to back them up, or Cancel to clear the queue.",
+            owner.server_url
+        )),
+        _ => QueueClaim::Take,
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    fn owner(server: &str, user: &str) -> QueueOwner {
+        QueueOwner {
+            server_url: server.into(),
+            user_id: user.into(),
+        }
+    }
+
+    #[test]
+    fn queued_files_wait_for_their_own_login() {
+        let alice = owner("https://a.example/api", "alice");
+        let bob = owner("https://a.example/api", "bob");
+        let elsewhere = owner("https://b.example/api", "alice");
+        assert_eq!(claim_queue(Some(&alice), &alice, 5), QueueClaim::Keep);
+        assert!(matches!(
+            claim_queue(Some(&alice), &bob, 5),
+            QueueClaim::Refuse(_)
+        ));
+        assert!(matches!(
+            claim_queue(Some(&alice), &elsewhere, 1),
+            QueueClaim::Refuse(_)
+        ));
+        assert_eq!(claim_queue(Some(&alice), &bob, 0), QueueClaim::Take);
+        assert_eq!(claim_queue(None, &bob, 3), QueueClaim::Take);
+        assert_eq!(
+            claim_queue(Some(&owner("https://a.example/api", "")), &bob, 3),
+            QueueClaim::Keep
+        );
+    }
 
     #[test]
     fn a_login_reply_gives_the_token_and_the_user() {

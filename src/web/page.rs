@@ -1,23 +1,23 @@
-//! The page side: login check, settings, queueing picked files (copies that fit in the
+//! The page side: settings, queueing picked files (copies that fit in the
 //! browser's quota, or file handles), retrying failed ones, reading state and logs.
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, FileSystemFileHandle, StorageEstimate};
 
-use crate::core::backup::{ItemSource, ItemState, QueueItem, RequestError};
+use crate::core::backup::{ItemSource, ItemState, QueueItem};
 use crate::core::channel::ServiceState;
-use crate::core::immich::{self, ApiKey, LoginError, ServerInfo};
+use crate::core::immich::LoginError;
 use crate::core::lifecycle::Lifecycle;
 use crate::core::log::{LogEntry, LogLevel};
 use crate::core::progress::UploadState;
 use crate::core::quota::{self, QuotaError, StorageUse};
-use crate::core::server_url::{ServerUrl, ServerUrlError};
+use crate::core::server_url::ServerUrlError;
+use crate::core::session::PasswordLoginError;
 use crate::core::settings::{Settings, SettingsError};
 use crate::web::console::{self, now_ms};
 use crate::web::folders::handles;
-use crate::web::http::ImmichHttp;
-use crate::web::store::{Login, Store, StoreError};
+use crate::web::store::{Store, StoreError};
 
 /// Any failure the page can show, each worded for a person.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +28,8 @@ pub enum PageError {
     Address(#[from] ServerUrlError),
     #[error(transparent)]
     Login(#[from] LoginError),
+    #[error(transparent)]
+    PasswordLogin(#[from] PasswordLoginError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
     #[error(transparent)]
@@ -42,6 +44,10 @@ pub enum PageError {
     FolderAdded(String),
     #[error("no backup folder has the id {0}")]
     NoSuchFolder(String),
+    #[error("log in first")]
+    NotLoggedIn,
+    #[error("the thumbnail of {0} could not be loaded: {1}")]
+    Thumbnail(String, String),
 }
 
 pub type PageResult<T> = Result<T, PageError>;
@@ -60,63 +66,6 @@ pub(crate) async fn log_info(store: &Store, message: String) {
     // The line is on the console either way; a log the page cannot store is not worth failing
     // the user's action for.
     store.append_log(&entry).await.unwrap_or(());
-}
-
-/// Checks the server and key the way the mobile app does (ping, version, the key's user) and
-/// stores the login only when all of it worked.
-pub async fn connect(url: &str, api_key: &str) -> PageResult<ServerInfo> {
-    let server = ServerUrl::parse(url)?;
-    let key = ApiKey::new(api_key.to_owned());
-    if key.is_empty() {
-        return Err(LoginError::MissingApiKey.into());
-    }
-    let unauthenticated = ImmichHttp::new(server.clone(), None);
-    let base = server.api_base().to_owned();
-    let not_reached = |e: RequestError| match e {
-        RequestError::Redirect => LoginError::Redirected(base.clone()),
-        _ => LoginError::Unreachable(base.clone()),
-    };
-    let ping = unauthenticated
-        .get("/server/ping")
-        .await
-        .map_err(not_reached)?;
-    if !immich::is_pong(ping.status, &ping.body) {
-        return Err(LoginError::NotImmich(base).into());
-    }
-    let version = match unauthenticated.get("/server/version").await {
-        Ok(reply) => immich::parse_version(&reply.body).unwrap_or_else(|| "unknown".into()),
-        Err(_) => "unknown".into(),
-    };
-    let authenticated = ImmichHttp::new(server.clone(), Some(key.clone()));
-    let me = authenticated.get("/users/me").await.map_err(not_reached)?;
-    let (user_name, user_email) = immich::parse_user(me.status, &me.body)?;
-    let store = open_store().await?;
-    store
-        .save_login(&Login {
-            server,
-            api_key: key,
-        })
-        .await?;
-    log_info(&store, format!("Logged in to {base} as {user_email}")).await;
-    Ok(ServerInfo {
-        server_url: base,
-        user_name,
-        user_email,
-        version,
-    })
-}
-
-pub async fn current_login() -> PageResult<Option<String>> {
-    let login = open_store().await?.load_login().await?;
-    Ok(login.map(|l| l.server.api_base().to_owned()))
-}
-
-pub async fn logout() -> PageResult<()> {
-    open_store()
-        .await?
-        .clear_login()
-        .await
-        .map_err(PageError::from)
 }
 
 pub async fn load_settings() -> PageResult<Settings> {

@@ -45,7 +45,7 @@ fn browser(error: JsValue) -> CarryError {
 pub async fn start(value: JsValue) -> Result<JsValue, String> {
     let store = Store::open().await.map_err(|e| e.to_string())?;
     let key = match store.load_login().await {
-        Ok(login) => login.map(|login| login.api_key.expose().to_owned()),
+        Ok(login) => login.map(|login| login.credential.secret().to_owned()),
         Err(e) => return Err(e.to_string()),
     };
     start_with(&store, value)
@@ -81,7 +81,7 @@ async fn start_with(store: &Store, value: JsValue) -> Result<JsValue, CarryError
         .location()
         .origin()
         .map_err(browser)?;
-    let target = carried_target(&login.server, &origin, &login.api_key, &upload.checksum);
+    let target = carried_target(&login.server, &origin, &login.credential, &upload.checksum);
     let headers = Headers::new().map_err(browser)?;
     for (name, value) in &target.headers {
         headers.append(name, value).map_err(browser)?;

@@ -3,7 +3,7 @@
 //! `core::lifecycle::Lifecycle`, and its outputs are performed here: runs started and stopped
 //! (`backup_driver`), the record stored, wake-ups registered, messages and notifications sent.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures_util::FutureExt;
@@ -17,11 +17,13 @@ use crate::core::immich;
 use crate::core::lifecycle::{Command, Input, Lifecycle, Output, WakeKind};
 use crate::core::log::LogLevel;
 use crate::core::progress::UploadState;
+use crate::core::session::Credential;
+use crate::core::sync::SyncOutcome;
 use crate::web::backup_driver::{self, log, Control, DriverError};
 use crate::web::console::now_ms;
 use crate::web::http::ImmichHttp;
 use crate::web::store::Store;
-use crate::web::{clients, notify, wakeups};
+use crate::web::{clients, notify, sync_driver, wakeups};
 
 /// The longest a run goes without the lifecycle looking at the time.
 const MAX_TICK_MS: i64 = 5_000;
@@ -29,6 +31,8 @@ const MAX_TICK_MS: i64 = 5_000;
 thread_local! {
     /// The service of this worker instance, read from the store at its first event.
     static SERVICE: RefCell<Option<Lifecycle>> = const { RefCell::new(None) };
+    /// A sync is due once the event's backup work is done: a page came back, a run ended.
+    static SYNC_WANTED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// A channel message from a page (`source` is the sending window's client id).
@@ -56,6 +60,7 @@ pub async fn handle_message(data: JsValue, source: Option<String>) -> Result<(),
             inputs.push(Input::Command(Command::Start));
             inputs
         }
+        ChannelMessage::SyncNow => return sync_library(&store).await,
         ChannelMessage::Stop => command(Command::Stop),
         ChannelMessage::Pause => command(Command::Pause),
         ChannelMessage::Resume => command(Command::Resume),
@@ -85,7 +90,20 @@ pub async fn handle_message(data: JsValue, source: Option<String>) -> Result<(),
             return Ok(());
         }
     };
-    process(&store, inputs).await
+    process(&store, inputs).await?;
+    if SYNC_WANTED.replace(false) {
+        sync_library(&store).await?;
+    }
+    Ok(())
+}
+
+/// Syncs the library mirror; a session the server revoked stops every service.
+async fn sync_library(store: &Rc<Store>) -> Result<(), DriverError> {
+    let report = sync_driver::sync_until_current().await?;
+    if report.is_some_and(|report| report.outcome == SyncOutcome::SessionRevoked) {
+        process(store, vec![Input::AuthChecked { accepted: false }]).await?;
+    }
+    Ok(())
 }
 
 /// A wake-up of the browser's. Resolves once what it started is over; true when the browser
@@ -102,6 +120,9 @@ pub async fn wake(kind: WakeKind) -> Result<bool, DriverError> {
         process(&store, vec![Input::Tick]).await?;
     }
     backup_driver::run_finished().await;
+    // Every wake-up keeps the mirror current, as the mobile app's background service does.
+    SYNC_WANTED.set(false);
+    sync_library(&store).await?;
     Ok(with_service(|service| service.wants_wake_up()).unwrap_or(false))
 }
 
@@ -167,6 +188,7 @@ async fn process(store: &Rc<Store>, inputs: Vec<Input>) -> Result<(), DriverErro
         if let Some(new_run) = start {
             let end = run_with_ticks(store, new_run).await?;
             followed.push(ended(end, store).await?);
+            SYNC_WANTED.set(true);
         }
         if followed.is_empty() {
             return Ok(());
@@ -280,11 +302,21 @@ async fn check_auth(store: &Store) -> Result<Option<Input>, DriverError> {
     let Some(login) = store.load_login().await? else {
         return Ok(None);
     };
-    let http = ImmichHttp::new(login.server, Some(login.api_key));
-    Ok(match http.get("/users/me").await {
-        Ok(reply) => Some(Input::AuthChecked {
-            accepted: !immich::refuses_credentials(reply.status),
-        }),
+    // A session is checked as the mobile app checks it on resume; a key by reading its user.
+    let is_session = matches!(login.credential, Credential::Session(_));
+    let http = ImmichHttp::new(login.server, Some(login.credential));
+    let reply = if is_session {
+        http.post_json("/auth/validateToken", "{}".into()).await
+    } else {
+        http.get("/users/me").await
+    };
+    Ok(match reply {
+        Ok(reply) => {
+            let accepted = !immich::refuses_credentials(reply.status);
+            // Back in front with a good login: a quick sync, as the mobile app on resume.
+            SYNC_WANTED.set(accepted);
+            Some(Input::AuthChecked { accepted })
+        }
         // Unreachable: the backup's own outage handling has that.
         Err(_) => None,
     })

@@ -178,7 +178,7 @@ pub async fn settle(event: JsValue) -> Result<(), DriverError> {
     };
     let result = background_fetch::outcome(&registration).await;
     let store = Store::open().await?;
-    let key = store.load_login().await?.map(|login| login.api_key);
+    let credential = store.load_login().await?.map(|login| login.credential);
     let row = store.load_item(id).await?;
     let name = row.as_ref().map_or(id, |row| row.name.as_str()).to_owned();
     if let Some(mut row) = row {
@@ -187,9 +187,9 @@ pub async fn settle(event: JsValue) -> Result<(), DriverError> {
             store.save_items(&[row]).await?;
         }
     }
-    let secrets = key
+    let secrets = credential
         .as_ref()
-        .map(|key| key.expose())
+        .map(|credential| credential.secret())
         .into_iter()
         .collect::<Vec<_>>();
     let (level, line, backed_up) = carried_report(&name, &result, &secrets);

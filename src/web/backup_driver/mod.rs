@@ -16,6 +16,7 @@ use futures_channel::oneshot;
 use crate::core::backup::{Carrier, Engine, EngineConfig, Input, ItemState, Output, RunSetup};
 use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
 use crate::core::log::{LogEntry, LogLevel};
+use crate::core::session::{claim_queue, QueueClaim};
 use crate::web::console::{self, now_ms};
 use crate::web::http::ImmichHttp;
 use crate::web::locks;
@@ -23,7 +24,7 @@ use crate::web::notify;
 use crate::web::sources::Wanted;
 use crate::web::store::{Store, StoreError};
 use carried::Handed;
-use work::{album, check, hash, probe, upload, Done};
+use work::{album, check, hash, probe, upload, Done, KnownAssets};
 
 mod carried;
 mod scanning;
@@ -198,17 +199,30 @@ async fn run_locked(
             };
             return Ok(Some((stop, 0)));
         };
+        let owner = store.load_queue_owner().await?;
+        let unfinished = store.count_unfinished().await?;
+        match claim_queue(owner.as_ref(), &login.owner(), unfinished) {
+            QueueClaim::Keep => {}
+            QueueClaim::Take => store.save_queue_owner(&login.owner()).await?,
+            QueueClaim::Refuse(message) => {
+                let stop = SystemStop {
+                    reason: StopReason::Unauthorized,
+                    message,
+                };
+                return Ok(Some((stop, 0)));
+            }
+        }
         let (settings, warnings) = store.load_settings().await?;
         for warning in warnings {
             log(&store, LogLevel::Warning, warning).await;
         }
-        let http = ImmichHttp::new(login.server.clone(), Some(login.api_key.clone()));
+        let http = ImmichHttp::new(login.server.clone(), Some(login.credential.clone()));
         let stopped = scanning::scan_folders(&store, &http, &mut control).await?;
         let setup = RunSetup {
             queue: store.load_queue().await?,
             settings,
             server: login.server.api_base().to_owned(),
-            secrets: vec![login.api_key.expose().to_owned()],
+            secrets: vec![login.credential.secret().to_owned()],
             new_run,
             seed: (js_sys::Math::random() * u64::MAX as f64) as u64,
             background_fetch: carried::can_hand_over().await?,
@@ -221,7 +235,11 @@ async fn run_locked(
             }
             Some(Control::Queued | Control::Input(_)) | None => {}
         }
-        let stop = drive(&mut engine, &store, &http, &mut control).await?;
+        let known = KnownAssets {
+            store: Rc::clone(&store),
+            user_id: login.user_id.as_str().into(),
+        };
+        let stop = drive(&mut engine, &known, &http, &mut control).await?;
         // Files queued while the run was ending start the next one.
         let queued =
             std::iter::from_fn(|| control.try_recv().ok()).any(|c| matches!(c, Control::Queued));
@@ -240,10 +258,11 @@ async fn run_locked(
 
 async fn drive(
     engine: &mut Engine,
-    store: &Rc<Store>,
+    known: &KnownAssets,
     http: &ImmichHttp,
     control: &mut UnboundedReceiver<Control>,
 ) -> Result<SystemStop, DriverError> {
+    let store = &known.store;
     let mut work: FuturesUnordered<LocalBoxFuture<'static, Done>> = FuturesUnordered::new();
     let handed = Rc::new(Handed::default());
     work.extend(carried::awaited(engine, &handed, store));
@@ -258,7 +277,7 @@ async fn drive(
             }
             Output::Persist(rows) => store.save_items(&rows).await?,
             Output::Delete(ids) => store.delete_items(&ids).await?,
-            Output::Hash { id, .. } => work.push(hash(Rc::clone(store), wanted(engine, id))),
+            Output::Hash { id, .. } => work.push(hash(known.clone(), wanted(engine, id))),
             Output::Check(request) => work.push(check(http.clone(), request)),
             Output::Upload(request) if request.carrier == Carrier::BackgroundFetch => {
                 let store = Rc::clone(store);

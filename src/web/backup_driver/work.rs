@@ -6,6 +6,7 @@ use std::rc::Rc;
 use futures_util::future::{FutureExt, LocalBoxFuture};
 
 use crate::core::backup::{CheckRequest, Input, RequestError, UploadRequest};
+use crate::core::checksum;
 use crate::web::albums;
 use crate::web::files::BlobHasher;
 use crate::web::http::{upload_form, ImmichHttp};
@@ -27,11 +28,34 @@ impl Done {
     }
 }
 
+/// The library mirror and its user: a hashed file the mirror knows needs no bulk check.
+#[derive(Clone)]
+pub(super) struct KnownAssets {
+    pub(super) store: Rc<Store>,
+    pub(super) user_id: Rc<str>,
+}
+
+impl KnownAssets {
+    /// The user's asset with this checksum, if the mirror has one. A mirror that cannot be
+    /// read knows nothing: the bulk check answers instead.
+    async fn on_server(&self, checksum_hex: &str) -> Option<String> {
+        let checksum = checksum::hex_to_base64(checksum_hex)?;
+        let found = self
+            .store
+            .remote_assets_by_checksum(&[checksum])
+            .await
+            .ok()?;
+        let asset = found.into_iter().next().flatten()?;
+        asset.is_backup_of(&self.user_id).then_some(asset.id)
+    }
+}
+
 /// Hashes a queued file (`Err` carries the id of a file the run does not know).
 pub(super) fn hash(
-    store: Rc<Store>,
+    known: KnownAssets,
     file: Result<Wanted, String>,
 ) -> LocalBoxFuture<'static, Done> {
+    let store = Rc::clone(&known.store);
     async move {
         let (id, opened) = match file {
             Ok(wanted) => {
@@ -43,17 +67,22 @@ pub(super) fn hash(
             Err(id) => (id, Err(NOT_IN_RUN.to_owned())),
         };
         match opened {
-            Ok(hasher) => hash_step(hasher, id).await,
+            Ok(hasher) => hash_step(hasher, id, known).await,
             Err(reason) => Done::last(Input::Hashed {
                 id,
                 result: Err(reason),
+                on_server: None,
             }),
         }
     }
     .boxed_local()
 }
 
-fn hash_step(mut hasher: BlobHasher, id: String) -> LocalBoxFuture<'static, Done> {
+fn hash_step(
+    mut hasher: BlobHasher,
+    id: String,
+    known: KnownAssets,
+) -> LocalBoxFuture<'static, Done> {
     async move {
         match hasher.step().await {
             Ok(true) => Done {
@@ -61,15 +90,21 @@ fn hash_step(mut hasher: BlobHasher, id: String) -> LocalBoxFuture<'static, Done
                     id: id.clone(),
                     bytes_done: hasher.bytes_done(),
                 },
-                then: Some(hash_step(hasher, id)),
+                then: Some(hash_step(hasher, id, known)),
             },
-            Ok(false) => Done::last(Input::Hashed {
-                id,
-                result: Ok(hasher.finish_hex()),
-            }),
+            Ok(false) => {
+                let checksum = hasher.finish_hex();
+                let on_server = known.on_server(&checksum).await;
+                Done::last(Input::Hashed {
+                    id,
+                    result: Ok(checksum),
+                    on_server,
+                })
+            }
             Err(e) => Done::last(Input::Hashed {
                 id,
                 result: Err(e.to_string()),
+                on_server: None,
             }),
         }
     }

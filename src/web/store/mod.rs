@@ -13,9 +13,11 @@ use wasm_bindgen::prelude::*;
 use crate::core::immich::ApiKey;
 use crate::core::log::{LogEntry, LogRing, LOG_CAPACITY};
 use crate::core::server_url::ServerUrl;
+use crate::core::session::{Credential, QueueOwner, SessionToken};
 use crate::core::settings::Settings;
 
 mod folders;
+mod mirror;
 mod queue;
 mod service;
 mod sync_state;
@@ -23,7 +25,7 @@ mod sync_state;
 pub use sync_state::TaggedReply;
 
 pub const DB_NAME: &str = "immich-background";
-const SCHEMA_VERSION: u8 = 2;
+const SCHEMA_VERSION: u8 = 3;
 
 const SETTINGS: &str = "settings";
 const AUTH: &str = "auth";
@@ -39,6 +41,8 @@ const SYNC_STATE: &str = "sync_state";
 
 const SETTINGS_KEY: &str = "settings";
 const LOGIN_KEY: &str = "login";
+/// Kept through a logout: the queued files wait for a login to the same server and user.
+const QUEUE_OWNER_KEY: &str = "queueOwner";
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -56,18 +60,35 @@ impl From<indexed_db_futures::error::Error> for StoreError {
     }
 }
 
-/// The server and key the user logged in with.
+/// The server, credential and user of the login.
 #[derive(Clone, Debug)]
 pub struct Login {
     pub server: ServerUrl,
-    pub api_key: ApiKey,
+    pub credential: Credential,
+    /// Empty for a login stored before user ids were kept.
+    pub user_id: String,
 }
 
+impl Login {
+    pub fn owner(&self) -> QueueOwner {
+        QueueOwner {
+            server_url: self.server.api_base().to_owned(),
+            user_id: self.user_id.clone(),
+        }
+    }
+}
+
+/// Either secret; a record of schema 1 has only `apiKey`.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct LoginRecord {
     server_url: String,
-    api_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    api_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    access_token: Option<String>,
+    #[serde(default)]
+    user_id: String,
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
@@ -114,6 +135,21 @@ impl Store {
                 if event.old_version() < 2.0 {
                     for store in [BACKUP_FOLDERS, FOLDER_HANDLES, FOLDER_ENTRIES, SYNC_STATE] {
                         db.create_object_store(store).build()?;
+                    }
+                }
+                // Version 3 adds the library mirror of the sync service.
+                if event.old_version() < 3.0 {
+                    for store in mirror::MIRROR_STORES {
+                        let created = db.create_object_store(store).build()?;
+                        let index = match store {
+                            mirror::REMOTE_ASSETS => Some(mirror::BY_CHECKSUM),
+                            mirror::ALBUM_ASSETS => Some(mirror::BY_ASSET),
+                            _ => None,
+                        };
+                        // Each index is on the field of its name.
+                        if let Some(index) = index {
+                            created.create_index(index, index.into()).build()?;
+                        }
                     }
                 }
                 Ok(())
@@ -163,18 +199,42 @@ impl Store {
         let record: LoginRecord = from_js(value)?;
         let server =
             ServerUrl::parse(&record.server_url).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let credential = match (record.access_token, record.api_key) {
+            (Some(token), _) => Credential::Session(SessionToken::new(token)),
+            (None, Some(key)) => Credential::ApiKey(ApiKey::new(key)),
+            (None, None) => return Err(StoreError::Corrupt("a login without a secret".into())),
+        };
         Ok(Some(Login {
             server,
-            api_key: ApiKey::new(record.api_key),
+            credential,
+            user_id: record.user_id,
         }))
     }
 
     pub async fn save_login(&self, login: &Login) -> Result<(), StoreError> {
+        let (api_key, access_token) = match &login.credential {
+            Credential::ApiKey(key) => (Some(key.expose().to_owned()), None),
+            Credential::Session(token) => (None, Some(token.expose().to_owned())),
+        };
         let record = LoginRecord {
             server_url: login.server.api_base().to_owned(),
-            api_key: login.api_key.expose().to_owned(),
+            api_key,
+            access_token,
+            user_id: login.user_id.clone(),
         };
         self.put_value(AUTH, LOGIN_KEY, to_js(&record)?).await
+    }
+
+    pub async fn save_queue_owner(&self, owner: &QueueOwner) -> Result<(), StoreError> {
+        self.put_value(AUTH, QUEUE_OWNER_KEY, to_js(owner)?).await
+    }
+
+    /// Whom the queued files belong to (the last login's user, kept through a logout).
+    pub async fn load_queue_owner(&self) -> Result<Option<QueueOwner>, StoreError> {
+        match self.get_value(AUTH, QUEUE_OWNER_KEY).await? {
+            Some(value) => Ok(Some(from_js(value)?)),
+            None => Ok(None),
+        }
     }
 
     pub async fn clear_login(&self) -> Result<(), StoreError> {

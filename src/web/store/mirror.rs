@@ -1,0 +1,230 @@
+//! The library mirror: the server's assets, exif, albums and their contents, users and partners,
+//! written a batch of sync lines per transaction together with the acks that batch earned, so a
+//! kill never leaves acks without their rows (or rows whose acks are lost: those lines come
+//! again and are written again, harmlessly).
+
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use indexed_db_futures::KeyRange;
+use wasm_bindgen::JsValue;
+
+use crate::core::sync::{MirrorContents, MirrorOp, RemoteAsset, SyncBatch};
+
+use super::{from_js, to_js, Store, StoreError, SYNC_STATE};
+
+pub(super) const REMOTE_ASSETS: &str = "remote_assets";
+pub(super) const REMOTE_EXIF: &str = "remote_exif";
+pub(super) const ALBUMS: &str = "albums";
+pub(super) const ALBUM_ASSETS: &str = "album_assets";
+pub(super) const ALBUM_USERS: &str = "album_users";
+pub(super) const USERS: &str = "users";
+pub(super) const PARTNERS: &str = "partners";
+/// The index of `remote_assets` by base64 SHA-1: which local files the server already has.
+pub(super) const BY_CHECKSUM: &str = "checksum";
+/// The index of `album_assets` by asset: the memberships a deleted asset takes with it.
+pub(super) const BY_ASSET: &str = "assetId";
+
+pub(super) const MIRROR_STORES: [&str; 7] = [
+    REMOTE_ASSETS,
+    REMOTE_EXIF,
+    ALBUMS,
+    ALBUM_ASSETS,
+    ALBUM_USERS,
+    USERS,
+    PARTNERS,
+];
+
+/// Acks of committed lines not yet confirmed by the server: sent first by the next sync.
+const PENDING_ACKS: &str = "pendingAcks";
+
+/// Two ids as one key; `\0` never occurs in an id, so a prefix range finds an album's rows.
+fn pair_key(first: &str, second: &str) -> String {
+    format!("{first}\0{second}")
+}
+
+/// Every key that starts with `first` and `\0`.
+fn pairs_of(first: &str) -> KeyRange<JsValue> {
+    let lower = JsValue::from(format!("{first}\0"));
+    let upper = JsValue::from(format!("{first}\u{1}"));
+    KeyRange::Bound(lower, false, upper, true)
+}
+
+async fn apply(tx: &Transaction<'_>, op: &MirrorOp) -> Result<(), StoreError> {
+    let put = |store: &str, key: &str, value: JsValue| -> Result<(), StoreError> {
+        tx.object_store(store)?
+            .put(value)
+            .with_key(key)
+            .primitive()?;
+        Ok(())
+    };
+    let delete = |store: &str, key: &str| -> Result<(), StoreError> {
+        tx.object_store(store)?.delete(key).primitive()?;
+        Ok(())
+    };
+    match op {
+        MirrorOp::PutUser(user) => put(USERS, &user.id, to_js(user)?)?,
+        MirrorOp::DeleteUser(id) => delete(USERS, id)?,
+        MirrorOp::PutPartner(partner) => put(
+            PARTNERS,
+            &pair_key(&partner.shared_by_id, &partner.shared_with_id),
+            to_js(partner)?,
+        )?,
+        MirrorOp::DeletePartner {
+            shared_by_id,
+            shared_with_id,
+        } => delete(PARTNERS, &pair_key(shared_by_id, shared_with_id))?,
+        MirrorOp::PutAsset(asset) => put(REMOTE_ASSETS, &asset.id, to_js(asset)?)?,
+        MirrorOp::DeleteAsset(id) => {
+            delete(REMOTE_ASSETS, id)?;
+            delete(REMOTE_EXIF, id)?;
+            // Its album memberships go with it, found through the index by asset.
+            let links = tx.object_store(ALBUM_ASSETS)?;
+            let keys = links
+                .index(BY_ASSET)?
+                .get_all_keys::<JsValue>()
+                .with_query::<&str, _>(id.as_str())
+                .primitive()?
+                .await?;
+            for key in keys {
+                links.delete(key?).primitive()?;
+            }
+        }
+        MirrorOp::PutExif(exif) => put(REMOTE_EXIF, &exif.asset_id, to_js(exif)?)?,
+        MirrorOp::PutAlbum(album) => put(ALBUMS, &album.id, to_js(album)?)?,
+        MirrorOp::DeleteAlbum(id) => {
+            delete(ALBUMS, id)?;
+            for store in [ALBUM_ASSETS, ALBUM_USERS] {
+                tx.object_store(store)?
+                    .delete::<JsValue, _>(pairs_of(id))
+                    .primitive()?;
+            }
+        }
+        MirrorOp::PutAlbumUser(member) => put(
+            ALBUM_USERS,
+            &pair_key(&member.album_id, &member.user_id),
+            to_js(member)?,
+        )?,
+        MirrorOp::DeleteAlbumUser { album_id, user_id } => {
+            delete(ALBUM_USERS, &pair_key(album_id, user_id))?
+        }
+        MirrorOp::PutAlbumAsset(link) => put(
+            ALBUM_ASSETS,
+            &pair_key(&link.album_id, &link.asset_id),
+            to_js(link)?,
+        )?,
+        MirrorOp::DeleteAlbumAsset(link) => {
+            delete(ALBUM_ASSETS, &pair_key(&link.album_id, &link.asset_id))?
+        }
+    }
+    Ok(())
+}
+
+fn all_stores() -> Vec<&'static str> {
+    let mut stores = MIRROR_STORES.to_vec();
+    stores.push(SYNC_STATE);
+    stores
+}
+
+impl Store {
+    /// Writes one batch of sync lines and the acks it earned in one transaction.
+    pub async fn commit_sync_batch(&self, batch: &SyncBatch) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(all_stores())
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        if batch.clear_mirror {
+            for store in MIRROR_STORES {
+                tx.object_store(store)?.clear()?;
+            }
+        }
+        for op in &batch.ops {
+            apply(&tx, op).await?;
+        }
+        let state = tx.object_store(SYNC_STATE)?;
+        if batch.acks.is_empty() {
+            state.delete(PENDING_ACKS).primitive()?;
+        } else {
+            state
+                .put(to_js(&batch.acks)?)
+                .with_key(PENDING_ACKS)
+                .primitive()?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn pending_acks(&self) -> Result<Vec<String>, StoreError> {
+        self.get_value(SYNC_STATE, PENDING_ACKS)
+            .await?
+            .map_or(Ok(Vec::new()), from_js)
+    }
+
+    /// The server has the acks: they are no longer pending.
+    pub async fn forget_pending_acks(&self) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(SYNC_STATE)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(SYNC_STATE)?
+            .delete(PENDING_ACKS)
+            .primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Empties the mirror and its pending acks (log out): the backup queue stays.
+    pub async fn clear_mirror(&self) -> Result<(), StoreError> {
+        self.commit_sync_batch(&SyncBatch {
+            ops: Vec::new(),
+            acks: Vec::new(),
+            clear_mirror: true,
+        })
+        .await
+    }
+
+    /// The whole mirror, for the library view.
+    pub async fn load_mirror(&self) -> Result<MirrorContents, StoreError> {
+        let tx = self.db.transaction(MIRROR_STORES.to_vec()).build()?;
+        async fn all<T: serde::de::DeserializeOwned>(
+            tx: &Transaction<'_>,
+            store: &str,
+        ) -> Result<Vec<T>, StoreError> {
+            let values = tx
+                .object_store(store)?
+                .get_all::<JsValue>()
+                .primitive()?
+                .await?;
+            values.into_iter().map(|value| from_js(value?)).collect()
+        }
+        Ok(MirrorContents {
+            assets: all(&tx, REMOTE_ASSETS).await?,
+            albums: all(&tx, ALBUMS).await?,
+            album_assets: all(&tx, ALBUM_ASSETS).await?,
+            users: all(&tx, USERS).await?,
+            partners: all(&tx, PARTNERS).await?,
+        })
+    }
+
+    /// The mirrored asset of each base64 checksum, if the server has one.
+    pub async fn remote_assets_by_checksum(
+        &self,
+        checksums: &[String],
+    ) -> Result<Vec<Option<RemoteAsset>>, StoreError> {
+        let tx = self.db.transaction(REMOTE_ASSETS).build()?;
+        let assets = tx.object_store(REMOTE_ASSETS)?;
+        let index = assets.index(BY_CHECKSUM)?;
+        let mut found = Vec::with_capacity(checksums.len());
+        for checksum in checksums {
+            let value: Option<JsValue> = index.get(checksum.as_str()).primitive()?.await?;
+            found.push(
+                value
+                    .filter(|v| !v.is_undefined() && !v.is_null())
+                    .map(from_js)
+                    .transpose()?,
+            );
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,133 @@
+//! The service worker's driver of a sync: `core::sync::SyncEngine` decides, this performs its
+//! outputs (the stream read chunk by chunk, batches committed to the mirror, acks sent) and feeds
+//! back what happened. One sync at a time across tabs and worker instances, under a Web Lock.
+
+use crate::core::channel::{ChannelMessage, SyncStatus};
+use std::cell::Cell;
+
+use crate::core::sync::{SyncConfig, SyncEngine, SyncInput, SyncOutput, SyncReport, SyncSetup};
+use crate::web::backup_driver::{log, DriverError};
+use crate::web::console::now_ms;
+use crate::web::http::{ByteStream, ImmichHttp, Opened};
+use crate::web::store::Store;
+use crate::web::{locks, notify};
+
+const SYNC_LOCK: &str = "immich-background/sync";
+
+thread_local! {
+    /// Whether this instance is syncing, and whether another trigger came meanwhile.
+    static SYNCING: Cell<(bool, bool)> = const { Cell::new((false, false)) };
+}
+
+/// Syncs, once more when another trigger came meanwhile (its changes may have missed the
+/// stream). A trigger during a sync of this instance returns at once: that sync covers it.
+/// Returns the last report; None when nothing ran.
+pub async fn sync_until_current() -> Result<Option<SyncReport>, DriverError> {
+    let (running, _) = SYNCING.get();
+    if running {
+        SYNCING.set((true, true));
+        return Ok(None);
+    }
+    SYNCING.set((true, false));
+    let mut result = sync().await;
+    while matches!(&result, Ok(Some(report)) if report.outcome.is_success()) && SYNCING.get().1 {
+        SYNCING.set((true, false));
+        result = sync().await;
+    }
+    SYNCING.set((false, false));
+    result
+}
+
+/// Brings the mirror up to date; None when the login cannot sync (none, or an API key).
+async fn sync() -> Result<Option<SyncReport>, DriverError> {
+    let store = Store::open().await?;
+    let Some(login) = store.load_login().await? else {
+        return Ok(None);
+    };
+    if !login.credential.can_sync() {
+        return Ok(None);
+    }
+    let http = ImmichHttp::new(login.server, Some(login.credential));
+    let report = locks::with_lock(SYNC_LOCK, async move { run(&store, &http).await }).await??;
+    Ok(Some(report))
+}
+
+async fn post_status(syncing: bool, message: String, failed: bool) -> Result<(), DriverError> {
+    let status = SyncStatus {
+        syncing,
+        message,
+        failed,
+    };
+    Ok(notify::broadcast(&ChannelMessage::SyncState(status)).await?)
+}
+
+async fn run(store: &Store, http: &ImmichHttp) -> Result<SyncReport, DriverError> {
+    post_status(true, "Syncing the library…".into(), false).await?;
+    let setup = SyncSetup {
+        pending_acks: store.pending_acks().await?,
+    };
+    let mut engine = SyncEngine::new(setup, SyncConfig::default());
+    let mut stream: Option<ByteStream> = None;
+    loop {
+        let input = match engine.poll_output() {
+            SyncOutput::SendAcks { body } => match http.post_json("/sync/ack", body).await {
+                Ok(reply) => SyncInput::AcksSent {
+                    status: reply.status,
+                    body_if_error: reply.body,
+                },
+                Err(e) => SyncInput::AcksFailed(e.to_string()),
+            },
+            SyncOutput::OpenStream { body } => match http.post_streamed("/sync/stream", body).await
+            {
+                Ok(Opened::Stream(opened)) => {
+                    stream = Some(opened);
+                    SyncInput::StreamOpened {
+                        status: 200,
+                        body_if_error: String::new(),
+                    }
+                }
+                Ok(Opened::Refused(reply)) => SyncInput::StreamOpened {
+                    status: reply.status,
+                    body_if_error: reply.body,
+                },
+                Err(e) => SyncInput::StreamFailed(e.to_string()),
+            },
+            SyncOutput::Commit(batch) => match store.commit_sync_batch(&batch).await {
+                Ok(()) => {
+                    notify::broadcast(&ChannelMessage::LibraryChanged).await?;
+                    SyncInput::Committed
+                }
+                Err(e) => SyncInput::CommitFailed(e.to_string()),
+            },
+            SyncOutput::ForgetAcks => {
+                store.forget_pending_acks().await?;
+                continue;
+            }
+            SyncOutput::Log(level, message) => {
+                log(store, level, message).await;
+                continue;
+            }
+            SyncOutput::Ended(report) => {
+                let failed = !report.outcome.is_success();
+                post_status(false, report.outcome.to_string(), failed).await?;
+                return Ok(report);
+            }
+            // The engine says when it takes more of the body (never more than it can hold).
+            SyncOutput::Idle => match stream.as_mut().filter(|_| engine.wants_chunk()) {
+                Some(open) => match open.next().await {
+                    Ok(Some(chunk)) => SyncInput::Chunk(chunk),
+                    Ok(None) => {
+                        stream = None;
+                        SyncInput::StreamEnded
+                    }
+                    Err(e) => {
+                        stream = None;
+                        SyncInput::StreamFailed(e.to_string())
+                    }
+                },
+                None => SyncInput::StreamFailed("the sync waited with no stream to read".into()),
+            },
+        };
+        engine.handle_input(input, now_ms());
+    }
+}
