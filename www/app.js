@@ -11,6 +11,7 @@ import { setupCarried } from './lib/carried.js';
 import { setupService } from './lib/service.js';
 import { setupSettings } from './lib/settings.js';
 import { setupLogs } from './lib/logs.js';
+import { setupLibrary } from './lib/library.js';
 import { startPresence } from './lib/presence.js';
 import { startWatchdog } from './lib/watchdog.js';
 
@@ -41,12 +42,20 @@ async function main() {
     },
     onNotificationPermission: () => service.render(),
   });
+  const library = setupLibrary(ib);
   const carried = setupCarried(ib, { show: (progress) => backup.showCarried(progress) });
   const server = setupServer(ib, {
-    onLogin: () => backup.setLoggedIn(true),
+    onLogin: (login) => {
+      backup.setLoggedIn(true);
+      library.setLogin(login);
+      // a new session: its library comes now, not at the next wake-up
+      if (login?.canSync) post({ method: 'syncNow' }).catch(() => {});
+    },
     onLogout: () => {
       backup.setLoggedIn(false);
       backup.stopIfRunning();
+      library.setLogin(null);
+      library.refresh();
     },
   });
   const settings = setupSettings(ib, {
@@ -57,7 +66,7 @@ async function main() {
 
   await Promise.all([
     server.load(), settings.load(), backup.refreshState(), logs.refresh(), service.load(), folders.refresh(),
-    files.refreshStorage(),
+    files.refreshStorage(), library.refresh(),
   ]);
 
   navigator.storage?.persist?.().catch(() => {});

@@ -4,45 +4,61 @@ import { $, showError, errorMessage } from './dom.js';
 export function setupServer(ib, { onLogin, onLogout }) {
   const form = $('login-form');
   const urlInput = $('server-url');
+  const emailInput = $('email');
+  const passwordInput = $('password');
   const keyInput = $('api-key');
+  const loginBtn = $('login');
   const connectBtn = $('connect');
   const logoutBtn = $('logout');
   const status = $('login-status');
   const error = $('login-error');
 
-  const setLoggedIn = (yes) => {
+  async function setLoggedIn(yes) {
     logoutBtn.disabled = !yes;
-    if (yes) onLogin(); else onLogout();
-  };
+    if (!yes) return onLogout();
+    let login = null;
+    try {
+      login = await ib.currentLogin();
+    } catch (err) {
+      showError(error, errorMessage(err));
+    }
+    onLogin(login ?? null);
+  }
 
-  async function connect() {
+  /** Runs one of the two logins, showing progress and the outcome. */
+  async function logIn(how) {
     showError(error, '');
     status.textContent = 'Connecting…';
-    connectBtn.disabled = true;
+    loginBtn.disabled = connectBtn.disabled = true;
     try {
-      const info = await ib.connect(urlInput.value.trim(), keyInput.value.trim());
+      const info = await how();
       urlInput.value = info.serverUrl;
+      passwordInput.value = '';
       status.textContent = `Connected to ${info.serverUrl} as ${info.userName} (Immich v${info.version})`;
-      setLoggedIn(true);
+      await setLoggedIn(true);
     } catch (err) {
       status.textContent = '';
       showError(error, errorMessage(err));
     } finally {
-      connectBtn.disabled = false;
+      loginBtn.disabled = connectBtn.disabled = false;
     }
   }
 
+  const withPassword = () => logIn(() => ib.loginWithPassword(urlInput.value.trim(), emailInput.value.trim(), passwordInput.value));
+  const withKey = () => logIn(() => ib.connect(urlInput.value.trim(), keyInput.value.trim()));
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    connect();
+    withPassword();
   });
+  connectBtn.addEventListener('click', withKey);
 
   logoutBtn.addEventListener('click', async () => {
     showError(error, '');
     try {
       await ib.logout();
       status.textContent = 'Logged out';
-      setLoggedIn(false);
+      await setLoggedIn(false);
     } catch (err) {
       showError(error, errorMessage(err));
     }
@@ -64,7 +80,6 @@ export function setupServer(ib, { onLogin, onLogout }) {
       }
       if (login?.serverUrl) {
         urlInput.value = login.serverUrl;
-        status.textContent = `Logged in to ${login.serverUrl}`;
       } else if (!urlInput.value) {
         // Behind the server's own reverse proxy (a real deployment: a stock server sends no CORS
         // headers) the server is this page's origin; config.json may name another one.
@@ -72,9 +87,18 @@ export function setupServer(ib, { onLogin, onLogout }) {
         urlInput.value = named || location.origin;
       }
       if (typeof config.defaultApiKey === 'string' && !keyInput.value) keyInput.value = config.defaultApiKey;
-      setLoggedIn(Boolean(login?.serverUrl));
+      if (typeof config.defaultEmail === 'string' && !emailInput.value) emailInput.value = config.defaultEmail;
+      if (typeof config.defaultPassword === 'string' && !passwordInput.value) passwordInput.value = config.defaultPassword;
+      if (login?.serverUrl) {
+        const kind = login.kind === 'session' ? 'with a password login' : 'with an API key (backup only)';
+        status.textContent = `Logged in to ${login.serverUrl} ${kind}`;
+      }
+      await setLoggedIn(Boolean(login?.serverUrl));
       // The bundled demo server: a new user can pick photos and back up straight away.
-      if (!login?.serverUrl && config.autoConnect === true && urlInput.value && keyInput.value) await connect();
+      if (!login?.serverUrl && config.autoConnect === true && urlInput.value) {
+        if (emailInput.value && passwordInput.value) await withPassword();
+        else if (keyInput.value) await withKey();
+      }
     },
   };
 }

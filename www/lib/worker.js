@@ -1,6 +1,8 @@
 // The page's side of the channel `immich/foregroundChannel`: registers the module service
 // worker, posts commands to it, and hands every message it sends to the listeners.
-const KNOWN = new Set(['initialized', 'updateNotification', 'systemStop', 'serviceState', 'backgroundFetch']);
+const KNOWN = new Set([
+  'initialized', 'updateNotification', 'systemStop', 'serviceState', 'backgroundFetch', 'syncState', 'libraryChanged',
+]);
 
 const listeners = new Set();
 export const onChannelMessage = (fn) => listeners.add(fn);

@@ -1,0 +1,124 @@
+// Section "Library": the mirror of the server's library, read from IndexedDB (works offline),
+// re-read when the worker says a batch of changes is committed; no polling.
+import { $, h, showError, errorMessage } from './dom.js';
+import { onChannelMessage, post } from './worker.js';
+
+// Enough to browse; the rest of a large library behind "Show more" keeps the page quick.
+const PAGE_ASSETS = 600;
+
+export function setupLibrary(ib) {
+  const note = $('library-note');
+  const syncBtn = $('sync-now');
+  const status = $('sync-status');
+  const counts = $('library-counts');
+  const timeline = $('timeline');
+  const more = $('timeline-more');
+  const albums = $('library-albums');
+  const partners = $('library-partners');
+  const trash = $('library-trash');
+  const error = $('library-error');
+  let shown = PAGE_ASSETS;
+  let canSync = false;
+  let view = null;
+  let reading = null;
+  let again = false;
+
+  // Thumbnails load when they scroll into view, through the worker's credential (wasm).
+  const thumbs = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      thumbs.unobserve(entry.target);
+      loadThumbnail(entry.target);
+    }
+  }, { rootMargin: '200px' });
+
+  async function loadThumbnail(img) {
+    try {
+      const blob = await ib.thumbnail(img.dataset.assetId);
+      img.src = URL.createObjectURL(blob);
+      img.addEventListener('load', () => URL.revokeObjectURL(img.src), { once: true });
+    } catch {
+      img.classList.add('no-thumbnail');
+    }
+  }
+
+  const assetItem = (asset) => {
+    const img = h('img', { alt: asset.name, width: 96, height: 96, 'data-asset-id': asset.id });
+    thumbs.observe(img);
+    return h('li', { class: 'asset', 'data-asset-id': asset.id, title: asset.name }, img, h('span', { text: asset.name }));
+  };
+
+  function renderTimeline() {
+    timeline.replaceChildren();
+    let left = shown;
+    for (const day of view.days) {
+      if (left <= 0) break;
+      const items = day.assets.slice(0, left);
+      left -= items.length;
+      timeline.append(h('h3', { text: day.date }), h('ul', { class: 'day', 'data-date': day.date }, ...items.map(assetItem)));
+    }
+    more.hidden = left > 0 || view.counts.timeline <= shown;
+  }
+
+  function render() {
+    const c = view.counts;
+    counts.textContent = `${c.photos} photos, ${c.videos} videos, ${c.albums} albums, ${c.partners} partners, ${c.trashed} in trash`;
+    albums.replaceChildren(...view.albums.map((a) => h('li', { 'data-album-id': a.id, text: `${a.name} (${a.count})` })));
+    partners.replaceChildren(...view.partners.map((p) => h('li', { 'data-user-id': p.id, text: `${p.name} (${p.assets.length})` })));
+    trash.replaceChildren(...view.trash.map((a) => h('li', { 'data-asset-id': a.id, text: a.name })));
+    renderTimeline();
+  }
+
+  /** Reads the mirror again; calls that arrive meanwhile fold into one more read. */
+  async function refresh() {
+    if (reading) {
+      again = true;
+      return reading;
+    }
+    reading = (async () => {
+      do {
+        again = false;
+        try {
+          view = await ib.libraryView();
+          render();
+          showError(error, '');
+        } catch (err) {
+          showError(error, errorMessage(err));
+        }
+      } while (again);
+      reading = null;
+    })();
+    return reading;
+  }
+
+  syncBtn.addEventListener('click', () => {
+    post({ method: 'syncNow' }).catch((err) => showError(error, errorMessage(err)));
+  });
+  more.addEventListener('click', () => {
+    shown += PAGE_ASSETS;
+    renderTimeline();
+  });
+
+  onChannelMessage((msg) => {
+    if (msg.method === 'libraryChanged') refresh();
+    if (msg.method === 'syncState') {
+      status.textContent = msg.args.message;
+      status.classList.toggle('error', Boolean(msg.args.failed));
+      // stays enabled while syncing: a worker stopped mid-sync never says it ended, and a press
+      // during a sync only makes it look once more
+      // the end of a sync that wrote nothing still refreshes a page opened offline
+      if (!msg.args.syncing) refresh();
+    }
+  });
+
+  return {
+    refresh,
+    /** What the login allows: the mirror needs a session (a password login). */
+    setLogin(login) {
+      canSync = Boolean(login?.canSync);
+      note.hidden = !login || canSync;
+      syncBtn.disabled = !canSync;
+      if (!login) status.textContent = '';
+    },
+  };
+}
