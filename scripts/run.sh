@@ -12,8 +12,11 @@ KEY_FILE="$DATA_DIR/api-key"
 bash scripts/build.sh
 mkdir -p "$DATA_DIR"
 
+# The demo user: the page logs in with this password (a session: backup and the library).
+EMAIL="${EMAIL:-admin@immich.local}"
+PASSWORD="${PASSWORD:-immich-dev-password}"
 # No --allow-origin: like a stock server, no CORS; the page reaches it through its own origin.
-server_args=(--port "$SERVER_PORT" --data-dir "$DATA_DIR")
+server_args=(--port "$SERVER_PORT" --data-dir "$DATA_DIR" --email "$EMAIL" --password "$PASSWORD")
 if [ -n "${API_KEY:-}" ]; then
   server_args+=(--api-key "$API_KEY")
   key_note="the API key from \$API_KEY"
@@ -35,15 +38,17 @@ if [ -z "${API_KEY:-}" ]; then
 fi
 
 node scripts/serve-www.mjs --port "$WWW_PORT" --dir dist \
-  --api-upstream "http://127.0.0.1:$SERVER_PORT" --api-key "$API_KEY" --auto-connect &
+  --api-upstream "http://127.0.0.1:$SERVER_PORT" --api-key "$API_KEY" \
+  --email "$EMAIL" --password "$PASSWORD" --auto-connect &
 www=$!
 sleep 1
 cat <<MSG
 
   immich-background is running.
-  Open http://localhost:$WWW_PORT in Chromium: it is already connected to the bundled server
-  (http://127.0.0.1:$SERVER_PORT, reached as http://localhost:$WWW_PORT/api) with $key_note.
-  Pick photos, press "Back up". Press Ctrl-C to stop.
+  Open http://localhost:$WWW_PORT in Chromium: it is already logged in to the bundled server
+  (http://127.0.0.1:$SERVER_PORT, reached as http://localhost:$WWW_PORT/api) as $EMAIL with the
+  password $PASSWORD (a session: backup and the library); $key_note works too.
+  Pick photos, press "Back up"; the Library section shows what the server has. Ctrl-C stops.
 
 MSG
 wait

@@ -6,10 +6,11 @@
 //
 //   node scripts/serve-www.mjs [--port 8080] [--dir dist] [--host 127.0.0.1]
 //                              [--api-upstream URL] [--server-url URL] [--api-key KEY]
-//                              [--auto-connect] [--sw-revision-file PATH]
+//                              [--email E --password P] [--auto-connect] [--sw-revision-file PATH]
 //
 // Prints `www listening on http://HOST:PORT` as its first stdout line (--port 0 picks a free
-// port). Serves `/config.json` = {defaultServerUrl, defaultApiKey} from the flags; a page given
+// port). Serves `/config.json` = {defaultServerUrl, defaultApiKey, defaultEmail, defaultPassword}
+// from the flags (an email and password make the page's auto-connect a password login); a page given
 // no --server-url takes its own origin as the server's (right when proxying, and behind a
 // production proxy where there is no config.json at all); --server-url names another origin
 // (the cross-origin set-up: the server must then send CORS headers). With --auto-connect the
@@ -25,7 +26,7 @@ import path from 'node:path';
 import { createApiProxy, isServerPath, parseUpstream } from './api-proxy.mjs';
 
 function parseArgs(argv) {
-  const opts = { port: 8080, dir: 'dist', host: '127.0.0.1', apiUpstream: '', serverUrl: '', apiKey: '', autoConnect: false, swRevisionFile: '' };
+  const opts = { port: 8080, dir: 'dist', host: '127.0.0.1', apiUpstream: '', serverUrl: '', apiKey: '', email: '', password: '', autoConnect: false, swRevisionFile: '' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? a.split(/=(.*)/s, 2) : [a, undefined];
@@ -37,10 +38,12 @@ function parseArgs(argv) {
       case '--api-upstream': opts.apiUpstream = value() ?? ''; break;
       case '--server-url': opts.serverUrl = value() ?? ''; break;
       case '--api-key': opts.apiKey = value() ?? ''; break;
+      case '--email': opts.email = value() ?? ''; break;
+      case '--password': opts.password = value() ?? ''; break;
       case '--auto-connect': opts.autoConnect = true; break;
       case '--sw-revision-file': opts.swRevisionFile = value() ?? ''; break;
       case '-h': case '--help':
-        console.log('usage: node scripts/serve-www.mjs [--port N] [--dir DIR] [--host H] [--api-upstream URL] [--server-url URL] [--api-key KEY] [--auto-connect] [--sw-revision-file PATH]');
+        console.log('usage: node scripts/serve-www.mjs [--port N] [--dir DIR] [--host H] [--api-upstream URL] [--server-url URL] [--api-key KEY] [--email E --password P] [--auto-connect] [--sw-revision-file PATH]');
         process.exit(0);
       default:
         console.error(`serve-www: unknown argument ${a}`);
@@ -87,6 +90,8 @@ if (!fs.existsSync(path.join(root, 'index.html'))) {
 const configJson = JSON.stringify({
   defaultServerUrl: opts.serverUrl,
   defaultApiKey: opts.apiKey,
+  defaultEmail: opts.email,
+  defaultPassword: opts.password,
   autoConnect: opts.autoConnect,
 });
 

@@ -20,4 +20,8 @@ test('the demo page is connected on first load and backs up straight away', { ti
   await page.waitForFunction(() => window.__channel.some((m) => m.method === 'systemStop'), null, { timeout: 30_000 });
   assert.match(await page.textContent('#total-text'), /^3 of 3 backed up$/);
   assert.equal((await env.statistics()).total, 3);
+  // The demo logs in with the bundled user's password (a session), so the end of the run syncs
+  // the library and the page shows what the server now has.
+  await page.waitForFunction(() => document.getElementById('library-counts').textContent.startsWith('3 photos'),
+    null, { timeout: 30_000 });
 });

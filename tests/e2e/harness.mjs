@@ -15,6 +15,9 @@ import { startProxy } from './proxy.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const API_KEY = process.env.IMMICH_API_KEY ?? 'immich-dev-key';
+/** fake-immich's seeded user (its defaults), for the password login. */
+export const EMAIL = 'admin@immich.local';
+export const PASSWORD = 'immich-dev-password';
 export const FAKE_IMMICH_BIN = path.resolve(ROOT, process.env.FAKE_IMMICH_BIN ?? 'target/debug/fake-immich');
 const DIST = path.resolve(ROOT, process.env.E2E_DIST ?? 'dist');
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
@@ -166,7 +169,8 @@ export async function start({ crossOrigin, faultProxy, uploadDelayMs, stallBodyM
     const www = await spawnAndWait('serve-www', process.execPath, [
       path.join(ROOT, 'scripts/serve-www.mjs'), '--port', String(wwwPort), '--dir', DIST,
       ...(crossOrigin ? ['--server-url', upstream] : ['--api-upstream', upstream]),
-      '--api-key', API_KEY, ...(autoConnect ? ['--auto-connect'] : []), ...revisionArgs,
+      '--api-key', API_KEY, ...(autoConnect ? ['--email', EMAIL, '--password', PASSWORD, '--auto-connect'] : []),
+      ...revisionArgs,
     ], /www listening on (http:\/\/\S+)/);
     env.children.push(www.child);
     env.wwwUrl = www.value.replace(/\/$/, '') + '/';
