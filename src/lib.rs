@@ -68,6 +68,8 @@ export interface LibraryView {
   albums: { id: string; name: string; count: number; thumbnailAssetId: string | null }[];
   /** those who share their library with the user, each with their shared assets */
   partners: { id: string; name: string; assets: LibraryAsset[]; inTimeline: boolean }[];
+  /** files backed up from this device whose server copy was deleted (not sent again unless picked again) */
+  deletedOnServer: { name: string; remoteId: string }[];
 }
 export interface LibraryAsset {
   id: string; name: string; kind: string; isFavorite: boolean; ownerId: string; takenAt: string | null;

@@ -62,8 +62,12 @@ impl ImmichHttp {
         etag: Option<&str>,
     ) -> Result<(HttpReply, Option<String>), RequestError> {
         let builder = self.request(Request::get(&self.server.endpoint(path)));
+        // A Cache-Control of our own: with none, Chromium adds `no-cache` to a request carrying
+        // If-None-Match, and Immich's Express then never answers 304.
         let builder = match etag {
-            Some(etag) => builder.header("if-none-match", etag),
+            Some(etag) => builder
+                .header("if-none-match", etag)
+                .header("cache-control", "max-age=0"),
             None => builder,
         };
         let mut tag = None;

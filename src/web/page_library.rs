@@ -1,18 +1,38 @@
 //! The page's view of the library mirror: read from IndexedDB (so it works offline), shaped by
 //! `core::sync::library_view`, and thumbnails fetched with the login's credential.
 
-use crate::core::sync::{self, LibraryView};
+use serde::Serialize;
+
+use crate::core::sync::{self, BackedUpFile, LibraryView};
 use crate::web::http::ImmichHttp;
 use crate::web::page::{open_store, PageError, PageResult};
 
-pub async fn library_view() -> PageResult<LibraryView> {
+/// The library view, and the files backed up from this device that the server no longer has.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageLibrary {
+    #[serde(flatten)]
+    pub view: LibraryView,
+    pub deleted_on_server: Vec<BackedUpFile>,
+}
+
+pub async fn library_view() -> PageResult<PageLibrary> {
     let store = open_store().await?;
     let me = store
         .load_login()
         .await?
         .map(|login| login.user_id)
         .unwrap_or_default();
-    Ok(sync::library_view(&store.load_mirror().await?, &me))
+    let mirror = store.load_mirror().await?;
+    let deleted = sync::deleted_on_server(
+        &store.load_backed_up().await?,
+        &mirror.assets,
+        store.mirror_complete().await?,
+    );
+    Ok(PageLibrary {
+        view: sync::library_view(&mirror, &me),
+        deleted_on_server: deleted,
+    })
 }
 
 /// The thumbnail of a mirrored asset (`GET /assets/{id}/thumbnail`).

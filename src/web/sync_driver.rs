@@ -2,14 +2,17 @@
 //! outputs (the stream read chunk by chunk, batches committed to the mirror, acks sent) and feeds
 //! back what happened. One sync at a time across tabs and worker instances, under a Web Lock.
 
-use crate::core::channel::{ChannelMessage, SyncStatus};
 use std::cell::Cell;
 
-use crate::core::sync::{SyncConfig, SyncEngine, SyncInput, SyncOutput, SyncReport, SyncSetup};
+use crate::core::channel::{ChannelMessage, SyncStatus};
+use crate::core::sync::{
+    polled, Polled, SyncConfig, SyncEngine, SyncInput, SyncOutput, SyncReport, SyncSetup,
+    POLLED_ENDPOINTS,
+};
 use crate::web::backup_driver::{log, DriverError};
 use crate::web::console::now_ms;
 use crate::web::http::{ByteStream, ImmichHttp, Opened};
-use crate::web::store::Store;
+use crate::web::store::{Store, TaggedReply};
 use crate::web::{locks, notify};
 
 const SYNC_LOCK: &str = "immich-background/sync";
@@ -61,8 +64,35 @@ async fn post_status(syncing: bool, message: String, failed: bool) -> Result<(),
     Ok(notify::broadcast(&ChannelMessage::SyncState(status)).await?)
 }
 
+/// Asks the endpoints the stream does not cover with their kept ETags; keeps what changed.
+async fn poll_tagged(store: &Store, http: &ImmichHttp) -> Result<(), DriverError> {
+    let (settings, _) = store.load_settings().await?;
+    for endpoint in POLLED_ENDPOINTS {
+        let kept = store.tagged_reply(endpoint).await?;
+        let etag = kept.as_ref().map(|reply| reply.etag.as_str());
+        // Unreachable: the stream's own request tells the user.
+        let Ok((reply, new_etag)) = http.get_tagged(endpoint, etag).await else {
+            return Ok(());
+        };
+        let outcome = polled(reply.status, new_etag);
+        if let Polled::Changed { etag } = &outcome {
+            let fresh = TaggedReply {
+                etag: etag.clone(),
+                body: reply.body,
+            };
+            store.save_tagged_reply(endpoint, &fresh).await?;
+        }
+        if settings.advanced_troubleshooting {
+            let (level, line) = outcome.log_line(endpoint);
+            log(store, level, line).await;
+        }
+    }
+    Ok(())
+}
+
 async fn run(store: &Store, http: &ImmichHttp) -> Result<SyncReport, DriverError> {
     post_status(true, "Syncing the library…".into(), false).await?;
+    poll_tagged(store, http).await?;
     let setup = SyncSetup {
         pending_acks: store.pending_acks().await?,
     };
@@ -109,6 +139,10 @@ async fn run(store: &Store, http: &ImmichHttp) -> Result<SyncReport, DriverError
             }
             SyncOutput::Ended(report) => {
                 let failed = !report.outcome.is_success();
+                // Written once, so a sync with nothing new still writes nothing.
+                if !failed && !store.mirror_complete().await? {
+                    store.mark_mirror_complete().await?;
+                }
                 post_status(false, report.outcome.to_string(), failed).await?;
                 return Ok(report);
             }

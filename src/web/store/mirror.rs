@@ -36,6 +36,9 @@ pub(super) const MIRROR_STORES: [&str; 7] = [
 
 /// Acks of committed lines not yet confirmed by the server: sent first by the next sync.
 const PENDING_ACKS: &str = "pendingAcks";
+/// Set by the first sync that ended well: from then on an asset missing from the mirror is
+/// missing from the server. Cleared with the mirror.
+const MIRROR_COMPLETE: &str = "mirrorComplete";
 
 /// Two ids as one key; `\0` never occurs in an id, so a prefix range finds an album's rows.
 fn pair_key(first: &str, second: &str) -> String {
@@ -137,6 +140,9 @@ impl Store {
             for store in MIRROR_STORES {
                 tx.object_store(store)?.clear()?;
             }
+            tx.object_store(SYNC_STATE)?
+                .delete(MIRROR_COMPLETE)
+                .primitive()?;
         }
         for op in &batch.ops {
             apply(&tx, op).await?;
@@ -172,6 +178,15 @@ impl Store {
             .primitive()?;
         tx.commit().await?;
         Ok(())
+    }
+
+    pub async fn mirror_complete(&self) -> Result<bool, StoreError> {
+        Ok(self.get_value(SYNC_STATE, MIRROR_COMPLETE).await?.is_some())
+    }
+
+    pub async fn mark_mirror_complete(&self) -> Result<(), StoreError> {
+        self.put_value(SYNC_STATE, MIRROR_COMPLETE, JsValue::TRUE)
+            .await
     }
 
     /// Empties the mirror and its pending acks (log out): the backup queue stays.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::core::backup::{ItemState, QueueItem};
+use crate::core::sync::BackedUpFile;
 
 use super::{from_js, to_js, Store, StoreError, BACKUP_RECORDS, LOCAL_ASSETS, UPLOAD_QUEUE};
 
@@ -17,6 +18,19 @@ use super::{from_js, to_js, Store, StoreError, BACKUP_RECORDS, LOCAL_ASSETS, UPL
 struct BackupRecord<'a> {
     remote_id: &'a str,
     name: &'a str,
+}
+
+impl Store {
+    /// Every file that reached the server from this device (the backup records).
+    pub async fn load_backed_up(&self) -> Result<Vec<BackedUpFile>, StoreError> {
+        let tx = self.db.transaction(BACKUP_RECORDS).build()?;
+        let values = tx
+            .object_store(BACKUP_RECORDS)?
+            .get_all::<JsValue>()
+            .primitive()?
+            .await?;
+        values.into_iter().map(|value| from_js(value?)).collect()
+    }
 }
 
 /// The stored rows of these items, all asked for before the first answer is awaited.
