@@ -4,7 +4,7 @@
 // view follows the worker's messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startForTests } from './harness.mjs';
+import { API_KEY, randomFile, startForTests } from './harness.mjs';
 import {
   call, clearChannel, libraryView, mirrorCounts, mirroredIds, passwordLogin, secondUser, syncEnded,
   syncNow, upload, uploadMany,
@@ -104,4 +104,59 @@ test('logout wipes the mirror; a worker stopped mid-sync resumes with nothing mi
   const view = await libraryView(env.page);
   assert.equal(view.counts.timeline, stats.total, `resumed from ${partial} assets`);
   assert.equal(view.counts.trashed, 1);
+});
+
+test('the mirror answers for files already on the server; one deleted there is marked, not sent again', async () => {
+  const known = randomFile(2_000);
+  const sentHere = randomFile(2_000);
+  const form = new FormData();
+  form.append('assetData', new Blob([known]), 'known.jpg');
+  for (const field of ['fileCreatedAt', 'fileModifiedAt']) form.append(field, '2026-11-20T10:00:00.000Z');
+  const res = await fetch(`${env.serverUrl}/api/assets`, { method: 'POST', headers: { 'x-api-key': API_KEY }, body: form });
+  assert.equal(res.status, 201);
+  assert.equal((await syncNow(env.page)).failed, false);
+
+  const before = await env.requests();
+  await env.pickFiles([{ name: 'known.jpg', buffer: known }, { name: 'sent-here.jpg', buffer: sentHere }]);
+  await clearChannel(env.page);
+  await env.page.click('#backup-start');
+  const stop = await env.waitForStop();
+  assert.equal(stop.args.reason, 'completed', stop.args.message);
+  const after = await env.requests();
+  const asked = (route) => (after[route] ?? 0) - (before[route] ?? 0);
+  assert.equal(asked('POST /api/assets'), 1, 'only the file the server lacked is sent');
+  assert.equal(asked('POST /api/assets/bulk-upload-check'), 1, 'the known file is not asked about');
+
+  // the file sent from here is deleted on the server by another client
+  await syncEnded(env.page);
+  const view = await libraryView(env.page);
+  const sent = view.days.flatMap((d) => d.assets).find((a) => a.name === 'sent-here.jpg');
+  assert.ok(sent, 'the end of the run synced the new asset');
+  await call(env, 'DELETE', '/api/assets', { ids: [sent.id], force: true });
+  assert.equal((await syncNow(env.page)).failed, false);
+  const gone = await libraryView(env.page);
+  assert.deepEqual(gone.deletedOnServer.map((f) => f.name), ['sent-here.jpg']);
+  await env.page.waitForFunction(() => document.getElementById('deleted-on-server-title').textContent === 'Deleted on the server (1)');
+
+  // a new run sends nothing again
+  const quiet = await env.requests();
+  await clearChannel(env.page);
+  await env.page.click('#backup-start');
+  await env.waitForStop();
+  assert.equal(((await env.requests())['POST /api/assets'] ?? 0) - (quiet['POST /api/assets'] ?? 0), 0);
+});
+
+test('server details are polled with their ETags: unchanged ones cost a 304', async () => {
+  await env.page.evaluate(async () => {
+    const ib = await import(new URL('pkg/immich_background.js', location.href).href);
+    await ib.saveSettings({ ...(await ib.loadSettings()), advancedTroubleshooting: true });
+  });
+  assert.equal((await syncNow(env.page)).failed, false);
+  const lines = await env.page.evaluate(async () => {
+    const ib = await import(new URL('pkg/immich_background.js', location.href).href);
+    return (await ib.readLogs()).map((entry) => entry.message);
+  });
+  for (const endpoint of ['/server/version', '/server/features', '/users/me']) {
+    assert.ok(lines.includes(`GET ${endpoint}: unchanged (304)`), `${endpoint}: ${lines.slice(-8).join(' | ')}`);
+  }
 });

@@ -16,6 +16,9 @@ export function setupLibrary(ib) {
   const albums = $('library-albums');
   const partners = $('library-partners');
   const trash = $('library-trash');
+  const deletedBox = $('deleted-on-server-box');
+  const deletedTitle = $('deleted-on-server-title');
+  const deleted = $('deleted-on-server');
   const error = $('library-error');
   let shown = PAGE_ASSETS;
   let canSync = false;
@@ -66,6 +69,9 @@ export function setupLibrary(ib) {
     albums.replaceChildren(...view.albums.map((a) => h('li', { 'data-album-id': a.id, text: `${a.name} (${a.count})` })));
     partners.replaceChildren(...view.partners.map((p) => h('li', { 'data-user-id': p.id, text: `${p.name} (${p.assets.length})` })));
     trash.replaceChildren(...view.trash.map((a) => h('li', { 'data-asset-id': a.id, text: a.name })));
+    deleted.replaceChildren(...view.deletedOnServer.map((f) => h('li', { 'data-asset-id': f.remoteId, text: f.name })));
+    deletedTitle.textContent = `Deleted on the server (${view.deletedOnServer.length})`;
+    deletedBox.hidden = view.deletedOnServer.length === 0;
     renderTimeline();
   }
 
