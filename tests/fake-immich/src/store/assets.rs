@@ -2,7 +2,7 @@
 //! counts, and linking a live photo's video.
 
 use rusqlite::types::Type;
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::asset_edit::touch_asset;
 use super::{clock, Store, StoreError};
@@ -63,10 +63,12 @@ pub struct AssetStats {
     pub total: u64,
 }
 
-pub(super) const ASSET_COLUMNS: &str =
-    "id, owner_id, checksum, asset_type, original_file_name, device_asset_id,
-    device_id, file_created_at, file_modified_at, is_favorite, visibility, duration_ms,
-    live_photo_video_id, size, created_at, updated_at";
+/// Qualified, so queries joining the sync tables (which repeat `owner_id`) can use them.
+pub(super) const ASSET_COLUMNS: &str = "assets.id, assets.owner_id, assets.checksum,
+    assets.asset_type, assets.original_file_name, assets.device_asset_id, assets.device_id,
+    assets.file_created_at, assets.file_modified_at, assets.is_favorite, assets.visibility,
+    assets.duration_ms, assets.live_photo_video_id, assets.size, assets.created_at,
+    assets.updated_at";
 
 pub(super) fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<AssetRecord> {
     let checksum: Vec<u8> = row.get(2)?;
@@ -94,6 +96,50 @@ pub(super) fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<AssetRecord> {
     })
 }
 
+/// Inserts the asset with its sync row unless its owner already has the checksum; true when
+/// inserted.
+pub(super) fn insert_row(conn: &Connection, asset: &AssetRecord) -> rusqlite::Result<bool> {
+    let inserted = conn.execute(
+        "INSERT INTO assets (id, owner_id, checksum, asset_type, original_file_name,
+            device_asset_id, device_id, file_created_at, file_modified_at, is_favorite,
+            visibility, duration_ms, live_photo_video_id, size, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT(owner_id, checksum) DO NOTHING",
+        params![
+            asset.id,
+            asset.owner_id,
+            asset.checksum.as_slice(),
+            asset.asset_type.as_str(),
+            asset.original_file_name,
+            asset.device_asset_id,
+            asset.device_id,
+            asset.file_created_at,
+            asset.file_modified_at,
+            asset.is_favorite,
+            asset.visibility,
+            asset.duration_ms,
+            asset.live_photo_video_id,
+            i64::try_from(asset.size).unwrap_or(i64::MAX),
+            asset.created_at,
+            asset.updated_at,
+        ],
+    )?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    conn.execute(
+        "INSERT INTO asset_meta (asset_id, owner_id, update_id, exif_update_id)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![
+            asset.id,
+            asset.owner_id,
+            clock::stamp(conn)?,
+            clock::stamp(conn)?
+        ],
+    )?;
+    Ok(true)
+}
+
 impl Store {
     /// Inserts the asset and its sidecar unless its owner already has the checksum (then reports
     /// that asset). The unique index makes this atomic even for concurrent uploads of the same
@@ -106,36 +152,7 @@ impl Store {
         let mut guard = self.conn()?;
         // Dropped without commit on every early return: a duplicate leaves no sidecar row behind.
         let conn = guard.transaction()?;
-        let inserted = conn.execute(
-            "INSERT INTO assets (id, owner_id, checksum, asset_type, original_file_name,
-                device_asset_id, device_id, file_created_at, file_modified_at, is_favorite,
-                visibility, duration_ms, live_photo_video_id, size, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-             ON CONFLICT(owner_id, checksum) DO NOTHING",
-            params![
-                asset.id,
-                asset.owner_id,
-                asset.checksum.as_slice(),
-                asset.asset_type.as_str(),
-                asset.original_file_name,
-                asset.device_asset_id,
-                asset.device_id,
-                asset.file_created_at,
-                asset.file_modified_at,
-                asset.is_favorite,
-                asset.visibility,
-                asset.duration_ms,
-                asset.live_photo_video_id,
-                i64::try_from(asset.size).unwrap_or(i64::MAX),
-                asset.created_at,
-                asset.updated_at,
-            ],
-        )?;
-        if inserted == 1 {
-            conn.execute(
-                "INSERT INTO asset_meta (asset_id, update_id, exif_update_id) VALUES (?1, ?2, ?3)",
-                params![asset.id, clock::stamp(&conn)?, clock::stamp(&conn)?],
-            )?;
+        if insert_row(&conn, asset)? {
             if let Some(sidecar) = sidecar {
                 conn.execute(
                     "INSERT INTO asset_sidecars (asset_id, size, checksum) VALUES (?1, ?2, ?3)",

@@ -31,9 +31,11 @@ CREATE TABLE IF NOT EXISTS user_meta (
     update_id INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS user_meta_update ON user_meta(update_id);
--- An asset's row changes (update_id) apart from its EXIF's (exif_update_id), as in Immich.
+-- An asset's row changes (update_id) apart from its EXIF's (exif_update_id), as in Immich. The
+-- owner is repeated here (it never changes) so a user's changes are one index range.
 CREATE TABLE IF NOT EXISTS asset_meta (
     asset_id TEXT PRIMARY KEY REFERENCES assets(id) ON DELETE CASCADE,
+    owner_id TEXT NOT NULL,
     update_id INTEGER NOT NULL,
     exif_update_id INTEGER NOT NULL,
     deleted_at TEXT,
@@ -41,6 +43,10 @@ CREATE TABLE IF NOT EXISTS asset_meta (
 );
 CREATE INDEX IF NOT EXISTS asset_meta_update ON asset_meta(update_id);
 CREATE INDEX IF NOT EXISTS asset_meta_exif_update ON asset_meta(exif_update_id);
+CREATE INDEX IF NOT EXISTS asset_meta_owner_update ON asset_meta(owner_id, update_id);
+CREATE INDEX IF NOT EXISTS asset_meta_owner_exif_update ON asset_meta(owner_id, exif_update_id);
+-- Sums a user's usage (`quotaUsageInBytes`) from the index alone.
+CREATE INDEX IF NOT EXISTS assets_owner_size ON assets(owner_id, size);
 CREATE TABLE IF NOT EXISTS album_meta (
     album_id TEXT PRIMARY KEY REFERENCES albums(id) ON DELETE CASCADE,
     update_id INTEGER NOT NULL
@@ -54,6 +60,8 @@ CREATE TABLE IF NOT EXISTS album_asset_meta (
     FOREIGN KEY (album_id, asset_id) REFERENCES album_assets(album_id, asset_id) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS album_asset_meta_create ON album_asset_meta(create_id);
+-- Whether a changed asset is in one of the caller's albums, asked per changed asset.
+CREATE INDEX IF NOT EXISTS album_asset_meta_asset ON album_asset_meta(asset_id);
 -- Who may see an album: its owner (role owner) for now, as albums are not shared here.
 CREATE TABLE IF NOT EXISTS album_users (
     album_id TEXT NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
@@ -130,12 +138,13 @@ pub(super) fn stamp_older_rows(conn: &Connection) -> rusqlite::Result<()> {
             params![ids[0], uuid::Uuid::new_v4().to_string(), ids[1]],
         )?;
     }
-    let assets = "SELECT id FROM assets WHERE id NOT IN (SELECT asset_id FROM asset_meta)
-                  ORDER BY rowid";
+    let assets = "SELECT id, owner_id FROM assets
+                  WHERE id NOT IN (SELECT asset_id FROM asset_meta) ORDER BY rowid";
     for ids in missing_ids(conn, assets)? {
         conn.execute(
-            "INSERT INTO asset_meta (asset_id, update_id, exif_update_id) VALUES (?1, ?2, ?3)",
-            params![ids[0], clock::stamp(conn)?, clock::stamp(conn)?],
+            "INSERT INTO asset_meta (asset_id, owner_id, update_id, exif_update_id)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![ids[0], ids[1], clock::stamp(conn)?, clock::stamp(conn)?],
         )?;
     }
     let albums = "SELECT id, owner_id FROM albums

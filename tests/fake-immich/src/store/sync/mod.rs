@@ -3,6 +3,7 @@
 
 mod checkpoints;
 mod feeds;
+mod queries;
 
 pub use feeds::Feed;
 
