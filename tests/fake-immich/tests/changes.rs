@@ -1,5 +1,5 @@
 //! The endpoints that change assets and albums, as clients see their answers (the sync streams
-//! they cause are in sync_fixtures), thumbnails, and the test switch adding users.
+//! they cause are in sync_fixtures), thumbnails, and the test switches adding users and assets.
 
 mod common;
 
@@ -284,4 +284,58 @@ fn the_user_switch_adds_users_who_log_in_and_upload() {
         &json!({ "email": "", "password": "x", "name": "" }),
     );
     assert_eq!(bad.status, 400);
+}
+
+#[test]
+fn the_generate_switch_makes_many_viewable_photos_at_once() {
+    let dir = TempDir::new("changes-generate");
+    let server = Server::start(dir.path(), &[]);
+    let url = server.url("/api/fake-immich/assets/generate");
+    let made = post_json(&url, &[], &json!({ "email": EMAIL, "count": 3 }));
+    assert_eq!((made.status, made.json()), (201, json!({ "count": 3 })));
+    let unknown = post_json(
+        &url,
+        &[],
+        &json!({ "email": "nobody@example.org", "count": 3 }),
+    );
+    assert_eq!(unknown.status, 404);
+    for count in [0, 200_001] {
+        let refused = post_json(&url, &[], &json!({ "email": EMAIL, "count": count }));
+        assert_eq!(refused.status, 400);
+    }
+
+    let me = Client::login(&server, EMAIL, PASSWORD);
+    let assets = common::sync::lines(&me.stream_reply(&["AssetsV2"], false).body);
+    let names: Vec<&str> = assets[..3]
+        .iter()
+        .map(|a| a["data"]["originalFileName"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "generated-000000.png",
+            "generated-000001.png",
+            "generated-000002.png"
+        ]
+    );
+    assert_eq!(
+        assets[0]["data"]["fileCreatedAt"],
+        "2025-06-30T12:00:00.000Z"
+    );
+    assert_eq!(
+        assets[1]["data"]["fileCreatedAt"],
+        "2025-06-30T11:23:00.000Z"
+    );
+    let id = assets[2]["data"]["id"].as_str().expect("id");
+    let thumbnail = me.call("GET", &format!("/api/assets/{id}/thumbnail"));
+    assert_eq!(thumbnail.header("content-type"), Some("image/png"));
+    assert!(thumbnail.body.starts_with(b"\x89PNG"));
+    assert_eq!(
+        sha1_base64(&thumbnail.body),
+        assets[2]["data"]["checksum"].as_str().expect("sum")
+    );
+    assert_eq!(
+        get(&server.url("/api/assets/statistics"), &KEY).json()["images"],
+        3
+    );
 }

@@ -208,3 +208,41 @@ fn a_removed_user_is_told_and_their_sessions_end() {
     );
     assert_eq!(stream[0]["data"], json!({ "userId": gone_id }));
 }
+
+#[test]
+fn assets_of_several_partners_come_merged_in_update_id_order() {
+    let dir = TempDir::new("sync-partners-merged");
+    let server = Server::start(dir.path(), &[]);
+    for name in ["me", "a", "b"] {
+        add_user(&server, &format!("{name}@example.org"), "pw", name);
+    }
+    let me = Client::login(&server, "me@example.org", "pw");
+    for name in ["a", "b"] {
+        let partner = Client::login(&server, &format!("{name}@example.org"), "pw");
+        partner.expect(
+            "POST",
+            "/api/partners",
+            json!({ "sharedWithId": me.user_id }),
+            201,
+        );
+    }
+    // Interleaved batches, more than a page (500 rows) in all.
+    let url = server.url("/api/fake-immich/assets/generate");
+    for name in ["a", "b", "a", "b"] {
+        let body = json!({ "email": format!("{name}@example.org"), "count": 300 });
+        assert_eq!(common::http::post_json(&url, &[], &body).status, 201);
+    }
+    let stream = me.stream(&["PartnerAssetsV2"]);
+    let rows = of_type(&stream, "PartnerAssetV2");
+    assert_eq!(rows.len(), 1_200);
+    let acks: Vec<String> = rows.iter().map(|row| ack_of(row)).collect();
+    assert!(
+        acks.windows(2).all(|pair| pair[0] < pair[1]),
+        "in order, none twice"
+    );
+    let owners: Vec<&str> = rows
+        .iter()
+        .map(|row| row["data"]["ownerId"].as_str().unwrap_or_default())
+        .collect();
+    assert_ne!(owners[299], owners[300], "the batches interleave");
+}

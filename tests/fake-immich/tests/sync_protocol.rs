@@ -1,10 +1,10 @@
 //! The sync endpoints' rules: sessions only, refused request types, the stream's form and order,
 //! acks per session (set, read, delete, limits), resuming from them, resets, and a library
-//! larger than a page streamed in chunks.
+//! larger than a page (made by the generate switch) streamed in chunks.
 
 mod common;
 
-use common::http::{post, send_empty, send_json, KEY};
+use common::http::{post, post_json, send_empty, send_json, KEY};
 use common::raw::{request_head, Connection};
 use common::sync::{ack_of, lines, types_of, Client, ALL_TYPES};
 use common::{bytes, Server, TempDir, EMAIL, PASSWORD};
@@ -248,10 +248,17 @@ fn a_library_larger_than_a_page_streams_in_chunks() {
     let dir = TempDir::new("sync-chunks");
     let server = Server::start(dir.path(), &[]);
     let client = Client::login(&server, EMAIL, PASSWORD);
-    const ASSETS: usize = 700;
-    for n in 0..ASSETS {
-        client.upload(&format!("{n}.jpg"), format!("asset {n}").as_bytes());
-    }
+    const ASSETS: usize = 1_200;
+    let generate = json!({ "email": EMAIL, "count": ASSETS });
+    let generated = post_json(
+        &server.url("/api/fake-immich/assets/generate"),
+        &[],
+        &generate,
+    );
+    assert_eq!(
+        (generated.status, generated.json()),
+        (201, json!({ "count": ASSETS }))
+    );
     let body = json!({ "types": ["AssetsV2", "AssetExifsV1"] }).to_string();
     let authorization = format!("Bearer {}", client.token);
     let headers = [
@@ -265,8 +272,8 @@ fn a_library_larger_than_a_page_streams_in_chunks() {
     assert_eq!(head.status, 200);
     assert_eq!(head.header("transfer-encoding"), Some("chunked"));
     let chunks = connection.read_chunks();
-    // Pages of 500 rows: two per type, then SyncCompleteV1.
-    assert_eq!(chunks.len(), 5, "pages arrive as chunks");
+    // Pages of 500 rows: three per type, then SyncCompleteV1.
+    assert_eq!(chunks.len(), 7, "pages arrive as chunks");
     let stream = lines(&chunks.concat());
     assert_eq!(stream.len(), 2 * ASSETS + 1);
     let ids: Vec<&str> = stream[..ASSETS]
@@ -281,8 +288,8 @@ fn a_library_larger_than_a_page_streams_in_chunks() {
     assert!(order.windows(2).all(|pair| pair[0] < pair[1]));
 
     // Acked up to the middle of a page, the next stream sends the rest.
-    client.ack(&[ack_of(&stream[550])]);
+    client.ack(&[ack_of(&stream[750])]);
     let rest = client.stream(&["AssetsV2"]);
-    assert_eq!(rest.len(), ASSETS - 551 + 1);
-    assert_eq!(rest[0]["data"]["id"], stream[551]["data"]["id"]);
+    assert_eq!(rest.len(), ASSETS - 751 + 1);
+    assert_eq!(rest[0]["data"]["id"], stream[751]["data"]["id"]);
 }

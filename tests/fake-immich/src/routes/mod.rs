@@ -1,7 +1,7 @@
 //! The HTTP surface: routes, CORS, request logging and counting, body draining and the JSON 404,
 //! ETags on the JSON GET routes, and the test-only endpoints under `/api/fake-immich/`: request
 //! counts (`requests`), switchable faults (`faults`), uploaded sidecars (`sidecars`), more users
-//! (`people`) and sessions marked for a sync reset (`sessions`).
+//! (`people`), assets in bulk (`generate`) and sessions marked for a sync reset (`sessions`).
 
 mod album_edit;
 mod albums;
@@ -10,6 +10,7 @@ mod assets;
 mod drain;
 mod etag;
 mod faults;
+mod generate;
 mod logging;
 mod partners;
 mod people;
@@ -128,6 +129,7 @@ pub fn router(state: SharedState) -> Router {
         .route(sidecars::PATH, get(sidecars::sidecar))
         .route(faults::PATH, post(faults::add).delete(faults::clear))
         .route(people::PATH, post(people::add))
+        .route(generate::PATH, post(generate::generate))
         .route(people::ONE_PATH, delete(people::remove))
         .route(sessions::RESET_ALL_PATH, post(sessions::reset_all))
         .fallback(not_found)

@@ -12,7 +12,7 @@ use crate::auth::Authed;
 use crate::error::ApiError;
 use crate::state::SharedState;
 
-const PLACEHOLDER: &[u8] = include_bytes!("thumbnail-placeholder.png");
+pub(super) const PLACEHOLDER: &[u8] = include_bytes!("thumbnail-placeholder.png");
 
 /// Image types every current browser decodes, by extension.
 const BROWSER_IMAGES: &[(&str, &str)] = &[

@@ -5,6 +5,7 @@ mod albums;
 mod asset_edit;
 mod assets;
 mod clock;
+mod generated;
 mod partners;
 mod people;
 mod schema;
