@@ -86,15 +86,14 @@ mod tests {
 
     #[test]
     fn acks_of_the_fixtures_parse() {
-        let id = UpdateId::parse(ID);
+        let id = UpdateId::parse(ID).expect("a UUID");
         let row = Ack::parse(&format!("AssetV2|{ID}")).map(|ack| ack.update_id());
-        assert_eq!(row, Ok(id));
+        assert_eq!(row, Ok(Some(id)));
         let done = Ack::parse(&format!("PartnerAssetBackfillV2|{ID}|complete"));
-        assert!(done.is_ok_and(|ack| ack.position
-            == Position::At(
-                UpdateId::parse(ID).unwrap_or(UpdateId::ZERO),
-                Extra::Complete
-            )));
+        assert_eq!(
+            done.map(|ack| ack.position),
+            Ok(Position::At(id, Extra::Complete))
+        );
         let reset = Ack::parse("SyncResetV1|reset").map(|ack| ack.position);
         assert_eq!(reset, Ok(Position::Reset));
     }

@@ -45,46 +45,36 @@ impl Request<'_> {
     }
 
     fn feed(&self, feed: Feed, kind: &'static str) -> Step {
+        self.feed_led_by(feed, kind, None)
+    }
+
+    fn feed_led_by(&self, feed: Feed, kind: &'static str, lead: Option<Vec<u8>>) -> Step {
         Step::Feed {
             feed,
             kind,
             after: self.checkpoint(kind).unwrap_or(UpdateId::ZERO),
             ack_prefix: format!("{kind}|"),
-            lead: None,
+            lead,
         }
     }
 
     /// Album assets come as creates (by when they joined an album) and, once a client has
-    /// creates, as updates of those it has. Before the first create, a `SyncAckV1` moves the
-    /// update checkpoint to now: creates carry the asset as it is now.
+    /// creates, as updates of those it has (`updates` of the create checkpoint). Before the
+    /// first create, a `SyncAckV1` moves the update checkpoint to now: creates carry the asset
+    /// as it is now.
     fn album_assets(
         &self,
-        updates: Feed,
+        updates: impl FnOnce(UpdateId) -> Feed,
         update_kind: &'static str,
         creates: Feed,
         create_kind: &'static str,
     ) -> Vec<Step> {
         let mut steps = Vec::new();
-        if self.checkpoint(create_kind).is_some() {
-            steps.push(self.feed(updates, update_kind));
+        if let Some(created_until) = self.checkpoint(create_kind) {
+            steps.push(self.feed(updates(created_until), update_kind));
         }
         let lead = lines::bare("SyncAckV1", &format!("{update_kind}|{}", self.now));
-        if let Step::Feed {
-            feed,
-            kind,
-            after,
-            ack_prefix,
-            ..
-        } = self.feed(creates, create_kind)
-        {
-            steps.push(Step::Feed {
-                feed,
-                kind,
-                after,
-                ack_prefix,
-                lead: Some(lead),
-            });
-        }
+        steps.push(self.feed_led_by(creates, create_kind, Some(lead)));
         steps
     }
 
@@ -164,11 +154,8 @@ pub fn plan(store: &Store, request: &Request<'_>) -> Result<Vec<Step>, StoreErro
         steps.push(request.feed(Feed::PartnerAssets, "PartnerAssetV2"));
     }
     if request.wants("AlbumAssetsV2") {
-        let created_until = request
-            .checkpoint("AlbumAssetCreateV2")
-            .unwrap_or(UpdateId::ZERO);
         steps.extend(request.album_assets(
-            Feed::AlbumAssetUpdates { created_until },
+            |created_until| Feed::AlbumAssetUpdates { created_until },
             "AlbumAssetUpdateV2",
             Feed::AlbumAssetCreates,
             "AlbumAssetCreateV2",
@@ -189,11 +176,8 @@ pub fn plan(store: &Store, request: &Request<'_>) -> Result<Vec<Step>, StoreErro
         steps.push(request.feed(Feed::AssetExifs, "AssetExifV1"));
     }
     if request.wants("AlbumAssetExifsV1") {
-        let created_until = request
-            .checkpoint("AlbumAssetExifCreateV1")
-            .unwrap_or(UpdateId::ZERO);
         steps.extend(request.album_assets(
-            Feed::AlbumAssetExifUpdates { created_until },
+            |created_until| Feed::AlbumAssetExifUpdates { created_until },
             "AlbumAssetExifUpdateV1",
             Feed::AlbumAssetExifCreates,
             "AlbumAssetExifCreateV1",
