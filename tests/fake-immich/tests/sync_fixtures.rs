@@ -167,3 +167,51 @@ fn a_partners_stream_shows_the_other_side() {
     assert_eq!(find(&receiver, "PartnerAssetExifV1").len(), 1);
     assert!(find(&receiver, "AssetV2").is_empty());
 }
+
+#[test]
+fn trash_descriptions_and_deletes_reach_owner_and_partner() {
+    let dir = TempDir::new("sync-trash");
+    let server = Server::start(dir.path(), &[]);
+    add_user(&server, "owner@example.org", "pw", "Owner");
+    add_user(&server, "viewer@example.org", "pw", "Viewer");
+    let owner = Client::login(&server, "owner@example.org", "pw");
+    let viewer = Client::login(&server, "viewer@example.org", "pw");
+    let photo = owner.upload("p.jpg", &bytes(1, 30));
+    owner.expect(
+        "POST",
+        "/api/partners",
+        json!({ "sharedWithId": viewer.user_id }),
+        201,
+    );
+    owner.ack_all(&owner.stream(&ALL_TYPES));
+    viewer.ack_all(&viewer.stream(&ALL_TYPES));
+
+    owner.expect("DELETE", "/api/assets", json!({ "ids": [photo] }), 204);
+    let body = json!({ "description": "at the lake" });
+    owner.expect("PUT", &format!("/api/assets/{photo}"), body, 200);
+    let trashed = owner.stream(&ALL_TYPES);
+    let asset = &find(&trashed, "AssetV2")[0]["data"];
+    assert!(asset["deletedAt"]
+        .as_str()
+        .is_some_and(|at| at.ends_with('Z')));
+    assert_eq!(
+        find(&trashed, "AssetExifV1")[0]["data"]["description"],
+        "at the lake"
+    );
+    let seen = viewer.stream(&ALL_TYPES);
+    assert!(find(&seen, "PartnerAssetV2")[0]["data"]["deletedAt"].is_string());
+    owner.ack_all(&trashed);
+    viewer.ack_all(&seen);
+
+    owner.expect("POST", "/api/trash/empty", json!({}), 200);
+    let deleted = owner.stream(&ALL_TYPES);
+    assert_eq!(
+        find(&deleted, "AssetDeleteV1")[0]["data"],
+        json!({ "assetId": photo })
+    );
+    let gone = viewer.stream(&ALL_TYPES);
+    assert_eq!(
+        find(&gone, "PartnerAssetDeleteV1")[0]["data"],
+        json!({ "assetId": photo })
+    );
+}
