@@ -15,7 +15,7 @@ fn server_info_needs_no_auth() {
     assert_eq!((ping.status, ping.json()), (200, json!({"res": "pong"})));
 
     let version = get(&server.url("/api/server/version"), &[]).json();
-    assert_eq!(version["major"], 2);
+    assert_eq!(version["major"], 3, "the sync protocol of v3 servers");
     assert!(version["minor"].is_u64() && version["patch"].is_u64());
 
     let well_known = get(&server.url("/.well-known/immich"), &[]).json();

@@ -39,9 +39,10 @@ fn json_gets_answer_304_when_if_none_match_names_the_body() {
         login.json()["accessToken"].as_str().expect("token")
     );
     let session = [("authorization", bearer.as_str())];
-    let endpoints: [(&str, &[(&str, &str)]); 4] = [
+    let endpoints: [(&str, &[(&str, &str)]); 5] = [
         ("/api/server/media-types", &[]),
         ("/api/server/version", &[]),
+        ("/api/server/features", &[]),
         ("/api/users/me", &KEY),
         ("/api/users/me", &session),
     ];

@@ -65,6 +65,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/server/ping", json_get(server::ping))
         .route("/api/server/version", json_get(server::version))
         .route("/api/server/media-types", json_get(server::media_types))
+        .route("/api/server/features", json_get(server::features))
         .route("/api/users/me", json_get(users::me))
         .route("/api/api-keys/me", json_get(users::my_api_key))
         .route("/api/auth/login", post(session::login))

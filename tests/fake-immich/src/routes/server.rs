@@ -15,7 +15,28 @@ pub async fn ping() -> Json<Value> {
 }
 
 pub async fn version() -> Json<Value> {
-    Json(json!({ "major": 2, "minor": 3, "patch": 1, "prerelease": null }))
+    Json(json!({ "major": 3, "minor": 1, "patch": 0, "prerelease": null }))
+}
+
+/// What this server does, as `GET /server/features` of Immich v3 tells it (ServerFeaturesDto).
+pub async fn features() -> Json<Value> {
+    Json(json!({
+        "smartSearch": false,
+        "facialRecognition": false,
+        "duplicateDetection": false,
+        "map": false,
+        "reverseGeocoding": false,
+        "importFaces": false,
+        "sidecar": true,
+        "search": false,
+        "trash": true,
+        "oauth": false,
+        "oauthAutoLaunch": false,
+        "passwordLogin": true,
+        "configFile": false,
+        "email": false,
+        "ocr": false,
+    }))
 }
 
 pub async fn media_types() -> Json<Value> {
