@@ -4,7 +4,7 @@
 // view follows the worker's messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API_KEY, randomFile, startForTests } from './harness.mjs';
+import { API_KEY, EMAIL, PASSWORD, randomFile, startForTests } from './harness.mjs';
 import {
   call, clearChannel, libraryView, mirrorCounts, mirroredIds, passwordLogin, secondUser, syncEnded,
   syncNow, upload, uploadMany,
@@ -159,4 +159,22 @@ test('server details are polled with their ETags: unchanged ones cost a 304', as
   for (const endpoint of ['/server/version', '/server/features', '/users/me']) {
     assert.ok(lines.includes(`GET ${endpoint}: unchanged (304)`), `${endpoint}: ${lines.slice(-8).join(' | ')}`);
   }
+});
+
+test('a session revoked on the server stops the services and asks to log in again', async () => {
+  const other = await call(env, 'POST', '/api/auth/login', { email: EMAIL, password: PASSWORD }, {});
+  const auth = { authorization: `Bearer ${other.accessToken}` };
+  const sessions = await call(env, 'GET', '/api/sessions', undefined, auth);
+  const revoked = sessions.filter((session) => !session.current);
+  assert.ok(revoked.length >= 1, 'the page has a session of its own');
+  for (const session of revoked) await call(env, 'DELETE', `/api/sessions/${session.id}`, undefined, auth);
+
+  const ended = await syncNow(env.page);
+  assert.equal(ended.failed, true);
+  assert.match(ended.message, /log in again/);
+  await env.page.waitForFunction(
+    () => window.__channel.some((m) => m.method === 'systemStop' && m.args.reason === 'unauthorized'),
+    null, { timeout: 20_000 },
+  );
+  assert.match(await env.page.textContent('#sync-status'), /log in again/);
 });
