@@ -31,7 +31,8 @@ const MAX_TICK_MS: i64 = 5_000;
 thread_local! {
     /// The service of this worker instance, read from the store at its first event.
     static SERVICE: RefCell<Option<Lifecycle>> = const { RefCell::new(None) };
-    /// A sync is due once the event's backup work is done: a page came back, a run ended.
+    /// The lifecycle asked for a sync (`Output::SyncLibrary`): it runs once the event's backup
+    /// work is done.
     static SYNC_WANTED: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -60,7 +61,7 @@ pub async fn handle_message(data: JsValue, source: Option<String>) -> Result<(),
             inputs.push(Input::Command(Command::Start));
             inputs
         }
-        ChannelMessage::SyncNow => return sync_library(&store).await,
+        ChannelMessage::SyncNow => command(Command::SyncNow),
         ChannelMessage::Stop => command(Command::Stop),
         ChannelMessage::Pause => command(Command::Pause),
         ChannelMessage::Resume => command(Command::Resume),
@@ -120,9 +121,9 @@ pub async fn wake(kind: WakeKind) -> Result<bool, DriverError> {
         process(&store, vec![Input::Tick]).await?;
     }
     backup_driver::run_finished().await;
-    // Every wake-up keeps the mirror current, as the mobile app's background service does.
-    SYNC_WANTED.set(false);
-    sync_library(&store).await?;
+    if SYNC_WANTED.replace(false) {
+        sync_library(&store).await?;
+    }
     Ok(with_service(|service| service.wants_wake_up()).unwrap_or(false))
 }
 
@@ -188,7 +189,6 @@ async fn process(store: &Rc<Store>, inputs: Vec<Input>) -> Result<(), DriverErro
         if let Some(new_run) = start {
             let end = run_with_ticks(store, new_run).await?;
             followed.push(ended(end, store).await?);
-            SYNC_WANTED.set(true);
         }
         if followed.is_empty() {
             return Ok(());
@@ -289,6 +289,8 @@ async fn perform(store: &Rc<Store>, output: Output) -> Result<Option<Input>, Dri
             }
         }
         Output::CheckAuth => return check_auth(store).await,
+        // Done once the event's backup work is: see `handle_message` and `wake`.
+        Output::SyncLibrary => SYNC_WANTED.set(true),
         Output::Post(message) => notify::broadcast(&message).await?,
         // Without the permission there is nothing to show; the pages still have the state.
         Output::Notify(kind, payload) => notify::show(kind, &payload).await.unwrap_or(()),
@@ -311,12 +313,9 @@ async fn check_auth(store: &Store) -> Result<Option<Input>, DriverError> {
         http.get("/users/me").await
     };
     Ok(match reply {
-        Ok(reply) => {
-            let accepted = !immich::refuses_credentials(reply.status);
-            // Back in front with a good login: a quick sync, as the mobile app on resume.
-            SYNC_WANTED.set(accepted);
-            Some(Input::AuthChecked { accepted })
-        }
+        Ok(reply) => Some(Input::AuthChecked {
+            accepted: !immich::refuses_credentials(reply.status),
+        }),
         // Unreachable: the backup's own outage handling has that.
         Err(_) => None,
     })

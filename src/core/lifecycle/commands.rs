@@ -59,6 +59,7 @@ impl Lifecycle {
                     self.post_stop(StopReason::Cancelled, message);
                 }
             }
+            Command::SyncNow => self.out.push_back(Output::SyncLibrary),
         }
     }
 
@@ -104,6 +105,10 @@ impl Lifecycle {
         }
         if std::mem::take(&mut self.clear_after_run) {
             self.out.push_back(Output::ClearUnsent);
+        }
+        // What the run sent is in the library now; a refused login cannot sync.
+        if reason != StopReason::Unauthorized {
+            self.out.push_back(Output::SyncLibrary);
         }
     }
 

@@ -29,6 +29,8 @@ pub enum Command {
     Pause,
     Resume,
     Cancel,
+    /// Bring the library mirror up to date now.
+    SyncNow,
 }
 
 /// What happened, as the worker saw it. Each comes with the time it happened.
@@ -94,6 +96,9 @@ pub enum Output {
     },
     /// Check the stored credentials with the server.
     CheckAuth,
+    /// Sync the library mirror once the event's backup work is done: a page came back with a
+    /// good login, a run ended, the background service woke, or the user asked.
+    SyncLibrary,
     /// A channel message for every page.
     Post(ChannelMessage),
     Notify(NotificationKind, NotificationPayload),

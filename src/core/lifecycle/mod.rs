@@ -129,15 +129,20 @@ impl Lifecycle {
                 self.unfinished = unfinished;
                 self.folders = folders;
             }
-            Input::Wake(WakeKind::PeriodicSync) => self.periodic_scan(),
-            Input::Wake(_) | Input::Tick => {}
+            Input::Wake(WakeKind::PeriodicSync) => {
+                self.periodic_scan();
+                self.out.push_back(Output::SyncLibrary);
+            }
+            // The background service's wake-ups keep the mirror current, as the mobile app's.
+            Input::Wake(WakeKind::Sync { .. } | WakeKind::Activate) => {
+                self.out.push_back(Output::SyncLibrary);
+            }
+            Input::Wake(WakeKind::Message) | Input::Tick => {}
             Input::Command(command) => self.command(command),
             Input::RunEnded { reason, failed } => self.run_ended(reason, failed, now_ms),
-            Input::AuthChecked { accepted } => {
-                if !accepted {
-                    self.unauthorized();
-                }
-            }
+            // A page back in front with a good login: a quick sync, as the mobile app on resume.
+            Input::AuthChecked { accepted: true } => self.out.push_back(Output::SyncLibrary),
+            Input::AuthChecked { accepted: false } => self.unauthorized(),
         }
         answer
     }
@@ -294,5 +299,7 @@ impl Lifecycle {
 mod folder_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod sync_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
