@@ -5,6 +5,7 @@
 use std::cell::Cell;
 
 use crate::core::channel::{ChannelMessage, SyncStatus};
+use crate::core::log::redact;
 use crate::core::sync::{
     polled, Polled, SyncConfig, SyncEngine, SyncInput, SyncOutput, SyncReport, SyncSetup,
     POLLED_ENDPOINTS,
@@ -50,8 +51,10 @@ async fn sync() -> Result<Option<SyncReport>, DriverError> {
     if !login.credential.can_sync() {
         return Ok(None);
     }
+    let secret = login.credential.secret().to_owned();
     let http = ImmichHttp::new(login.server, Some(login.credential));
-    let report = locks::with_lock(SYNC_LOCK, async move { run(&store, &http).await }).await??;
+    let job = async move { run(&store, &http, &secret).await };
+    let report = locks::with_lock(SYNC_LOCK, job).await??;
     Ok(Some(report))
 }
 
@@ -90,7 +93,10 @@ async fn poll_tagged(store: &Store, http: &ImmichHttp) -> Result<(), DriverError
     Ok(())
 }
 
-async fn run(store: &Store, http: &ImmichHttp) -> Result<SyncReport, DriverError> {
+/// `secret` is redacted from every text that may hold the server's words (a log line, the
+/// outcome the pages show).
+async fn run(store: &Store, http: &ImmichHttp, secret: &str) -> Result<SyncReport, DriverError> {
+    let clean = |text: &str| redact(text, &[secret]);
     post_status(true, "Syncing the library…".into(), false).await?;
     poll_tagged(store, http).await?;
     let setup = SyncSetup {
@@ -134,7 +140,7 @@ async fn run(store: &Store, http: &ImmichHttp) -> Result<SyncReport, DriverError
                 continue;
             }
             SyncOutput::Log(level, message) => {
-                log(store, level, message).await;
+                log(store, level, clean(&message)).await;
                 continue;
             }
             SyncOutput::Ended(report) => {
@@ -143,7 +149,7 @@ async fn run(store: &Store, http: &ImmichHttp) -> Result<SyncReport, DriverError
                 if !failed && !store.mirror_complete().await? {
                     store.mark_mirror_complete().await?;
                 }
-                post_status(false, report.outcome.to_string(), failed).await?;
+                post_status(false, clean(&report.outcome.to_string()), failed).await?;
                 return Ok(report);
             }
             // The engine says when it takes more of the body (never more than it can hold).
