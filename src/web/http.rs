@@ -34,12 +34,11 @@ impl ImmichHttp {
         ImmichHttp { server, credential }
     }
 
-    fn request(&self, builder: RequestBuilder) -> RequestBuilder {
-        // A redirect is never followed: it could carry the key to another (plain http) address.
-        // 'manual' rather than 'error' so that it can be told apart from an outage.
-        let builder = builder
-            .header("accept", "application/json")
-            .redirect(RequestRedirect::Manual);
+    /// The credential, and redirects never followed: one could carry the credential to another
+    /// (plain http) address. 'manual' rather than 'error' so that it can be told apart from an
+    /// outage.
+    fn authorized(&self, builder: RequestBuilder) -> RequestBuilder {
+        let builder = builder.redirect(RequestRedirect::Manual);
         match &self.credential {
             Some(credential) => {
                 let (name, value) = credential.header();
@@ -47,6 +46,10 @@ impl ImmichHttp {
             }
             None => builder,
         }
+    }
+
+    fn request(&self, builder: RequestBuilder) -> RequestBuilder {
+        self.authorized(builder.header("accept", "application/json"))
     }
 
     pub async fn get(&self, path: &str) -> RequestResult {
@@ -101,16 +104,9 @@ impl ImmichHttp {
     pub async fn get_blob(&self, path: &str) -> Result<(u16, web_sys::Blob), RequestError> {
         let controller = AbortController::new()
             .map_err(|_| RequestError::Network("AbortController unavailable".into()))?;
-        let request = Request::get(&self.server.endpoint(path))
-            .redirect(RequestRedirect::Manual)
+        let request = self
+            .authorized(Request::get(&self.server.endpoint(path)))
             .abort_signal(Some(&controller.signal()));
-        let request = match &self.credential {
-            Some(credential) => {
-                let (name, value) = credential.header();
-                request.header(name, &value)
-            }
-            None => request,
-        };
         let response = with_idle_limit(&controller, request.send())
             .await?
             .map_err(|e| RequestError::Network(e.to_string()))?;
