@@ -102,11 +102,36 @@ async fn a_reset_or_a_logout_empties_the_mirror_and_forgets_it_was_complete() {
         .expect("commit");
     store.mark_mirror_complete().await.expect("complete");
     assert!(store.mirror_complete().await.expect("flag"));
-    store.clear_mirror().await.expect("clear");
+    let reset = SyncBatch {
+        ops: Vec::new(),
+        acks: Vec::new(),
+        clear_mirror: true,
+    };
+    store.commit_sync_batch(&reset).await.expect("reset");
+    assert!(store.load_mirror().await.expect("mirror").assets.is_empty());
+    assert!(!store.mirror_complete().await.expect("flag"));
+
+    store
+        .commit_sync_batch(&batch(first_sync_ops(), &["AlbumV1|2"]))
+        .await
+        .expect("commit again");
+    store.mark_mirror_complete().await.expect("complete");
+    store.save_login(&session_login()).await.expect("login");
+    store.log_out().await.expect("log out");
+    assert!(store.load_login().await.expect("login").is_none());
     let mirror = store.load_mirror().await.expect("mirror");
     assert!(mirror.assets.is_empty() && mirror.users.is_empty() && mirror.partners.is_empty());
     assert!(store.pending_acks().await.expect("acks").is_empty());
     assert!(!store.mirror_complete().await.expect("flag"));
+}
+
+fn session_login() -> Login {
+    Login {
+        server: immich_background::core::server_url::ServerUrl::parse("http://127.0.0.1:2283")
+            .expect("url"),
+        credential: Credential::Session(SessionToken::new("token-1".into())),
+        user_id: "u1".into(),
+    }
 }
 
 #[wasm_bindgen_test]
@@ -114,15 +139,10 @@ async fn a_session_login_and_the_queue_s_owner_persist() {
     let store = Store::open_named(&unique_name("session"))
         .await
         .expect("open");
-    let login = Login {
-        server: immich_background::core::server_url::ServerUrl::parse("http://127.0.0.1:2283")
-            .expect("url"),
-        credential: Credential::Session(SessionToken::new("token-1".into())),
-        user_id: "u1".into(),
-    };
+    let login = session_login();
     store.save_login(&login).await.expect("save");
     store.save_queue_owner(&login.owner()).await.expect("owner");
-    store.clear_login().await.expect("log out");
+    store.log_out().await.expect("log out");
     assert!(store.load_login().await.expect("login").is_none());
     assert_eq!(
         store.load_queue_owner().await.expect("owner"),

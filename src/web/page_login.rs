@@ -137,8 +137,7 @@ pub async fn logout() -> PageResult<()> {
             let _ = http.post_json("/auth/logout", "{}".into()).await;
         }
     }
-    store.clear_login().await?;
-    store.clear_mirror().await?;
+    store.log_out().await?;
     log_info(
         &store,
         "Logged out: the session and the library mirror are wiped".into(),

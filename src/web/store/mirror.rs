@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 
 use crate::core::sync::{MirrorContents, MirrorOp, RemoteAsset, SyncBatch};
 
-use super::{from_js, to_js, Store, StoreError, SYNC_STATE};
+use super::{from_js, to_js, Store, StoreError, AUTH, LOGIN_KEY, SYNC_STATE};
 
 pub(super) const REMOTE_ASSETS: &str = "remote_assets";
 pub(super) const REMOTE_EXIF: &str = "remote_exif";
@@ -128,6 +128,17 @@ fn all_stores() -> Vec<&'static str> {
     stores
 }
 
+/// Empties every store of the mirror, which is then no longer complete.
+fn clear(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    for store in MIRROR_STORES {
+        tx.object_store(store)?.clear()?;
+    }
+    tx.object_store(SYNC_STATE)?
+        .delete(MIRROR_COMPLETE)
+        .primitive()?;
+    Ok(())
+}
+
 impl Store {
     /// Writes one batch of sync lines and the acks it earned in one transaction.
     pub async fn commit_sync_batch(&self, batch: &SyncBatch) -> Result<(), StoreError> {
@@ -137,12 +148,7 @@ impl Store {
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         if batch.clear_mirror {
-            for store in MIRROR_STORES {
-                tx.object_store(store)?.clear()?;
-            }
-            tx.object_store(SYNC_STATE)?
-                .delete(MIRROR_COMPLETE)
-                .primitive()?;
+            clear(&tx)?;
         }
         for op in &batch.ops {
             apply(&tx, op).await?;
@@ -189,14 +195,23 @@ impl Store {
             .await
     }
 
-    /// Empties the mirror and its pending acks (log out): the backup queue stays.
-    pub async fn clear_mirror(&self) -> Result<(), StoreError> {
-        self.commit_sync_batch(&SyncBatch {
-            ops: Vec::new(),
-            acks: Vec::new(),
-            clear_mirror: true,
-        })
-        .await
+    /// Log out: the login, the mirror and its pending acks go in one transaction (a mirror
+    /// left behind would be taken for the next login's); the backup queue stays.
+    pub async fn log_out(&self) -> Result<(), StoreError> {
+        let mut stores = all_stores();
+        stores.push(AUTH);
+        let tx = self
+            .db
+            .transaction(stores)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        clear(&tx)?;
+        tx.object_store(SYNC_STATE)?
+            .delete(PENDING_ACKS)
+            .primitive()?;
+        tx.object_store(AUTH)?.delete(LOGIN_KEY).primitive()?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The whole mirror, for the library view.

@@ -237,17 +237,6 @@ impl Store {
         }
     }
 
-    pub async fn clear_login(&self) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction(AUTH)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        tx.object_store(AUTH)?.delete(LOGIN_KEY).primitive()?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Appends a log line and trims the log to its capacity in the same transaction.
     pub async fn append_log(&self, entry: &LogEntry) -> Result<(), StoreError> {
         let tx = self
