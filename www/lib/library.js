@@ -5,6 +5,9 @@ import { onChannelMessage, post } from './worker.js';
 
 // Enough to browse; the rest of a large library behind "Show more" keeps the page quick.
 const PAGE_ASSETS = 600;
+// A first sync of a large library stores hundreds of batches: the page reads the mirror at most
+// this often meanwhile, not once per batch.
+const CHANGE_READ_MS = 1_000;
 
 export function setupLibrary(ib) {
   const note = $('library-note');
@@ -25,6 +28,7 @@ export function setupLibrary(ib) {
   let view = null;
   let reading = null;
   let again = false;
+  let changeTimer = null;
 
   // Thumbnails load when they scroll into view, through the worker's credential (wasm).
   const thumbs = new IntersectionObserver((entries) => {
@@ -97,6 +101,15 @@ export function setupLibrary(ib) {
     return reading;
   }
 
+  /** A batch was stored: read the mirror again soon, once for every batch stored meanwhile. */
+  function changed() {
+    if (changeTimer) return;
+    changeTimer = setTimeout(() => {
+      changeTimer = null;
+      refresh();
+    }, CHANGE_READ_MS);
+  }
+
   syncBtn.addEventListener('click', () => {
     post({ method: 'syncNow' }).catch((err) => showError(error, errorMessage(err)));
   });
@@ -106,7 +119,7 @@ export function setupLibrary(ib) {
   });
 
   onChannelMessage((msg) => {
-    if (msg.method === 'libraryChanged') refresh();
+    if (msg.method === 'libraryChanged') changed();
     if (msg.method === 'syncState') {
       status.textContent = msg.args.message;
       status.classList.toggle('error', Boolean(msg.args.failed));
