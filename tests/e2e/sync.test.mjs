@@ -161,6 +161,18 @@ test('server details are polled with their ETags: unchanged ones cost a 304', as
   }
 });
 
+test('a reset asked by the server empties the mirror and fills it again, the queue untouched', async () => {
+  const ids = new Set(await mirroredIds(env.page));
+  const queue = await env.uploadState();
+  await call(env, 'POST', '/api/fake-immich/sessions/reset-all');
+  const ended = await syncNow(env.page);
+  assert.equal(ended.failed, false, ended.message);
+  const changes = await env.page.evaluate(() => window.__channel.filter((m) => m.method === 'libraryChanged').length);
+  assert.ok(changes >= 2, 'the mirror was emptied, then filled');
+  assert.deepEqual(new Set(await mirroredIds(env.page)), ids);
+  assert.deepEqual(await env.uploadState(), queue);
+});
+
 test('a session revoked on the server stops the services and asks to log in again', async () => {
   const other = await call(env, 'POST', '/api/auth/login', { email: EMAIL, password: PASSWORD }, {});
   const auth = { authorization: `Bearer ${other.accessToken}` };
