@@ -9,3 +9,4 @@ export FAKE_IMMICH_BIN=target/release/fake-immich
 node bench/hash.mjs
 node bench/backup.mjs
 node bench/folders.mjs
+node bench/sync.mjs

@@ -1,0 +1,452 @@
+// Benchmark (d): the library sync (issue 8). Each size runs on a fresh test server and a fresh
+// on-disk browser profile, the page same-origin with the server (serve-www forwarding /api):
+//
+// 1. The first sync of 100,000 assets with their exif (the test switch
+//    /api/fake-immich/assets/generate makes them): from the click on Log in (email and
+//    password; the login starts the sync) until the worker's syncState message with syncing
+//    false, timed in the page. Baseline, in the same worker afterwards: hand-written JavaScript
+//    that reads the rows the sync stored (remote_assets and remote_exif of the PWA's database
+//    'immich-background', not timed) and `put`s copies, keyed the same way, into a fresh
+//    database of the same two stores (remote_assets with its checksum index) in transactions of
+//    500 records, the size of the sync's batches, one after the other; timed from the first
+//    transaction to the last one's complete event. Ratio = ours / baseline (aim: at most 1.0).
+// 2. A sync with nothing new: Sync now pressed several times on the synced 100,000 (after one
+//    not counted), each timed in the page from the click to syncState with syncing false, the
+//    page idle before each press; the median (aim: under 50 ms).
+// 3. The worker's memory, the same way for 10,000 and for 100,000 assets: the DevTools protocol
+//    on the service worker's target, Runtime.getHeapUsage every 100 ms during the sync (JS heap
+//    used, peak; the embedder's heap and the backing stores, peaks), and the wasm linear memory
+//    read at the end of the sync (a WebAssembly.Memory never shrinks: its size then is its
+//    peak), found by Runtime.queryObjects on WebAssembly.Memory.prototype (sw.js exposes none).
+//    Then a forced garbage collection (HeapProfiler.collectGarbage) and the heap again: what the
+//    worker keeps, as against the peaks, which count garbage not yet collected.
+//
+// BENCH_SYNC_ASSETS (100,000) and BENCH_SYNC_SMALL (10,000) change the sizes, BENCH_SYNC_IDLE
+// (5) the number of nothing-new syncs. BENCH_SYNC_QUIET_PAGE=1 hides the worker's libraryChanged
+// messages from the page's own code (not from the bench's), so the page does not read the whole
+// mirror again while batches are stored: what those reads cost the sync is the difference.
+// BENCH_DEBUG=1 prints every heap sample and a timeline of the worker's requests, IndexedDB
+// transactions and messages during one more nothing-new sync.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, EMAIL, PASSWORD, start } from '../tests/e2e/harness.mjs';
+import { mirrorCounts } from '../tests/e2e/sync-helpers.mjs';
+
+const LARGE = Number(process.env.BENCH_SYNC_ASSETS ?? 100_000);
+const SMALL = Number(process.env.BENCH_SYNC_SMALL ?? 10_000);
+const IDLE_RUNS = Number(process.env.BENCH_SYNC_IDLE ?? 5);
+const BATCH = 500; // records per transaction: the sync's batch (500 lines or 300 ms)
+const SAMPLE_MS = 100;
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const DEBUG = Boolean(process.env.BENCH_DEBUG);
+const QUIET_PAGE = Boolean(process.env.BENCH_SYNC_QUIET_PAGE);
+
+/**
+ * The harness's servers, with a browser of a fresh on-disk profile in place of its in-memory
+ * context (as bench/folders.mjs): users' browsers keep IndexedDB on disk.
+ */
+async function startOnDisk() {
+  const env = await start();
+  await env.browser.close();
+  const profile = mkdtempSync(path.join(tmpdir(), 'immich-bench-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
+  });
+  if (QUIET_PAGE) {
+    // Before the app's scripts: every message listener the page adds from now on misses
+    // libraryChanged; the bench's own listeners are added with window.__benchListen.
+    await context.addInitScript(() => {
+      const container = navigator.serviceWorker;
+      if (!container) return;
+      const add = container.addEventListener.bind(container);
+      window.__benchListen = add;
+      container.addEventListener = (type, listener, options) => add(type, type === 'message' && typeof listener === 'function'
+        ? (event) => { if (event.data?.method !== 'libraryChanged') listener.call(container, event); }
+        : listener, options);
+    });
+  }
+  await context.addInitScript(() => {
+    window.__channel = [];
+    navigator.serviceWorker?.addEventListener('message', (event) => {
+      if (event.data && typeof event.data === 'object') window.__channel.push(event.data);
+    });
+  });
+  await context.grantPermissions(['notifications', 'background-sync'], { origin: new URL(env.wwwUrl).origin });
+  const stopServers = env.stop;
+  env.browser = context; // env.stop closes it
+  env.context = context;
+  env.page = context.pages()[0] ?? await context.newPage();
+  env.stop = async () => {
+    await stopServers();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return env;
+}
+
+/**
+ * A DevTools protocol session on the service worker's own target (Playwright opens sessions on
+ * pages and frames only): attached through the page's session, messages wrapped in
+ * Target.sendMessageToTarget. Resolves with send(method, params) -> result, and detach().
+ */
+async function workerSession(env) {
+  const cdp = await env.context.newCDPSession(env.page);
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(env.wwwUrl));
+  if (!target) throw new Error(`no service worker target: ${targetInfos.map((t) => `${t.type} ${t.url}`).join(', ')}`);
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+  let last = 0;
+  const waiting = new Map();
+  cdp.on('Target.receivedMessageFromTarget', (event) => {
+    if (event.sessionId !== sessionId) return;
+    const message = JSON.parse(event.message);
+    const pending = waiting.get(message.id);
+    if (!pending) return;
+    waiting.delete(message.id);
+    if (message.error) pending.reject(new Error(`${pending.method}: ${message.error.message}`));
+    else pending.resolve(message.result);
+  });
+  const send = (method, params = {}) => new Promise((resolve, reject) => {
+    const id = ++last;
+    waiting.set(id, { resolve, reject, method });
+    cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
+  });
+  return { send, detach: () => cdp.detach() };
+}
+
+/** The byte size of every WebAssembly.Memory alive in the worker (the wasm package's one). */
+async function wasmMemories(session) {
+  const proto = await session.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
+  const found = await session.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
+  const sizes = await session.send('Runtime.callFunctionOn', {
+    objectId: found.objects.objectId,
+    functionDeclaration: 'function () { return this.map((memory) => memory.buffer.byteLength); }',
+    returnByValue: true,
+  });
+  return sizes.result.value;
+}
+
+/** Samples Runtime.getHeapUsage every SAMPLE_MS until stop() (which resolves with the peaks). */
+function sampleHeap(session) {
+  const peak = { used: 0, embedder: 0, backing: 0, samples: 0 };
+  const t0 = performance.now();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      const usage = await session.send('Runtime.getHeapUsage');
+      peak.used = Math.max(peak.used, usage.usedSize);
+      peak.embedder = Math.max(peak.embedder, usage.embedderHeapUsedSize ?? 0);
+      peak.backing = Math.max(peak.backing, usage.backingStorageSize ?? 0);
+      peak.samples++;
+      if (DEBUG) {
+        console.log(`  ${(started - t0).toFixed(0)} ms: JS heap ${mib(usage.usedSize)} of ${mib(usage.totalSize)},`
+          + ` embedder ${mib(usage.embedderHeapUsedSize ?? 0)}, backing stores ${mib(usage.backingStorageSize ?? 0)}`);
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, SAMPLE_MS - (performance.now() - started))));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    return peak;
+  };
+}
+
+/**
+ * Runs in the page: clicks `button` and resolves, at the worker's first syncState with syncing
+ * false, with the milliseconds since the click, how that sync ended and how many batches it
+ * reported (libraryChanged messages).
+ */
+function clickUntilSynced(button) {
+  return new Promise((resolve) => {
+    let batches = 0;
+    let t0 = 0;
+    const onMessage = ({ data }) => {
+      if (!data || typeof data !== 'object') return;
+      if (data.method === 'libraryChanged') batches++;
+      if (data.method === 'syncState' && !data.args.syncing) {
+        const ms = performance.now() - t0;
+        navigator.serviceWorker.removeEventListener('message', onMessage);
+        resolve({ ms, batches, failed: data.args.failed, message: data.args.message });
+      }
+    };
+    (window.__benchListen ?? navigator.serviceWorker.addEventListener.bind(navigator.serviceWorker))('message', onMessage);
+    t0 = performance.now();
+    document.getElementById(button).click();
+  });
+}
+
+/** Resolves once no sync has started for `quietMs` (a trigger during a sync runs another after it). */
+async function settle(page, quietMs = 1500) {
+  for (;;) {
+    const before = await page.evaluate(() => window.__channel.length);
+    await page.waitForTimeout(quietMs);
+    const quiet = await page.evaluate((from) => {
+      const since = window.__channel.slice(from).filter((m) => m.method === 'syncState');
+      return since.length === 0 || !since.at(-1).args.syncing;
+    }, before);
+    const after = await page.evaluate(() => window.__channel.length);
+    if (quiet && after === before) return;
+    if (quiet) continue; // messages came (a sync ended meanwhile): wait once more
+    await page.waitForFunction((from) => {
+      const since = window.__channel.slice(from).filter((m) => m.method === 'syncState');
+      return since.length > 0 && !since.at(-1).args.syncing;
+    }, before, { timeout: 600_000, polling: 100 });
+  }
+}
+
+/**
+ * Runs in the page: resolves once the page shows `count` photos and has not written its counts
+ * line for `quietMs` (the page reads the whole mirror again after the end of a sync, seconds on
+ * a large library: the baseline is not to share the machine with that read).
+ */
+function pageSettled({ count, quietMs }) {
+  const counts = document.getElementById('library-counts');
+  return new Promise((resolve, reject) => {
+    let timer;
+    const check = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (!counts.textContent.startsWith(`${count} photos`)) return;
+        observer.disconnect();
+        resolve();
+      }, quietMs);
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(counts, { childList: true, characterData: true, subtree: true });
+    check();
+    setTimeout(() => reject(new Error(`the page still shows "${counts.textContent}" after 2 minutes`)), 120_000);
+  });
+}
+
+/**
+ * Runs in the service worker: the hand-written baseline. Reads the mirror's asset and exif rows
+ * with their keys (not timed), then puts copies into a fresh database of the same two stores,
+ * `batch` records a transaction in the stream's order (the assets, then their exif), each
+ * transaction committed before the next starts.
+ */
+async function baselinePuts({ batch, name }) {
+  const request = (r) => new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  const done = (tx) => new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('aborted'));
+  });
+  const source = await request(indexedDB.open('immich-background'));
+  const stores = ['remote_assets', 'remote_exif'];
+  const records = [];
+  const read = source.transaction(stores);
+  for (const store of stores) {
+    const [keys, values] = await Promise.all([
+      request(read.objectStore(store).getAllKeys()),
+      request(read.objectStore(store).getAll()),
+    ]);
+    for (let i = 0; i < keys.length; i++) records.push([store, keys[i], values[i]]);
+  }
+  source.close();
+  await request(indexedDB.deleteDatabase(name));
+  const opening = indexedDB.open(name, 1);
+  opening.onupgradeneeded = () => {
+    opening.result.createObjectStore('remote_assets').createIndex('checksum', 'checksum');
+    opening.result.createObjectStore('remote_exif');
+  };
+  const target = await request(opening);
+  const t0 = performance.now();
+  for (let at = 0; at < records.length; at += batch) {
+    const tx = target.transaction(stores, 'readwrite');
+    for (const [store, key, value] of records.slice(at, at + batch)) tx.objectStore(store).put(value, key);
+    await done(tx);
+  }
+  const ms = performance.now() - t0;
+  target.close();
+  await request(indexedDB.deleteDatabase(name));
+  return { ms, records: records.length };
+}
+
+/**
+ * Runs in the page: presses Sync now `runs` times; the milliseconds of each, from the click to
+ * the syncState that ends it. The end of a sync makes the page read the whole mirror again (its
+ * library view), which keeps its thread busy for seconds on a large library, so each press waits
+ * until the page has shown that read (the counts line written again) and is idle.
+ */
+async function nothingNewSyncs(runs) {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const counts = document.getElementById('library-counts');
+  const button = document.getElementById('sync-now');
+  let rendered = 0;
+  new MutationObserver(() => { rendered++; }).observe(counts, { childList: true, characterData: true, subtree: true });
+  const times = [];
+  const waits = [];
+  for (let i = 0; i < runs; i++) {
+    while (button.disabled) await sleep(20);
+    await sleep(300);
+    const started = performance.now();
+    let batches = 0;
+    const ended = await new Promise((resolve) => {
+      const onMessage = ({ data }) => {
+        if (data?.method === 'libraryChanged') batches++;
+        if (data?.method === 'syncState' && !data.args.syncing) {
+          navigator.serviceWorker.removeEventListener('message', onMessage);
+          resolve(data.args);
+        }
+      };
+      (window.__benchListen ?? navigator.serviceWorker.addEventListener.bind(navigator.serviceWorker))('message', onMessage);
+      button.click();
+    });
+    times.push(performance.now() - started);
+    if (ended.failed) throw new Error(`a nothing-new sync failed: ${ended.message}`);
+    if (batches) throw new Error(`a nothing-new sync committed ${batches} batch(es)`);
+    // the page's own read of the mirror after the end of the sync
+    const before = rendered;
+    const waitFrom = performance.now();
+    while (rendered === before && performance.now() - waitFrom < 60_000) await sleep(50);
+    waits.push(performance.now() - waitFrom);
+  }
+  return { times, waits };
+}
+
+/**
+ * BENCH_DEBUG: one more nothing-new sync with the worker's fetch, IndexedDB transactions, Web
+ * Locks and messages to pages wrapped (Runtime.evaluate in the worker) to log when each starts;
+ * resolves with the lines, in ms since the first.
+ */
+async function nothingNewTimeline(env, session) {
+  const instrument = () => {
+    const log = [];
+    self.__benchLog = log;
+    const at = (what) => log.push([performance.now(), what]);
+    const fetch = self.fetch.bind(self);
+    self.fetch = (request, init) => {
+      const name = String(request.url ?? request).split('/api').pop();
+      at(`fetch ${name}`);
+      return fetch(request, init).then((response) => { at(`  answer ${name}: ${response.status}`); return response; });
+    };
+    const transaction = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (stores, mode, options) {
+      const names = [].concat(stores);
+      const name = names.length > 3 ? `${names.length} stores` : names.join(', ');
+      at(`IndexedDB ${mode ?? 'readonly'} transaction: ${name}`);
+      const tx = transaction.call(this, stores, mode, options);
+      tx.addEventListener('complete', () => at(`  complete: ${name}`));
+      return tx;
+    };
+    const request = LockManager.prototype.request;
+    LockManager.prototype.request = function (name, ...rest) { at(`lock ${name}`); return request.call(this, name, ...rest); };
+    const post = Client.prototype.postMessage;
+    Client.prototype.postMessage = function (message, ...rest) { at(`post ${message?.method}`); return post.call(this, message, ...rest); };
+  };
+  await session.send('Runtime.evaluate', { expression: `(${instrument})()` });
+  const { times: [ms] } = await env.page.evaluate(nothingNewSyncs, 1);
+  const { result } = await session.send('Runtime.evaluate', { expression: 'JSON.stringify(self.__benchLog)', returnByValue: true });
+  const log = JSON.parse(result.value);
+  const t0 = log[0]?.[0] ?? 0;
+  return [`one more nothing-new sync, ${ms.toFixed(0)} ms in the page; in the worker:`,
+    ...log.map(([t, what]) => `${(t - t0).toFixed(1).padStart(7)} ms  ${what}`)];
+}
+
+/**
+ * First sync of `count` generated assets; with `more`, the baseline and the nothing-new syncs.
+ * `done(result)` is called before the clean-up (removing 100,000 files takes a while).
+ */
+async function firstSync(count, { more, done = () => {} }) {
+  let last = performance.now();
+  const phase = (what) => {
+    if (DEBUG) console.log(`  [${n(count)}] ${what}: ${sec(performance.now() - last)}`);
+    last = performance.now();
+  };
+  const env = await startOnDisk();
+  phase('start');
+  try {
+    const t = performance.now();
+    const made = await env.api('/api/fake-immich/assets/generate', { method: 'POST', body: { email: EMAIL, count } });
+    if (made.count !== count) throw new Error(`generated ${made.count} of ${count}`);
+    const generateMs = performance.now() - t;
+    phase('generate');
+    await env.open();
+    const session = await workerSession(env);
+    const wasmBefore = await wasmMemories(session);
+    await env.page.fill('#server-url', env.pageServerUrl);
+    await env.page.fill('#email', EMAIL);
+    await env.page.fill('#password', PASSWORD);
+    const stopSampling = sampleHeap(session);
+    const synced = await env.page.evaluate(clickUntilSynced, 'login');
+    const heap = await stopSampling();
+    const wasmAfter = await wasmMemories(session);
+    // what stays once garbage is collected: the peaks above count garbage not yet collected
+    await session.send('HeapProfiler.collectGarbage');
+    const retained = await session.send('Runtime.getHeapUsage');
+    if (synced.failed) throw new Error(`the sync failed: ${synced.message}`);
+    phase('first sync');
+    const counts = await mirrorCounts(env.page);
+    if (counts.remote_assets !== count || counts.remote_exif !== count) {
+      throw new Error(`the mirror holds ${counts.remote_assets} assets and ${counts.remote_exif} exif of ${count}`);
+    }
+    const result = { count, generateMs, synced, heap, retained, wasmBefore, wasmAfter };
+    if (more) {
+      await settle(env.page);
+      await env.page.evaluate(pageSettled, { count, quietMs: 2000 + count / 20 });
+      phase('settle');
+      const worker = env.context.serviceWorkers()[0];
+      result.baseline = await worker.evaluate(baselinePuts, { batch: BATCH, name: 'bench-baseline' });
+      if (result.baseline.records !== 2 * count) throw new Error(`the baseline put ${result.baseline.records} records`);
+      phase('baseline (with its reads and deletes)');
+      await env.page.evaluate(nothingNewSyncs, 1); // not counted: the first after the baseline's writes
+      const idle = await env.page.evaluate(nothingNewSyncs, IDLE_RUNS);
+      result.idle = idle.times;
+      result.pageReads = idle.waits;
+      phase(`${IDLE_RUNS} nothing-new syncs (the page's reads after them: ${idle.waits.map(sec).join(', ')})`);
+      if (DEBUG) console.log((await nothingNewTimeline(env, session)).map((line) => `  ${line}`).join('\n'));
+    }
+    await session.detach();
+    done(result);
+    return result;
+  } finally {
+    await env.stop();
+    phase('stop');
+  }
+}
+
+const n = (x) => x.toLocaleString('en-US');
+const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const sec = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+function print(small, large) {
+  const records = 2 * LARGE;
+  const perSecond = (ms) => `${(records / (ms / 1000)).toFixed(0)} records/s`;
+  console.log(`sync: first sync of ${n(LARGE)} assets with their exif (${n(records)} records) into IndexedDB,`
+    + ' headless Chromium with an on-disk profile, the test server same-origin'
+    + (QUIET_PAGE ? ' (BENCH_SYNC_QUIET_PAGE: the page not told of batches)' : ''));
+  console.log(`  PWA (service worker): ${sec(large.synced.ms)} from Log in to the end of the sync`
+    + ` (${large.synced.batches} batches, ${perSecond(large.synced.ms)})`);
+  console.log(`  baseline (JavaScript in the same worker puts the rows the sync stored, ${BATCH} a transaction):`
+    + ` ${sec(large.baseline.ms)} (${perSecond(large.baseline.ms)})`);
+  console.log(`  ratio PWA / baseline: ${(large.synced.ms / large.baseline.ms).toFixed(2)} (aim: at most 1.0)`);
+  console.log(`  nothing-new sync (Sync now on the ${n(LARGE)}, the page idle, ${IDLE_RUNS} times): median`
+    + ` ${median(large.idle).toFixed(0)} ms (${large.idle.map((ms) => ms.toFixed(0)).join(', ')}; aim: under 50 ms)`);
+  console.log(`  for reference: the page reads the whole mirror again (its library view) at most once a second while batches`
+    + ' are stored, and after every sync;'
+    + ` after a nothing-new sync on the ${n(LARGE)} it showed it ${sec(median(large.pageReads))} later (median)`);
+  console.log('  worker memory during a first sync (DevTools protocol on the worker: heap sampled every'
+    + ` ${SAMPLE_MS} ms; wasm memory, which never shrinks, at the start and the end):`);
+  for (const run of [small, large]) {
+    console.log(`    ${n(run.count).padStart(7)} assets (sync ${sec(run.synced.ms)}): JS heap peak ${mib(run.heap.used)},`
+      + ` wasm memory ${run.wasmBefore.map(mib).join('+')} -> ${run.wasmAfter.map(mib).join('+')};`
+      + ` embedder (Blink) heap peak ${mib(run.heap.embedder)}, ArrayBuffer backing stores peak ${mib(run.heap.backing)};`
+      + ` after a forced GC: JS ${mib(run.retained.usedSize)}, embedder ${mib(run.retained.embedderHeapUsedSize ?? 0)}`);
+  }
+  console.log(`  (test server set-up, not measured: ${n(SMALL)} assets generated in ${sec(small.generateMs)},`
+    + ` ${n(LARGE)} in ${sec(large.generateMs)})`);
+}
+
+const small = await firstSync(SMALL, { more: false });
+await firstSync(LARGE, { more: true, done: (large) => print(small, large) });
