@@ -117,10 +117,20 @@ export async function syncEnded(page, timeout = 60_000) {
   return page.evaluate(() => window.__channel.find((m) => m.method === 'syncState' && !m.args.syncing).args);
 }
 
-/** Presses Sync now and resolves with how the sync ended. */
+/**
+ * Presses Sync now and resolves with how the sync it started ended. A sync already going when
+ * the button is pressed (the end of a run starts one) ends first and the worker then syncs once
+ * more: the answer is the end of the first sync that started after the press.
+ */
 export async function syncNow(page) {
   await clearChannel(page);
   await page.waitForFunction(() => !document.getElementById('sync-now').disabled, null, { timeout: 30_000 });
   await page.click('#sync-now');
-  return syncEnded(page);
+  const ended = () => {
+    const states = window.__channel.filter((m) => m.method === 'syncState');
+    const start = states.findIndex((m) => m.args.syncing);
+    return start >= 0 ? states.slice(start).find((m) => !m.args.syncing)?.args : undefined;
+  };
+  await page.waitForFunction(ended, null, { timeout: 60_000, polling: 50 });
+  return page.evaluate(ended);
 }
