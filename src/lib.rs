@@ -38,7 +38,7 @@ mod bindings {
 
     #[wasm_bindgen(typescript_custom_section)]
     const TYPES: &'static str = r#"
-/** The seven settings of the mobile app (same names and defaults), and four of the web's own. */
+/** The seven settings of the mobile app (same names and defaults), and five of the web's own. */
 export interface Settings {
   backgroundBackup: boolean;
   backupRequireWifi: boolean;
@@ -57,6 +57,8 @@ export interface Settings {
   advancedTroubleshooting: boolean;
   /** MiB, 0..=1048576: files at least this large go by the browser's Background Fetch while a page is open (0: never) */
   backgroundFetchMinMb: number;
+  /** seconds, 0..=3600: live updates stay connected this long once no page is in front (work in progress keeps them) */
+  realtimeDisconnectDelay: number;
 }
 export interface ServerInfo { serverUrl: string; userName: string; userEmail: string; version: string; }
 /** The library mirror as the page shows it (see core::sync::library_view). */

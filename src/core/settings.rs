@@ -30,6 +30,9 @@ pub struct Settings {
     /// Files of at least this many MiB are handed to the browser's Background Fetch while a
     /// page is open, so they outlive the worker; 0: never.
     pub background_fetch_min_mb: u32,
+    /// Seconds the server's live updates stay connected once no page is in front (work in
+    /// progress keeps them longer).
+    pub realtime_disconnect_delay: u32,
 }
 
 impl Default for Settings {
@@ -46,6 +49,7 @@ impl Default for Settings {
             backup_unknown_conditions_met: true,
             advanced_troubleshooting: false,
             background_fetch_min_mb: 64,
+            realtime_disconnect_delay: 60,
         }
     }
 }
@@ -85,7 +89,7 @@ struct Spec {
     field: Field,
 }
 
-const SPECS: [Spec; 11] = [
+const SPECS: [Spec; 12] = [
     Spec {
         key: "backgroundBackup",
         legacy_key: "background_backup",
@@ -155,6 +159,15 @@ const SPECS: [Spec; 11] = [
             slot: |s| &mut s.background_fetch_min_mb,
             min: 0,
             max: 1_048_576,
+        },
+    },
+    Spec {
+        key: "realtimeDisconnectDelay",
+        legacy_key: "realtime_disconnect_delay",
+        field: Field::Count {
+            slot: |s| &mut s.realtime_disconnect_delay,
+            min: 0,
+            max: 3600,
         },
     },
 ];

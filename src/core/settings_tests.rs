@@ -18,6 +18,7 @@ fn defaults_match_the_mobile_app() {
             "backupUnknownConditionsMet": true,
             "advancedTroubleshooting": false,
             "backgroundFetchMinMb": 64,
+            "realtimeDisconnectDelay": 60,
         })
     );
 }
@@ -65,6 +66,7 @@ fn from_json_accepts_every_key_at_its_bounds() {
         "backgroundBackupSingleProgress": true,
         "uploadErrorNotificationGracePeriod": 0,
         "backgroundFetchMinMb": 0,
+        "realtimeDisconnectDelay": 3600,
     }))
     .unwrap();
     assert_eq!(
@@ -81,6 +83,7 @@ fn from_json_accepts_every_key_at_its_bounds() {
             backup_unknown_conditions_met: true,
             advanced_troubleshooting: false,
             background_fetch_min_mb: 0,
+            realtime_disconnect_delay: 3600,
         }
     );
     let whole_float = Settings::from_json(&json!({"backupTriggerDelay": 45.0})).unwrap();

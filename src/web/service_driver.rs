@@ -291,6 +291,7 @@ async fn perform(store: &Rc<Store>, output: Output) -> Result<Option<Input>, Dri
         Output::CheckAuth => return check_auth(store).await,
         // Done once the event's backup work is: see `handle_message` and `wake`.
         Output::SyncLibrary => SYNC_WANTED.set(true),
+        Output::Live { .. } => {}
         Output::Post(message) => notify::broadcast(&message).await?,
         // Without the permission there is nothing to show; the pages still have the state.
         Output::Notify(kind, payload) => notify::show(kind, &payload).await.unwrap_or(()),

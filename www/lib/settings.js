@@ -13,7 +13,7 @@ const BOOLEANS = [
   'backupUnknownConditionsMet',
   'advancedTroubleshooting',
 ];
-const NUMBERS = ['backupTriggerDelay', 'uploadErrorNotificationGracePeriod', 'uploadInterruptionLimit', 'backgroundFetchMinMb'];
+const NUMBERS = ['backupTriggerDelay', 'uploadErrorNotificationGracePeriod', 'uploadInterruptionLimit', 'backgroundFetchMinMb', 'realtimeDisconnectDelay'];
 
 /**
  * `onChange(settings)`: the stored settings, after a load and after each save; `onSaved()`

@@ -99,6 +99,10 @@ pub enum Output {
     /// Sync the library mirror once the event's backup work is done: a page came back with a
     /// good login, a run ended, the background service woke, or the user asked.
     SyncLibrary,
+    /// Open (true) or close (false) the socket of the server's live updates.
+    Live {
+        connected: bool,
+    },
     /// A channel message for every page.
     Post(ChannelMessage),
     Notify(NotificationKind, NotificationPayload),

@@ -18,6 +18,7 @@
 
 mod commands;
 mod io;
+mod live;
 mod pages;
 mod record;
 mod state;
@@ -58,6 +59,12 @@ pub struct Lifecycle {
     folders: u32,
     out: VecDeque<Output>,
     posted: Option<ServiceState>,
+    /// The socket of live updates is wanted open (the last `Output::Live`).
+    live: bool,
+    /// When the last page left the screen while the socket was open.
+    hidden_at_ms: Option<i64>,
+    /// The server refused the login; nothing live until it accepts one again.
+    login_refused: bool,
 }
 
 impl Lifecycle {
@@ -72,6 +79,9 @@ impl Lifecycle {
             folders: 0,
             out: VecDeque::new(),
             posted: None,
+            live: false,
+            hidden_at_ms: None,
+            login_refused: false,
         }
     }
 
@@ -93,6 +103,7 @@ impl Lifecycle {
         self.check_conditions(now_ms);
         let was_running = self.running;
         self.evaluate(now_ms);
+        self.decide_live(now_ms);
         if unheld && self.running && !was_running {
             // Activation may not wait for a run: a sync (it fires at once when online) holds
             // the worker while the run goes on.
@@ -141,8 +152,14 @@ impl Lifecycle {
             Input::Command(command) => self.command(command),
             Input::RunEnded { reason, failed } => self.run_ended(reason, failed, now_ms),
             // A page back in front with a good login: a quick sync, as the mobile app on resume.
-            Input::AuthChecked { accepted: true } => self.out.push_back(Output::SyncLibrary),
-            Input::AuthChecked { accepted: false } => self.unauthorized(),
+            Input::AuthChecked { accepted: true } => {
+                self.login_refused = false;
+                self.out.push_back(Output::SyncLibrary);
+            }
+            Input::AuthChecked { accepted: false } => {
+                self.login_refused = true;
+                self.unauthorized();
+            }
         }
         answer
     }
@@ -168,6 +185,7 @@ impl Lifecycle {
             self.record
                 .pages_closed_at_ms
                 .map(|at| at.saturating_add(PAGE_RETURN_GRACE_MS)),
+            self.live_until().filter(|_| !self.running),
         ];
         if self.record.wanted && !self.settings_free_of_conditions() {
             times.push(self.record.conditions.expires_at());
@@ -297,6 +315,8 @@ impl Lifecycle {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod folder_tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod live_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
 #[cfg(all(test, not(target_arch = "wasm32")))]

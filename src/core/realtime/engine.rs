@@ -1,0 +1,313 @@
+//! The live updates of one login as one sans-IO state machine: the socket opened when the
+//! lifecycle wants it, kept alive, opened again after a loss (exponential backoff with jitter),
+//! its events read and applied in batches, a catch-up sync after any loss.
+//!
+//! ```text
+//!   inputs                               RealtimeEngine              outputs
+//!   wanted or not (lifecycle)    ──▶     off / opening / open /  ──▶ open, send, close the socket
+//!   socket opened, failed, frame,──▶     retrying at T           ──▶ apply a batch, catch up,
+//!   closed; a tick at the wake-up        + Connection, Debouncer     session deleted, check login
+//!                                                                ──▶ state for the pages, log
+//! ```
+
+use std::collections::VecDeque;
+
+use super::debounce::{Debouncer, RealtimeBatch};
+use super::events::{read_event, RealtimeEvent};
+use super::{reconnect_delay, CloseReason, ConnInput, ConnOutput, Connection};
+use crate::core::log::LogLevel;
+
+/// What the engine is given when the login has a session.
+#[derive(Clone, Debug)]
+pub struct RealtimeSetup {
+    /// The socket's address (`socket_url`).
+    pub url: String,
+    /// This login's session id, when known: only its deletion logs out.
+    pub session_id: Option<String>,
+    /// Seeds the reconnect jitter (the driver's random number), so clients spread out.
+    pub seed: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RealtimeInput {
+    /// Whether the lifecycle wants the socket open.
+    Wanted(bool),
+    /// The WebSocket asked for by `Open` is open.
+    Opened,
+    /// The WebSocket could not be opened.
+    OpenFailed,
+    Frame(String),
+    /// The WebSocket closed (by the server, the network or the browser).
+    Closed,
+    /// The time of `next_wake` came.
+    Tick,
+}
+
+/// How the live updates stand, for the pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiveState {
+    Off,
+    Connecting,
+    Live,
+    /// Lost; the next attempt is at this time.
+    Retrying {
+        at: u64,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RealtimeOutput {
+    /// Open a WebSocket to this address.
+    Open(String),
+    Send(String),
+    /// Close the WebSocket; nothing more is read from it.
+    Close,
+    /// Write the batch's ops in one transaction, then sync if it asks, then ask the server's
+    /// details again if it asks.
+    Apply(RealtimeBatch),
+    /// Events may have been missed while the socket was lost: a quick sync.
+    CatchUp,
+    /// This session was logged out on the server: stop every service and forget the login.
+    SessionDeleted,
+    /// The server refused the socket's credentials: check the login with the server.
+    CheckLogin,
+    State(LiveState),
+    Log(LogLevel, String),
+}
+
+enum Phase {
+    Off,
+    Opening,
+    Open(Box<Connection>),
+    Retrying { at: u64 },
+}
+
+pub struct RealtimeEngine {
+    setup: RealtimeSetup,
+    wanted: bool,
+    phase: Phase,
+    /// Failed attempts since the last connection, for the backoff.
+    attempts: u32,
+    /// A connection was lost while wanted: the next one starts with a catch-up sync.
+    missed: bool,
+    debouncer: Debouncer,
+    /// The open connection's deadline (its last `WakeAt`).
+    connection_wake: Option<u64>,
+    rng: u64,
+    state: LiveState,
+    out: VecDeque<RealtimeOutput>,
+}
+
+impl RealtimeEngine {
+    pub fn new(setup: RealtimeSetup) -> Self {
+        // xorshift must not start at zero.
+        let rng = setup.seed | 1;
+        RealtimeEngine {
+            setup,
+            wanted: false,
+            phase: Phase::Off,
+            attempts: 0,
+            missed: false,
+            debouncer: Debouncer::default(),
+            connection_wake: None,
+            rng,
+            state: LiveState::Off,
+            out: VecDeque::new(),
+        }
+    }
+
+    pub fn handle_input(&mut self, input: RealtimeInput, now: u64) {
+        match input {
+            RealtimeInput::Wanted(wanted) => self.wanted(wanted),
+            RealtimeInput::Opened => {
+                if matches!(self.phase, Phase::Opening) {
+                    self.phase = Phase::Open(Box::new(Connection::new(now)));
+                }
+            }
+            RealtimeInput::OpenFailed => {
+                if matches!(self.phase, Phase::Opening) {
+                    self.lost("the socket could not be opened", now);
+                }
+            }
+            RealtimeInput::Frame(frame) => self.feed_connection(ConnInput::Frame(frame), now),
+            RealtimeInput::Closed => self.feed_connection(ConnInput::Closed, now),
+            RealtimeInput::Tick => {
+                self.feed_connection(ConnInput::Tick, now);
+                if let Phase::Retrying { at } = self.phase {
+                    if now >= at {
+                        self.open();
+                    }
+                }
+            }
+        }
+        self.drain_connection(now);
+        if let Some(batch) = self.debouncer.take_due(now) {
+            self.out.push_back(RealtimeOutput::Apply(batch));
+        }
+        self.post_state();
+    }
+
+    pub fn poll_output(&mut self) -> Option<RealtimeOutput> {
+        self.out.pop_front()
+    }
+
+    /// When the engine wants a `Tick`: the connection's deadline, a reconnect, a batch due.
+    pub fn next_wake(&self) -> Option<u64> {
+        let phase = match &self.phase {
+            Phase::Open(_) => self.connection_wake,
+            Phase::Retrying { at } => Some(*at),
+            Phase::Off | Phase::Opening => None,
+        };
+        [phase, self.debouncer.due()].into_iter().flatten().min()
+    }
+
+    fn wanted(&mut self, wanted: bool) {
+        self.wanted = wanted;
+        match (&mut self.phase, wanted) {
+            (Phase::Off, true) => self.open(),
+            (Phase::Open(connection), false) => connection.disconnect(),
+            (Phase::Opening | Phase::Retrying { .. }, false) => self.off(),
+            _ => {}
+        }
+    }
+
+    fn open(&mut self) {
+        self.phase = Phase::Opening;
+        self.out
+            .push_back(RealtimeOutput::Open(self.setup.url.clone()));
+    }
+
+    fn off(&mut self) {
+        if matches!(self.phase, Phase::Opening) {
+            self.out.push_back(RealtimeOutput::Close);
+        }
+        self.phase = Phase::Off;
+        self.attempts = 0;
+        self.flush();
+    }
+
+    fn feed_connection(&mut self, input: ConnInput, now: u64) {
+        if let Phase::Open(connection) = &mut self.phase {
+            connection.handle_input(input, now);
+        }
+    }
+
+    fn drain_connection(&mut self, now: u64) {
+        loop {
+            let Phase::Open(connection) = &mut self.phase else {
+                return;
+            };
+            let Some(output) = connection.poll_output() else {
+                return;
+            };
+            match output {
+                ConnOutput::Send(frame) => self.out.push_back(RealtimeOutput::Send(frame)),
+                ConnOutput::WakeAt(at) => self.connection_wake = Some(at),
+                ConnOutput::Connected => self.connected(),
+                ConnOutput::Event { name, args } => self.event(&name, &args, now),
+                ConnOutput::Close(reason) => self.closed(reason, now),
+            }
+        }
+    }
+
+    fn connected(&mut self) {
+        self.attempts = 0;
+        self.log(LogLevel::Info, "Live updates connected".into());
+        if std::mem::take(&mut self.missed) {
+            self.out.push_back(RealtimeOutput::CatchUp);
+        }
+    }
+
+    fn event(&mut self, name: &str, args: &[serde_json::Value], now: u64) {
+        let event = match read_event(name, args) {
+            Ok(event) => event,
+            Err(error) => {
+                // Nothing is lost: the sync brings whatever the event was about.
+                self.log(LogLevel::Warning, error.to_string());
+                RealtimeEvent::Changed(name.to_string())
+            }
+        };
+        match event {
+            RealtimeEvent::SessionDeleted(id) => {
+                let ours = self.setup.session_id.as_ref().is_none_or(|own| *own == id);
+                if ours {
+                    self.log(
+                        LogLevel::Warning,
+                        "This session was logged out on the server".into(),
+                    );
+                    self.out.push_back(RealtimeOutput::SessionDeleted);
+                }
+            }
+            RealtimeEvent::Unauthorized => {
+                self.log(
+                    LogLevel::Warning,
+                    "The server refused the live updates' login".into(),
+                );
+                self.out.push_back(RealtimeOutput::CheckLogin);
+            }
+            RealtimeEvent::Ignored(name) => {
+                self.log(LogLevel::Debug, format!("Live update {name} ignored"));
+            }
+            event => self.debouncer.push(event, now),
+        }
+    }
+
+    fn closed(&mut self, reason: CloseReason, now: u64) {
+        self.out.push_back(RealtimeOutput::Close);
+        if !self.wanted {
+            self.off();
+            return;
+        }
+        self.lost(&reason.to_string(), now);
+    }
+
+    /// The socket is gone while wanted: what arrived is applied, another attempt is scheduled.
+    fn lost(&mut self, why: &str, now: u64) {
+        self.missed = true;
+        self.flush();
+        let jitter = self.next_jitter();
+        let delay = reconnect_delay(self.attempts, jitter);
+        self.attempts = self.attempts.saturating_add(1);
+        let at = now.saturating_add(delay);
+        self.phase = Phase::Retrying { at };
+        self.log(
+            LogLevel::Info,
+            format!(
+                "Live updates lost ({why}); trying again in {} s",
+                delay.div_ceil(1000)
+            ),
+        );
+    }
+
+    fn flush(&mut self) {
+        if let Some(batch) = self.debouncer.flush() {
+            self.out.push_back(RealtimeOutput::Apply(batch));
+        }
+    }
+
+    fn post_state(&mut self) {
+        let state = match &self.phase {
+            Phase::Off => LiveState::Off,
+            Phase::Opening => LiveState::Connecting,
+            Phase::Open(connection) if connection.is_connected() => LiveState::Live,
+            Phase::Open(_) => LiveState::Connecting,
+            Phase::Retrying { at } => LiveState::Retrying { at: *at },
+        };
+        if state != self.state {
+            self.state = state;
+            self.out.push_back(RealtimeOutput::State(state));
+        }
+    }
+
+    fn log(&mut self, level: LogLevel, message: String) {
+        self.out.push_back(RealtimeOutput::Log(level, message));
+    }
+
+    /// xorshift64: the jitter needs spread, not secrecy.
+    fn next_jitter(&mut self) -> f64 {
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        (self.rng >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
