@@ -47,6 +47,7 @@ pub mod lifecycle;
 pub mod log;
 pub mod progress;
 pub mod quota;
+pub mod realtime;
 pub mod server_url;
 pub mod session;
 pub mod settings;

@@ -1,0 +1,33 @@
+//! Realtime: the server's socket.io events, to sync as soon as something changed.
+//!
+//! Immich pushes events (`on_upload_success`, `on_asset_delete`, ...) over socket.io on an
+//! Engine.IO v4 WebSocket. This module is the client side of that protocol, sans-IO like the
+//! rest of the core: the web driver owns the WebSocket and the timers, and feeds frames in.
+//!
+//! - `packet`: the Engine.IO / socket.io text frames, decoded into types or a `PacketError`.
+//! - `connection`: one WebSocket's life (handshake, heartbeat, namespace connect, events) as a
+//!   state machine: `Connection` with `handle_input` / `poll_output`.
+//! - `backoff`: the delay before a reconnect.
+//! - `url`: the socket.io address from the server's API base.
+//!
+//! What an event means for the library (which sync it asks for, and when) is decided above the
+//! connection, from `ConnOutput::Event`.
+
+mod backoff;
+mod connection;
+mod debounce;
+mod engine;
+mod events;
+mod packet;
+mod url;
+
+pub use backoff::{reconnect_delay, BASE_DELAY_MS, MAX_DELAY_MS};
+pub use connection::{CloseReason, ConnInput, ConnOutput, Connection, HANDSHAKE_TIMEOUT_MS};
+pub use debounce::{Debouncer, RealtimeBatch, DEBOUNCE_MS};
+pub use engine::{LiveState, RealtimeEngine, RealtimeInput, RealtimeOutput, RealtimeSetup};
+pub use events::{read_event, EventError, RealtimeEvent};
+pub use packet::{decode, EnginePacket, Open, PacketError, SocketPacket, DEFAULT_MAX_PAYLOAD};
+pub use url::{socket_url, SocketUrlError};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
