@@ -36,6 +36,17 @@ pub enum ChannelMessage {
     SyncState(SyncStatus),
     /// Worker -> page: a batch of library changes is committed: read the mirror again.
     LibraryChanged,
+    /// Worker -> page: how the server's live updates (its socket) stand.
+    LiveState(LiveStatus),
+}
+
+/// The live updates as the page shows them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveStatus {
+    /// The socket is connected: changes on the server show within seconds.
+    pub live: bool,
+    pub message: String,
 }
 
 /// The sync service as the page shows it.

@@ -61,6 +61,13 @@ fn sync_messages_wire_shape() {
         json!({"method": "syncState", "args": {"syncing": false,
             "message": "Library up to date", "failed": false}}),
     );
+    round_trip(
+        ChannelMessage::LiveState(LiveStatus {
+            live: true,
+            message: "on".into(),
+        }),
+        json!({"method": "liveState", "args": {"live": true, "message": "on"}}),
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The live updates of one login as one sans-IO state machine: the socket opened when the
 //! lifecycle wants it, kept alive, opened again after a loss (exponential backoff with jitter),
-//! its events read and applied in batches, a catch-up sync after any loss.
+//! its events read and applied in batches, a catch-up sync at each connect (the socket says
+//! nothing of what happened before it, whether it was lost, closed, or this worker is new).
 //!
 //! ```text
 //!   inputs                               RealtimeEngine              outputs
@@ -15,6 +16,7 @@ use std::collections::VecDeque;
 use super::debounce::{Debouncer, RealtimeBatch};
 use super::events::{read_event, RealtimeEvent};
 use super::{reconnect_delay, CloseReason, ConnInput, ConnOutput, Connection};
+use crate::core::channel::LiveStatus;
 use crate::core::log::LogLevel;
 
 /// What the engine is given when the login has a session.
@@ -55,6 +57,25 @@ pub enum LiveState {
     },
 }
 
+impl LiveState {
+    /// What the pages say of it at `now`.
+    pub fn status(self, now: u64) -> LiveStatus {
+        let message = match self {
+            LiveState::Off => "Live updates off while the app is not in front".to_string(),
+            LiveState::Connecting => "Live updates: connecting…".to_string(),
+            LiveState::Live => "Live updates on: changes on the server show here".to_string(),
+            LiveState::Retrying { at } => format!(
+                "Live updates lost: trying again in {} s",
+                at.saturating_sub(now).div_ceil(1000)
+            ),
+        };
+        LiveStatus {
+            live: self == LiveState::Live,
+            message,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum RealtimeOutput {
     /// Open a WebSocket to this address.
@@ -65,7 +86,7 @@ pub enum RealtimeOutput {
     /// Write the batch's ops in one transaction, then sync if it asks, then ask the server's
     /// details again if it asks.
     Apply(RealtimeBatch),
-    /// Events may have been missed while the socket was lost: a quick sync.
+    /// The socket is connected: a quick sync brings what happened while it was not.
     CatchUp,
     /// This session was logged out on the server: stop every service and forget the login.
     SessionDeleted,
@@ -88,8 +109,6 @@ pub struct RealtimeEngine {
     phase: Phase,
     /// Failed attempts since the last connection, for the backoff.
     attempts: u32,
-    /// A connection was lost while wanted: the next one starts with a catch-up sync.
-    missed: bool,
     debouncer: Debouncer,
     /// The open connection's deadline (its last `WakeAt`).
     connection_wake: Option<u64>,
@@ -107,7 +126,6 @@ impl RealtimeEngine {
             wanted: false,
             phase: Phase::Off,
             attempts: 0,
-            missed: false,
             debouncer: Debouncer::default(),
             connection_wake: None,
             rng,
@@ -213,9 +231,7 @@ impl RealtimeEngine {
     fn connected(&mut self) {
         self.attempts = 0;
         self.log(LogLevel::Info, "Live updates connected".into());
-        if std::mem::take(&mut self.missed) {
-            self.out.push_back(RealtimeOutput::CatchUp);
-        }
+        self.out.push_back(RealtimeOutput::CatchUp);
     }
 
     fn event(&mut self, name: &str, args: &[serde_json::Value], now: u64) {
@@ -263,7 +279,6 @@ impl RealtimeEngine {
 
     /// The socket is gone while wanted: what arrived is applied, another attempt is scheduled.
     fn lost(&mut self, why: &str, now: u64) {
-        self.missed = true;
         self.flush();
         let jitter = self.next_jitter();
         let delay = reconnect_delay(self.attempts, jitter);

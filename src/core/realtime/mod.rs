@@ -1,4 +1,4 @@
-//! Realtime: the server's socket.io events, to sync as soon as something changed.
+//! Realtime: the server's socket.io events keep the mirror live.
 //!
 //! Immich pushes events (`on_upload_success`, `on_asset_delete`, ...) over socket.io on an
 //! Engine.IO v4 WebSocket. This module is the client side of that protocol, sans-IO like the
@@ -9,9 +9,10 @@
 //!   state machine: `Connection` with `handle_input` / `poll_output`.
 //! - `backoff`: the delay before a reconnect.
 //! - `url`: the socket.io address from the server's API base.
-//!
-//! What an event means for the library (which sync it asks for, and when) is decided above the
-//! connection, from `ConnOutput::Event`.
+//! - `events`: what an event means for the mirror (rows to write, or a sync to ask for).
+//! - `debounce`: events applied together at most once per 5 s, each asset's last state.
+//! - `engine`: `RealtimeEngine`, the live updates of one login: the socket wanted or not,
+//!   reconnects, events into batches, a catch-up sync at each connect.
 
 mod backoff;
 mod connection;

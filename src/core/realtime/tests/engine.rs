@@ -72,8 +72,8 @@ fn events_are_applied_together_once_the_window_passed() {
         "{live:?}"
     );
     assert!(
-        !live.contains(&RealtimeOutput::CatchUp),
-        "the first connect needs none"
+        live.contains(&RealtimeOutput::CatchUp),
+        "what came before the socket is synced"
     );
     assert_eq!(
         frame(
@@ -185,10 +185,7 @@ fn not_wanted_any_more_it_leaves_politely_and_stays_off() {
     assert_eq!(engine.next_wake(), None, "no reconnect");
     assert_eq!(step(&mut engine, RealtimeInput::Closed, T0 + 3), []);
     let back = connect(&mut engine, T0 + 4);
-    assert!(
-        !back.contains(&RealtimeOutput::CatchUp),
-        "the resume syncs by itself"
-    );
+    assert!(back.contains(&RealtimeOutput::CatchUp), "{back:?}");
 }
 
 #[test]
@@ -259,4 +256,13 @@ fn unknown_events_are_a_debug_entry_only() {
         matches!(out.as_slice(), [RealtimeOutput::Log(LogLevel::Debug, m)] if m.contains("on_new_release"))
     );
     assert_eq!(engine.next_wake(), Some(T0 + SILENCE_LIMIT));
+}
+
+#[test]
+fn the_state_as_the_pages_read_it() {
+    assert!(LiveState::Live.status(T0).live);
+    let retrying = LiveState::Retrying { at: T0 + 2_500 }.status(T0);
+    assert!(!retrying.live);
+    assert_eq!(retrying.message, "Live updates lost: trying again in 3 s");
+    assert!(!LiveState::Off.status(T0).live);
 }
