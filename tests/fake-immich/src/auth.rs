@@ -1,5 +1,6 @@
 //! Who is calling: API key or session token, from headers (`x-api-key`, `Authorization: Bearer`,
-//! the `immich_access_token` cookie) or (for WebSockets) the query string.
+//! the `immich_access_token` cookie) or, for HTTP routes, the query string (`apiKey`,
+//! `sessionKey`). The socket uses the headers alone, as Immich v3.1.0 was measured doing.
 
 use std::collections::HashMap;
 
@@ -41,7 +42,7 @@ enum Credential {
     Token(String),
 }
 
-fn credential(headers: &HeaderMap, uri: &Uri) -> Option<Credential> {
+fn header_credential(headers: &HeaderMap) -> Option<Credential> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(key) = header("x-api-key") {
         return Some(Credential::ApiKey(key.to_string()));
@@ -49,8 +50,12 @@ fn credential(headers: &HeaderMap, uri: &Uri) -> Option<Credential> {
     if let Some(token) = header(AUTHORIZATION.as_str()).and_then(|v| v.strip_prefix("Bearer ")) {
         return Some(Credential::Token(token.trim().to_string()));
     }
-    if let Some(token) = cookie(headers, ACCESS_TOKEN_COOKIE) {
-        return Some(Credential::Token(token.to_string()));
+    cookie(headers, ACCESS_TOKEN_COOKIE).map(|token| Credential::Token(token.to_string()))
+}
+
+fn credential(headers: &HeaderMap, uri: &Uri) -> Option<Credential> {
+    if let Some(credential) = header_credential(headers) {
+        return Some(credential);
     }
     let Query(query) = Query::<HashMap<String, String>>::try_from_uri(uri).ok()?;
     if let Some(key) = query.get("apiKey") {
@@ -61,8 +66,19 @@ fn credential(headers: &HeaderMap, uri: &Uri) -> Option<Credential> {
         .map(|token| Credential::Token(token.clone()))
 }
 
+/// An HTTP request's caller: headers first, then the query string.
 pub fn authenticate(store: &Store, headers: &HeaderMap, uri: &Uri) -> Result<Authed, ApiError> {
-    match credential(headers, uri) {
+    check(store, credential(headers, uri))
+}
+
+/// A socket's caller: Immich's socket gateway reads the headers only, so a credential in the
+/// URL (`?apiKey=`, `?sessionKey=`) leaves the socket unauthenticated.
+pub fn authenticate_headers(store: &Store, headers: &HeaderMap) -> Result<Authed, ApiError> {
+    check(store, header_credential(headers))
+}
+
+fn check(store: &Store, credential: Option<Credential>) -> Result<Authed, ApiError> {
+    match credential {
         None => Err(ApiError::AuthRequired),
         Some(Credential::ApiKey(key)) => store
             .user_by_api_key(&key)?

@@ -52,4 +52,9 @@ pub struct Args {
     /// Engine.IO ping interval; lowered by tests to watch the heartbeat.
     #[arg(long, default_value_t = 25_000)]
     pub ping_interval_ms: u64,
+
+    /// Engine.IO ping timeout (how long a pong may take); lowered by tests so a client that
+    /// waits interval plus timeout for the next ping notices a silent server sooner.
+    #[arg(long, default_value_t = 20_000)]
+    pub ping_timeout_ms: u64,
 }

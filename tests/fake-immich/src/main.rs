@@ -5,6 +5,7 @@ mod auth;
 mod checksum;
 mod cli;
 mod error;
+mod events;
 mod json_body;
 mod key_file;
 mod media;
@@ -75,6 +76,7 @@ async fn run(args: Args) -> Result<(), StartError> {
         upload_delay: Duration::from_millis(args.upload_delay_ms),
         stall_body: Duration::from_millis(args.stall_body_ms),
         ping_interval: Duration::from_millis(args.ping_interval_ms),
+        ping_timeout: Duration::from_millis(args.ping_timeout_ms),
         allowed_origins: AllowedOrigins::new(args.allow_origins),
         request_counts: Default::default(),
         uploads_in_flight: Default::default(),

@@ -15,6 +15,32 @@ pub const VIDEO_EXTENSIONS: &[&str] = &[
 
 pub const SIDECAR_EXTENSIONS: &[&str] = &[".xmp"];
 
+/// The MIME type Immich records for a file name (`originalMimeType`), for the common kinds.
+pub fn mime_type(name: &str) -> &'static str {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "jpg" | "jpeg" | "jpe" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "heic" => "image/heic",
+        "heif" | "hif" => "image/heif",
+        "avif" => "image/avif",
+        "tif" | "tiff" => "image/tiff",
+        "dng" => "image/dng",
+        "mov" => "video/quicktime",
+        "mp4" | "m4v" | "insv" => "video/mp4",
+        "webm" => "video/webm",
+        "mkv" => "video/x-matroska",
+        "avi" => "video/x-msvideo",
+        "3gp" | "3gpp" => "video/3gpp",
+        _ => "application/octet-stream",
+    }
+}
+
 /// Immich's AssetTypeEnum values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AssetType {

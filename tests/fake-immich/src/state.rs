@@ -20,6 +20,7 @@ pub struct AppState {
     /// How long the upload routes hold their answer's body after its head.
     pub stall_body: Duration,
     pub ping_interval: Duration,
+    pub ping_timeout: Duration,
     pub allowed_origins: AllowedOrigins,
     pub request_counts: RequestCounts,
     pub uploads_in_flight: UploadsInFlight,

@@ -1,6 +1,7 @@
 //! Changing assets as Immich does: `PUT /assets/{id}` (one), `PUT /assets` (many), and
 //! `DELETE /assets` (to the trash, or for good with `force`). Ids of other users' assets fail the
-//! whole request, as Immich's access check does.
+//! whole request, as Immich's access check does. Each tells the owner's sockets: `on_asset_update`
+//! per asset, `on_asset_trash` [ids], or `on_asset_delete` per asset deleted for good.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -13,6 +14,7 @@ use super::upload::VISIBILITIES;
 use crate::asset_dto::asset_response;
 use crate::auth::Authed;
 use crate::error::ApiError;
+use crate::events;
 use crate::json_body::JsonBody;
 use crate::state::SharedState;
 use crate::store::AssetChanges;
@@ -81,6 +83,7 @@ pub async fn update_one(
     state
         .store
         .update_assets(&authed.user.id, &ids, &changes, false)?;
+    events::updated(&state, &authed.user.id, &ids);
     let asset = state
         .store
         .asset(&authed.user.id, &ids[0])?
@@ -105,6 +108,7 @@ pub async fn update_many(
     state
         .store
         .update_assets(&authed.user.id, &request.ids, &changes, true)?;
+    events::updated(&state, &authed.user.id, &request.ids);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -123,8 +127,10 @@ pub async fn delete_many(
     if request.force == Some(true) {
         let deleted = state.store.delete_assets(&authed.user.id, &request.ids)?;
         remove_files(&state, &deleted);
+        events::deleted(&state, &authed.user.id, &deleted);
     } else {
         state.store.trash_assets(&authed.user.id, &request.ids)?;
+        events::trashed(&state, &authed.user.id, &request.ids);
     }
     Ok(StatusCode::NO_CONTENT)
 }

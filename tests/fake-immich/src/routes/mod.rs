@@ -1,7 +1,8 @@
 //! The HTTP surface: routes, CORS, request logging and counting, body draining and the JSON 404,
 //! ETags on the JSON GET routes, and the test-only endpoints under `/api/fake-immich/`: request
 //! counts (`requests`), switchable faults (`faults`), uploaded sidecars (`sidecars`), more users
-//! (`people`), assets in bulk (`generate`) and sessions marked for a sync reset (`sessions`).
+//! (`people`), assets in bulk (`generate`), sessions marked for a sync reset (`sessions`) and the
+//! socket switches: drop all, go silent, count them (`sockets`).
 
 mod album_edit;
 mod albums;
@@ -19,6 +20,7 @@ mod server;
 mod session;
 mod sessions;
 mod sidecars;
+mod sockets;
 mod stall;
 mod sync;
 mod thumbnail;
@@ -29,6 +31,7 @@ mod users;
 
 pub use faults::FaultQueue;
 pub use requests::RequestCounts;
+pub use server::server_version;
 pub use uploads_in_flight::UploadsInFlight;
 
 use axum::extract::DefaultBodyLimit;
@@ -133,6 +136,9 @@ pub fn router(state: SharedState) -> Router {
         .route(generate::PATH, post(generate::generate))
         .route(people::ONE_PATH, delete(people::remove))
         .route(sessions::RESET_ALL_PATH, post(sessions::reset_all))
+        .route(sockets::PATH, get(sockets::list))
+        .route(sockets::DROP_PATH, post(sockets::drop_all))
+        .route(sockets::SILENCE_PATH, post(sockets::silence))
         .fallback(not_found)
         // Inside CORS, so a browser can read a faulted answer and a preflight never meets one.
         .layer(middleware::from_fn_with_state(

@@ -14,8 +14,14 @@ pub async fn ping() -> Json<Value> {
     Json(json!({ "res": "pong" }))
 }
 
+/// The Immich version this server imitates (ServerVersionResponseDto), also what the socket's
+/// `on_server_version` tells on connect.
+pub fn server_version() -> Value {
+    json!({ "major": 3, "minor": 1, "patch": 0, "prerelease": null })
+}
+
 pub async fn version() -> Json<Value> {
-    Json(json!({ "major": 3, "minor": 1, "patch": 0, "prerelease": null }))
+    Json(server_version())
 }
 
 /// What this server does, as `GET /server/features` of Immich v3 tells it (ServerFeaturesDto).

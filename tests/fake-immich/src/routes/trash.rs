@@ -1,5 +1,6 @@
 //! The trash: restore some or all of the caller's trashed assets, or empty it (their assets are
-//! then deleted for good). Each answers TrashResponseDto, `{count}`.
+//! then deleted for good). Each answers TrashResponseDto, `{count}`, and tells the owner's sockets:
+//! `on_asset_restore` [ids], or `on_asset_delete` per asset deleted.
 
 use axum::extract::State;
 use axum::Json;
@@ -9,6 +10,7 @@ use serde_json::{json, Value};
 use super::asset_edit::{check_access, remove_files};
 use crate::auth::Authed;
 use crate::error::ApiError;
+use crate::events;
 use crate::json_body::JsonBody;
 use crate::state::SharedState;
 
@@ -26,6 +28,7 @@ pub async fn restore_assets(
     let count = state
         .store
         .restore_assets(&authed.user.id, Some(&request.ids))?;
+    events::restored(&state, &authed.user.id, &request.ids);
     Ok(Json(json!({ "count": count })))
 }
 
@@ -33,7 +36,11 @@ pub async fn restore(
     State(state): State<SharedState>,
     authed: Authed,
 ) -> Result<Json<Value>, ApiError> {
-    let count = state.store.restore_assets(&authed.user.id, None)?;
+    let trashed = state.store.trashed_assets(&authed.user.id)?;
+    let count = state
+        .store
+        .restore_assets(&authed.user.id, Some(&trashed))?;
+    events::restored(&state, &authed.user.id, &trashed);
     Ok(Json(json!({ "count": count })))
 }
 
@@ -44,5 +51,6 @@ pub async fn empty(
     let trashed = state.store.trashed_assets(&authed.user.id)?;
     let deleted = state.store.delete_assets(&authed.user.id, &trashed)?;
     remove_files(&state, &deleted);
+    events::deleted(&state, &authed.user.id, &deleted);
     Ok(Json(json!({ "count": deleted.len() })))
 }

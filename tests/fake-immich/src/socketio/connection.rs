@@ -1,7 +1,7 @@
-//! One socket.io client over a WebSocket: handshake, heartbeat, namespace connect, events.
+//! One socket.io client over a WebSocket: handshake, heartbeat, namespace connect, events, and
+//! the hub's commands (events to send, drop at once; nothing at all while the server is silent).
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -10,17 +10,15 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
-use tokio::sync::mpsc::unbounded_channel;
 use tokio::time::{sleep_until, Instant};
 
-use super::hub::Registration;
+use super::hub::{Command, Hub, Owner, Registration};
 use super::packet::{EnginePacket, SocketPacket};
-use crate::auth::authenticate;
+use crate::auth::{authenticate_headers, Authed};
 use crate::error::error_body;
+use crate::routes::server_version;
 use crate::state::SharedState;
-use crate::store::User;
 
-const PING_TIMEOUT: Duration = Duration::from_secs(20);
 const MAX_PAYLOAD: u64 = 1_000_000;
 
 /// socket.io's own error body for handshakes it cannot serve.
@@ -52,14 +50,20 @@ pub async fn upgrade(
     let (Some("websocket"), Ok(ws)) = (query.get("transport").map(String::as_str), ws) else {
         return handshake_error(0, "Transport unknown");
     };
-    // Like Immich, an unauthenticated client completes the handshake and is then told to go.
-    let user = authenticate(&state.store, &headers, &uri)
-        .ok()
-        .map(|authed| authed.user);
+    // Like Immich, an unauthenticated client completes the handshake and is then told to go;
+    // credentials in the URL do not count (Immich's socket reads the headers only).
+    let authed = authenticate_headers(&state.store, &headers).ok();
+    // A silent server answers no new socket until it speaks again, as a hung process would.
+    wait_until_audible(&state.hub).await;
     ws.on_upgrade(move |socket| async move {
         // The socket is gone either way; there is nobody left to report an error to.
-        let _ = Connection::new(socket, state, user).run().await;
+        let _ = Connection::new(socket, state, authed).run().await;
     })
+}
+
+async fn wait_until_audible(hub: &Hub) {
+    // An error means the hub is gone, and with it any reason to wait.
+    let _ = hub.silence().wait_for(|silent| !silent).await;
 }
 
 enum Flow {
@@ -70,41 +74,42 @@ enum Flow {
 struct Connection {
     socket: WebSocket,
     state: SharedState,
-    user: Option<User>,
+    authed: Option<Authed>,
     sid: String,
-    /// Held only so the hub drops this socket when the connection ends.
-    _subscription: Option<Registration>,
 }
 
 impl Connection {
-    fn new(socket: WebSocket, state: SharedState, user: Option<User>) -> Self {
+    fn new(socket: WebSocket, state: SharedState, authed: Option<Authed>) -> Self {
         Self {
             socket,
             state,
-            user,
+            authed,
             sid: uuid::Uuid::new_v4().simple().to_string(),
-            _subscription: None,
         }
     }
 
+    /// Sends a frame, unless the server is silent: then every frame is withheld (lost).
     async fn send(&mut self, frame: String) -> Result<(), axum::Error> {
+        if self.state.hub.is_silent() {
+            return Ok(());
+        }
         self.socket.send(Message::Text(frame.into())).await
     }
 
     async fn run(mut self) -> Result<(), axum::Error> {
-        let ping_interval = self.state.ping_interval;
+        // Held so the hub counts this socket until the connection ends.
+        let (registration, mut commands) = self.state.hub.open();
+        let (ping_interval, ping_timeout) = (self.state.ping_interval, self.state.ping_timeout);
         let open = json!({
             "sid": self.sid,
             "upgrades": [],
             "pingInterval": ping_interval.as_millis() as u64,
-            "pingTimeout": PING_TIMEOUT.as_millis() as u64,
+            "pingTimeout": ping_timeout.as_millis() as u64,
             "maxPayload": MAX_PAYLOAD,
         });
         self.send(EnginePacket::Open(open.to_string()).encode())
             .await?;
 
-        let (frames_tx, mut frames_rx) = unbounded_channel::<String>();
-        let mut frames_tx = Some(frames_tx);
         let mut deadline = Instant::now() + ping_interval;
         let mut awaiting_pong = false;
         loop {
@@ -124,7 +129,7 @@ impl Connection {
                         // Probes belong to transport upgrades, answered for completeness.
                         Ok(EnginePacket::Ping(payload)) => self.send(EnginePacket::Pong(payload).encode()).await?,
                         Ok(EnginePacket::Message(payload)) => {
-                            if let Flow::Close = self.on_message(&payload, &mut frames_tx).await? {
+                            if let Flow::Close = self.on_message(&payload, &registration).await? {
                                 return self.socket.send(Message::Close(None)).await;
                             }
                         }
@@ -132,24 +137,35 @@ impl Connection {
                         Ok(_) => {}
                     }
                 }
-                Some(frame) = frames_rx.recv() => self.send(frame).await?,
+                command = commands.recv() => match command {
+                    Some(Command::Frame(frame)) => self.send(frame).await?,
+                    // Returning drops the socket: the TCP connection ends without a close frame.
+                    Some(Command::Drop) | None => return Ok(()),
+                },
                 _ = sleep_until(deadline) => {
+                    if self.state.hub.is_silent() {
+                        // No ping, so no pong to miss; the client notices the missing ping.
+                        awaiting_pong = false;
+                        deadline = Instant::now() + ping_interval;
+                        continue;
+                    }
                     if awaiting_pong {
                         return self.socket.send(Message::Close(None)).await;
                     }
                     self.send(EnginePacket::Ping(String::new()).encode()).await?;
                     awaiting_pong = true;
-                    deadline = Instant::now() + PING_TIMEOUT;
+                    deadline = Instant::now() + ping_timeout;
                 }
             }
         }
     }
 
-    /// Handles a socket.io packet. `frames` is handed to the hub on the first namespace connect.
+    /// Handles a socket.io packet; a namespace connect subscribes `registration` to the events of
+    /// the caller's user and session, then (as Immich does) tells the server's version.
     async fn on_message(
         &mut self,
         payload: &str,
-        frames: &mut Option<tokio::sync::mpsc::UnboundedSender<String>>,
+        registration: &Registration,
     ) -> Result<Flow, axum::Error> {
         match SocketPacket::decode(payload) {
             Ok(SocketPacket::Connect { namespace, .. }) => {
@@ -158,7 +174,7 @@ impl Connection {
                     data: Some(json!({ "sid": uuid::Uuid::new_v4().simple().to_string() })),
                 };
                 self.send(reply.to_frame()).await?;
-                let Some(user) = &self.user else {
+                let Some(authed) = &self.authed else {
                     // Immich's words for a socket without valid credentials.
                     let error = SocketPacket::Event {
                         namespace: namespace.clone(),
@@ -169,9 +185,16 @@ impl Connection {
                         .await?;
                     return Ok(Flow::Close);
                 };
-                if let Some(frames) = frames.take() {
-                    self._subscription = Some(self.state.hub.register(&user.id, frames));
-                }
+                registration.subscribe(Owner {
+                    user_id: authed.user.id.clone(),
+                    email: authed.user.email.clone(),
+                    session_id: authed.session.as_ref().map(|session| session.id.clone()),
+                });
+                let version = SocketPacket::Event {
+                    namespace,
+                    data: json!(["on_server_version", server_version()]),
+                };
+                self.send(version.to_frame()).await?;
                 Ok(Flow::Continue)
             }
             Ok(SocketPacket::Disconnect { .. }) | Err(_) => Ok(Flow::Close),

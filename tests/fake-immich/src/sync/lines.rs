@@ -159,7 +159,7 @@ enum Deleted<'a> {
 }
 
 /// Immich's interval text for a video's length, e.g. `0:00:05.000000`.
-fn duration(asset: &SyncAsset) -> Option<String> {
+pub fn duration(asset: &SyncAsset) -> Option<String> {
     if asset.asset.asset_type != AssetType::Video {
         return None;
     }
@@ -230,6 +230,16 @@ fn exif(row: &SyncAsset) -> Exif<'_> {
         rating: None,
         fps: None,
     }
+}
+
+/// An AssetV2 row's data; the socket's `AssetUploadReadyV2` carries the same.
+pub fn asset_data(row: &SyncAsset) -> serde_json::Result<serde_json::Value> {
+    serde_json::to_value(asset(row))
+}
+
+/// An AssetExifV1 row's data, the `exif` of `AssetUploadReadyV2`.
+pub fn exif_data(row: &SyncAsset) -> serde_json::Result<serde_json::Value> {
+    serde_json::to_value(exif(row))
 }
 
 fn auth_user(user: &SyncUser) -> AuthUser<'_> {

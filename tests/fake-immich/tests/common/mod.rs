@@ -3,6 +3,7 @@
 
 pub mod http;
 pub mod raw;
+pub mod socket;
 pub mod sync;
 
 use std::io::{BufRead, BufReader, Read};

@@ -1,5 +1,5 @@
 //! `POST /api/assets`: store the file (and its sidecar's size) once per user and content, link a
-//! live photo to its video, tell the user's sockets.
+//! live photo to its video, tell the user's sockets (`on_upload_success`, `AssetUploadReadyV2`).
 
 mod fields;
 mod receive;
@@ -10,10 +10,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::asset_dto::asset_response;
 use crate::auth::Authed;
 use crate::checksum::{self, Sha1};
 use crate::error::ApiError;
+use crate::events;
 use crate::media::AssetType;
 use crate::state::SharedState;
 use crate::store::{now_iso, AssetRecord, InsertOutcome, LiveLink};
@@ -128,11 +128,7 @@ pub async fn upload(
     }
     match outcome? {
         InsertOutcome::Created => {
-            state.hub.emit(
-                &authed.user.id,
-                "on_upload_success",
-                &asset_response(&record),
-            );
+            events::uploaded(&state, &authed.user.id, &record.id);
             let body = json!({ "id": record.id, "status": "created" });
             Ok((StatusCode::CREATED, Json(body)))
         }

@@ -7,7 +7,8 @@ mod queries;
 
 pub use feeds::Feed;
 
-use super::AssetRecord;
+use super::assets::{asset_from_row, ASSET_COLUMNS};
+use super::{AssetRecord, StoreError};
 use crate::update_id::UpdateId;
 
 /// A user as the user rows of the stream show them.
@@ -80,4 +81,25 @@ pub struct FeedRow {
 pub struct PartnerStart {
     pub create_id: UpdateId,
     pub shared_by_id: String,
+}
+
+impl super::Store {
+    /// One of the owner's assets as a sync row shows it, for the socket events that carry the
+    /// same data (`AssetUploadReadyV2`) or the deletion and description beside it.
+    pub fn sync_asset(&self, owner_id: &str, id: &str) -> Result<Option<SyncAsset>, StoreError> {
+        use rusqlite::OptionalExtension;
+        let sql = format!(
+            "SELECT {ASSET_COLUMNS}, m.deleted_at, m.description FROM assets
+             JOIN asset_meta m ON m.asset_id = assets.id
+             WHERE assets.id = ?1 AND assets.owner_id = ?2"
+        );
+        let row = self.conn()?.query_row(&sql, [id, owner_id], |row| {
+            Ok(SyncAsset {
+                asset: asset_from_row(row)?,
+                deleted_at: row.get(16)?,
+                description: row.get(17)?,
+            })
+        });
+        Ok(row.optional()?)
+    }
 }
