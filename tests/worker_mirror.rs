@@ -131,6 +131,7 @@ fn session_login() -> Login {
             .expect("url"),
         credential: Credential::Session(SessionToken::new("token-1".into())),
         user_id: "u1".into(),
+        session_id: Some("s1".into()),
     }
 }
 
@@ -156,6 +157,7 @@ async fn a_session_login_and_the_queue_s_owner_persist() {
     let loaded = store.load_login().await.expect("login").expect("stored");
     assert_eq!(loaded.credential, login.credential);
     assert_eq!(loaded.user_id, "u1");
+    assert_eq!(loaded.session_id.as_deref(), Some("s1"));
 }
 
 #[wasm_bindgen_test]

@@ -26,7 +26,7 @@ pub enum ChannelMessage {
     /// Page -> worker: stop, and clear the queue of every file not yet sent.
     Cancel,
     /// Page -> worker: this page's visibility and what it can see of the conditions, sent on
-    /// load, on every change, and every minute while it lives.
+    /// load, on every change, and every 20 s while it lives.
     PageState(PageState),
     /// Worker -> page: what the background service is doing or waiting for.
     ServiceState(ServiceState),

@@ -119,6 +119,22 @@ pub fn parse_login(status: u16, body: &str) -> Result<SessionLogin, PasswordLogi
     }
 }
 
+/// The id of the session making the request, from the answer to `GET /sessions` (the one
+/// marked `current`); None when the answer does not say.
+pub fn current_session_id(status: u16, body: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Session {
+        id: String,
+        #[serde(default)]
+        current: bool,
+    }
+    if status != 200 {
+        return None;
+    }
+    let sessions: Vec<Session> = serde_json::from_str(body).ok()?;
+    sessions.into_iter().find(|s| s.current).map(|s| s.id)
+}
+
 /// Who the queued files belong to: they wait for a login to the same server and user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -157,6 +173,15 @@ pub fn claim_queue(stored: Option<&QueueOwner>, login: &QueueOwner, unfinished: 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_current_session_is_the_one_marked() {
+        let body = r#"[{"id":"a","current":false,"deviceOS":"x"},{"id":"b","current":true}]"#;
+        assert_eq!(current_session_id(200, body), Some("b".into()));
+        assert_eq!(current_session_id(200, r#"[{"id":"a"}]"#), None);
+        assert_eq!(current_session_id(403, body), None);
+        assert_eq!(current_session_id(200, "not json"), None);
+    }
 
     fn owner(server: &str, user: &str) -> QueueOwner {
         QueueOwner {

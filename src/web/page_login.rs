@@ -59,12 +59,22 @@ pub async fn login_with_password(url: &str, email: &str, password: &str) -> Page
         .await
         .map_err(|e| not_reached(&base, e))?;
     let login = session::parse_login(reply.status, &reply.body)?;
+    let credential = Credential::Session(login.token);
+    // Which session this is, so a logout of another one (its event reaches this socket when
+    // the cookie is another app's) is not taken for this one's; unknown is no failure.
+    let sessions = ImmichHttp::new(server.clone(), Some(credential.clone()))
+        .get("/sessions")
+        .await;
+    let session_id = sessions
+        .ok()
+        .and_then(|reply| session::current_session_id(reply.status, &reply.body));
     let store = open_store().await?;
     store
         .save_login(&Login {
             server,
-            credential: Credential::Session(login.token),
+            credential,
             user_id: login.user_id,
+            session_id,
         })
         .await?;
     log_info(
@@ -103,6 +113,7 @@ pub async fn connect(url: &str, api_key: &str) -> PageResult<ServerInfo> {
             server,
             credential,
             user_id: user.id,
+            session_id: None,
         })
         .await?;
     log_info(&store, format!("Logged in to {base} as {}", user.email)).await;
@@ -130,14 +141,17 @@ pub async fn current_login() -> PageResult<Option<CurrentLogin>> {
 /// mirror; the queued files stay and wait for the next login of the same user.
 pub async fn logout() -> PageResult<()> {
     let store = open_store().await?;
-    if let Some(login) = store.load_login().await? {
+    let login = store.load_login().await?;
+    // Wiped before the server hears it: the worker's socket then hears this session's end
+    // with no login left to end, and stays quiet.
+    store.log_out().await?;
+    if let Some(login) = login {
         if let Credential::Session(_) = login.credential {
             let http = ImmichHttp::new(login.server, Some(login.credential));
             // Unreachable or already revoked: the session is forgotten here all the same.
             let _ = http.post_json("/auth/logout", "{}".into()).await;
         }
     }
-    store.log_out().await?;
     log_info(
         &store,
         "Logged out: the session and the library mirror are wiped".into(),

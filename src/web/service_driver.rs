@@ -23,7 +23,7 @@ use crate::web::backup_driver::{self, log, Control, DriverError};
 use crate::web::console::now_ms;
 use crate::web::http::ImmichHttp;
 use crate::web::store::Store;
-use crate::web::{clients, notify, sync_driver, wakeups};
+use crate::web::{clients, notify, realtime_driver, sync_driver, wakeups};
 
 /// The longest a run goes without the lifecycle looking at the time.
 const MAX_TICK_MS: i64 = 5_000;
@@ -92,6 +92,7 @@ pub async fn handle_message(data: JsValue, source: Option<String>) -> Result<(),
         }
     };
     process(&store, inputs).await?;
+    realtime_driver::follow_login(&store).await?;
     if SYNC_WANTED.replace(false) {
         sync_library(&store).await?;
     }
@@ -103,6 +104,38 @@ async fn sync_library(store: &Rc<Store>) -> Result<(), DriverError> {
     let report = sync_driver::sync_until_current().await?;
     if report.is_some_and(|report| report.outcome == SyncOutcome::SessionRevoked) {
         process(store, vec![Input::AuthChecked { accepted: false }]).await?;
+    }
+    Ok(())
+}
+
+/// The live updates ask for a sync (at a connect, or for changes their events do not carry).
+pub async fn sync_for_live() -> Result<(), DriverError> {
+    sync_library(&Rc::new(Store::open().await?)).await
+}
+
+/// The live updates heard this session logged out on the server: the login and the mirror are
+/// wiped as by Log out, and every service stops asking to log in again.
+pub async fn session_ended() -> Result<(), DriverError> {
+    let store = Rc::new(Store::open().await?);
+    store.log_out().await?;
+    log(
+        &store,
+        LogLevel::Warning,
+        "This session was logged out on the server: the login and the library mirror are wiped"
+            .into(),
+    )
+    .await;
+    process(&store, vec![Input::AuthChecked { accepted: false }]).await
+}
+
+/// The live updates were refused: the login is checked with the server now.
+pub async fn check_login() -> Result<(), DriverError> {
+    let store = Rc::new(Store::open().await?);
+    if let Some(input) = check_auth(&store).await? {
+        process(&store, vec![input]).await?;
+    }
+    if SYNC_WANTED.replace(false) {
+        sync_library(&store).await?;
     }
     Ok(())
 }
@@ -291,7 +324,7 @@ async fn perform(store: &Rc<Store>, output: Output) -> Result<Option<Input>, Dri
         Output::CheckAuth => return check_auth(store).await,
         // Done once the event's backup work is: see `handle_message` and `wake`.
         Output::SyncLibrary => SYNC_WANTED.set(true),
-        Output::Live { .. } => {}
+        Output::Live { connected } => realtime_driver::set_wanted(store, connected).await?,
         Output::Post(message) => notify::broadcast(&message).await?,
         // Without the permission there is nothing to show; the pages still have the state.
         Output::Notify(kind, payload) => notify::show(kind, &payload).await.unwrap_or(()),

@@ -58,6 +58,16 @@ async fn sync() -> Result<Option<SyncReport>, DriverError> {
     Ok(Some(report))
 }
 
+/// Asks the server's details again (its version or configuration changed), when the login can.
+pub async fn refresh_server_details() -> Result<(), DriverError> {
+    let store = Store::open().await?;
+    let Some(login) = store.load_login().await? else {
+        return Ok(());
+    };
+    let http = ImmichHttp::new(login.server, Some(login.credential));
+    poll_tagged(&store, &http).await
+}
+
 async fn post_status(syncing: bool, message: String, failed: bool) -> Result<(), DriverError> {
     let status = SyncStatus {
         syncing,

@@ -107,11 +107,14 @@ export function freePort() {
  * stallBodyMs (fake-immich --stall-body-ms), autoConnect (serve-www --auto-connect, as `npm
  * start` runs it), bypassCsp (the page's CSP not enforced: benchmarks only, for a blob: worker),
  * swRevision (serve-www --sw-revision-file with this first revision: `env.setSwRevision(r)` then
- * makes the next update check install a new service-worker version).
+ * makes the next update check install a new service-worker version), pingIntervalMs and
+ * pingTimeoutMs (fake-immich's socket heartbeat, lowered to see a silent server noticed).
  * Returns { serverUrl (fake-immich itself, for the test's own requests), pageServerUrl (the
  * server's address as the page uses it), wwwUrl, browser, context, page, dataDir, stop(), ... helpers }.
  */
-export async function start({ crossOrigin, faultProxy, uploadDelayMs, stallBodyMs, autoConnect, bypassCsp, swRevision } = {}) {
+export async function start({
+  crossOrigin, faultProxy, uploadDelayMs, stallBodyMs, autoConnect, bypassCsp, swRevision, pingIntervalMs, pingTimeoutMs,
+} = {}) {
   for (const f of ['index.html', 'app.js', 'sw.js', 'pkg/immich_background.js', 'pkg/immich_background_bg.wasm']) {
     if (!fs.existsSync(path.join(DIST, f))) {
       throw new Error(`${path.join(DIST, f)} is missing: build the PWA first (wasm-pack build --target web && npx webpack)`);
@@ -140,6 +143,8 @@ export async function start({ crossOrigin, faultProxy, uploadDelayMs, stallBodyM
       if (crossOrigin) args.push('--allow-origin', wwwOrigin);
       if (uploadDelayMs) args.push('--upload-delay-ms', String(uploadDelayMs));
       if (stallBodyMs) args.push('--stall-body-ms', String(stallBodyMs));
+      if (pingIntervalMs) args.push('--ping-interval-ms', String(pingIntervalMs));
+      if (pingTimeoutMs) args.push('--ping-timeout-ms', String(pingTimeoutMs));
       return args;
     };
     const immich = await spawnAndWait('fake-immich', FAKE_IMMICH_BIN, immichArgs(0), /listening on (http:\/\/\S+)/);

@@ -13,6 +13,7 @@ export function setupLibrary(ib) {
   const note = $('library-note');
   const syncBtn = $('sync-now');
   const status = $('sync-status');
+  const live = $('live-status');
   const counts = $('library-counts');
   const timeline = $('timeline');
   const more = $('timeline-more');
@@ -120,6 +121,10 @@ export function setupLibrary(ib) {
 
   onChannelMessage((msg) => {
     if (msg.method === 'libraryChanged') changed();
+    if (msg.method === 'liveState' && canSync) {
+      live.textContent = msg.args.message;
+      live.classList.toggle('live', Boolean(msg.args.live));
+    }
     if (msg.method === 'syncState') {
       status.textContent = msg.args.message;
       status.classList.toggle('error', Boolean(msg.args.failed));
@@ -138,6 +143,8 @@ export function setupLibrary(ib) {
       note.hidden = !login || canSync;
       syncBtn.disabled = !canSync;
       if (!login) status.textContent = '';
+      // the socket authenticates with a session only (a real server reads no key from a browser)
+      live.textContent = login && !canSync ? 'Live updates need a password login' : '';
     },
   };
 }

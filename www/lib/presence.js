@@ -2,11 +2,14 @@
 // or closing, and WiFi and charging as the browser reports them to pages (workers have neither
 // navigator.getBattery nor, in every browser, navigator.connection). The worker counts the
 // trigger delay from the last page hidden or closed, and reads a report that stopped coming as
-// "unknown": so the page reports on every change and every minute while it lives.
+// "unknown": so the page reports on every change and every 20 s while it lives.
 import { post } from './worker.js';
 
-/** Shorter than the age at which the worker stops trusting a report. */
-const REPORT_EVERY_MS = 60_000;
+/**
+ * Shorter than the age at which the worker stops trusting a report, and than the 30 s a browser
+ * lets an idle worker live: the worker holds the socket of the live updates while pages live.
+ */
+const REPORT_EVERY_MS = 20_000;
 
 /**
  * "On WiFi" as the mobile app means it (a network that costs nothing per byte): wifi or a cable.

@@ -1,5 +1,6 @@
 // Section 1: server login.
 import { $, showError, errorMessage } from './dom.js';
+import { onChannelMessage } from './worker.js';
 
 export function setupServer(ib, { onLogin, onLogout }) {
   const form = $('login-form');
@@ -62,6 +63,19 @@ export function setupServer(ib, { onLogin, onLogout }) {
     } catch (err) {
       showError(error, errorMessage(err));
     }
+  });
+
+  // The worker heard this session end on the server (the live updates' on_session_delete): it
+  // wiped the login, and the page shows the login form again.
+  onChannelMessage(async (msg) => {
+    if (msg.method !== 'systemStop' || msg.args?.reason !== 'unauthorized' || logoutBtn.disabled) return;
+    let login = null;
+    try {
+      login = await ib.currentLogin();
+    } catch { /* unreadable: the next load tells */ }
+    if (login) return;
+    status.textContent = 'Logged out: this session was ended on the server. Log in again.';
+    await setLoggedIn(false);
   });
 
   return {

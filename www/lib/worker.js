@@ -1,7 +1,7 @@
 // The page's side of the channel `immich/foregroundChannel`: registers the module service
 // worker, posts commands to it, and hands every message it sends to the listeners.
 const KNOWN = new Set([
-  'initialized', 'updateNotification', 'systemStop', 'serviceState', 'backgroundFetch', 'syncState', 'libraryChanged',
+  'initialized', 'updateNotification', 'systemStop', 'serviceState', 'backgroundFetch', 'syncState', 'libraryChanged', 'liveState',
 ]);
 
 const listeners = new Set();

@@ -166,6 +166,21 @@ impl Store {
         Ok(())
     }
 
+    /// Writes the mirror ops of a batch of live updates in one transaction. The acks stay: the
+    /// stream sends these changes again and they are written again, harmlessly.
+    pub async fn apply_live_ops(&self, ops: &[MirrorOp]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(all_stores())
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        for op in ops {
+            apply(&tx, op).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn pending_acks(&self) -> Result<Vec<String>, StoreError> {
         self.get_value(SYNC_STATE, PENDING_ACKS)
             .await?

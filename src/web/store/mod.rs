@@ -67,6 +67,9 @@ pub struct Login {
     pub credential: Credential,
     /// Empty for a login stored before user ids were kept.
     pub user_id: String,
+    /// The session's id on the server (a password login whose server said it): only its
+    /// deletion logs this login out.
+    pub session_id: Option<String>,
 }
 
 impl Login {
@@ -89,6 +92,8 @@ struct LoginRecord {
     access_token: Option<String>,
     #[serde(default)]
     user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    session_id: Option<String>,
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
@@ -208,6 +213,7 @@ impl Store {
             server,
             credential,
             user_id: record.user_id,
+            session_id: record.session_id,
         }))
     }
 
@@ -221,6 +227,7 @@ impl Store {
             api_key,
             access_token,
             user_id: login.user_id.clone(),
+            session_id: login.session_id.clone(),
         };
         self.put_value(AUTH, LOGIN_KEY, to_js(&record)?).await
     }

@@ -1,0 +1,269 @@
+//! The service worker's driver of the live updates: `core::realtime::RealtimeEngine` decides;
+//! this opens the socket (`socket`), feeds the engine its frames and a timer, and performs the
+//! rest in order: batches written to the mirror, syncs, the session's end, the pages told.
+//!
+//! The socket lives in the worker while it is alive; the pages keep it alive by reporting every
+//! 20 s while they live (www/lib/presence.js), and a run holds it by itself.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+
+use gloo_timers::callback::Timeout;
+use wasm_bindgen_futures::spawn_local;
+
+use crate::core::channel::ChannelMessage;
+use crate::core::log::{redact, LogLevel};
+use crate::core::realtime::{
+    socket_url, RealtimeBatch, RealtimeEngine, RealtimeInput, RealtimeOutput, RealtimeSetup,
+};
+use crate::web::backup_driver::{log, DriverError};
+use crate::web::console::now_ms;
+use crate::web::socket::{Socket, SocketEvent};
+use crate::web::store::{Login, Store};
+use crate::web::{notify, service_driver, sync_driver};
+
+thread_local! {
+    static LIVE: RefCell<Option<Live>> = const { RefCell::new(None) };
+    /// What the lifecycle last wanted: a login stored later (by a page) starts the socket.
+    static WANTED: Cell<bool> = const { Cell::new(false) };
+    /// The engine's outputs that wait on something (the store, a sync, the pages), done in
+    /// order by one task so a batch's writes come before the sync it asks for.
+    static WORK: RefCell<VecDeque<RealtimeOutput>> = const { RefCell::new(VecDeque::new()) };
+    static WORKING: Cell<bool> = const { Cell::new(false) };
+}
+
+struct Live {
+    engine: RealtimeEngine,
+    /// The login the engine is for: another login gets another engine.
+    login_key: String,
+    /// Redacted from the log lines (the server's words may echo it).
+    secret: String,
+    socket: Option<Socket>,
+    /// Tells the current socket's events from those of one closed before.
+    generation: u64,
+    timer: Option<Timeout>,
+}
+
+fn login_key(login: &Login) -> String {
+    format!("{}\n{}", login.server.api_base(), login.credential.secret())
+}
+
+/// The lifecycle wants the socket open or closed (`Output::Live`). Only a session login has
+/// one: an API key cannot open it (the page says so).
+pub async fn set_wanted(store: &Store, wanted: bool) -> Result<(), DriverError> {
+    WANTED.set(wanted);
+    if wanted {
+        let login = store
+            .load_login()
+            .await?
+            .filter(|l| l.credential.can_sync());
+        let Some(login) = login else {
+            stop();
+            return Ok(());
+        };
+        let current = LIVE.with(|live| {
+            live.borrow()
+                .as_ref()
+                .is_some_and(|live| live.login_key == login_key(&login))
+        });
+        if !current {
+            start(&login);
+        }
+    }
+    feed(RealtimeInput::Wanted(wanted));
+    Ok(())
+}
+
+fn start(login: &Login) {
+    // The address comes from a stored ServerUrl: it is always one socket_url takes.
+    let url = match socket_url(login.server.api_base()) {
+        Ok(url) => url,
+        Err(e) => return console_warn(&format!("no socket for this server: {e}")),
+    };
+    let setup = RealtimeSetup {
+        url,
+        session_id: login.session_id.clone(),
+        seed: (js_sys::Math::random() * u64::MAX as f64) as u64,
+    };
+    let fresh = Live {
+        engine: RealtimeEngine::new(setup),
+        login_key: login_key(login),
+        secret: login.credential.secret().to_owned(),
+        socket: None,
+        generation: 0,
+        timer: None,
+    };
+    // The engine of another login goes, and its socket closes with it.
+    LIVE.with(|live| live.replace(Some(fresh)));
+}
+
+/// A page may have logged in or out since: the socket follows the stored login.
+pub async fn follow_login(store: &Store) -> Result<(), DriverError> {
+    if WANTED.get() {
+        set_wanted(store, true).await?;
+    }
+    Ok(())
+}
+
+/// Forgets the live updates (logged out): the socket closes, nothing more is done.
+pub fn stop() {
+    LIVE.with(|live| live.take());
+}
+
+fn feed(input: RealtimeInput) {
+    let now = now_u64();
+    let outputs: Vec<RealtimeOutput> = LIVE.with(|live| {
+        let mut live = live.borrow_mut();
+        let Some(live) = live.as_mut() else {
+            return Vec::new();
+        };
+        live.engine.handle_input(input, now);
+        std::iter::from_fn(|| live.engine.poll_output()).collect()
+    });
+    for output in outputs {
+        perform(output);
+    }
+    arm_timer(now);
+}
+
+fn perform(output: RealtimeOutput) {
+    match output {
+        RealtimeOutput::Open(url) => open(&url),
+        RealtimeOutput::Send(frame) => with_live(|live| {
+            // A failed send is followed by the socket's close, which the engine hears.
+            if let Some(socket) = &live.socket {
+                let _ = socket.send(&frame);
+            }
+        }),
+        RealtimeOutput::Close => with_live(|live| live.socket = None),
+        output => {
+            WORK.with(|work| work.borrow_mut().push_back(output));
+            if !WORKING.replace(true) {
+                spawn_local(work_through());
+            }
+        }
+    }
+}
+
+fn with_live(f: impl FnOnce(&mut Live)) {
+    LIVE.with(|live| live.borrow_mut().as_mut().map(f));
+}
+
+fn open(url: &str) {
+    let generation = LIVE.with(|live| {
+        live.borrow_mut().as_mut().map(|live| {
+            live.generation += 1;
+            live.socket = None;
+            live.generation
+        })
+    });
+    let Some(generation) = generation else {
+        return;
+    };
+    let on_event = move |event: SocketEvent| {
+        let current = LIVE.with(|live| {
+            live.borrow()
+                .as_ref()
+                .is_some_and(|live| live.generation == generation)
+        });
+        if current {
+            feed(match event {
+                SocketEvent::Opened => RealtimeInput::Opened,
+                SocketEvent::Frame(frame) => RealtimeInput::Frame(frame),
+                SocketEvent::Closed => RealtimeInput::Closed,
+            });
+        }
+    };
+    match Socket::open(url, on_event) {
+        Ok(socket) => with_live(|live| live.socket = Some(socket)),
+        // Told after this output's turn, as a socket's own events are.
+        Err(_) => spawn_local(async { feed(RealtimeInput::OpenFailed) }),
+    }
+}
+
+fn arm_timer(now: u64) {
+    with_live(|live| {
+        live.timer = live.engine.next_wake().map(|at| {
+            let wait = u32::try_from(at.saturating_sub(now)).unwrap_or(u32::MAX);
+            Timeout::new(wait, || feed(RealtimeInput::Tick))
+        });
+    });
+}
+
+async fn work_through() {
+    while let Some(output) = WORK.with(|work| work.borrow_mut().pop_front()) {
+        if let Err(e) = work(output).await {
+            console_warn(&format!("live update not applied: {e}"));
+        }
+    }
+    WORKING.set(false);
+}
+
+async fn work(output: RealtimeOutput) -> Result<(), DriverError> {
+    match output {
+        RealtimeOutput::Apply(batch) => apply(batch).await,
+        RealtimeOutput::CatchUp => service_driver::sync_for_live().await,
+        RealtimeOutput::SessionDeleted => {
+            let key = LIVE.with(|live| live.borrow().as_ref().map(|l| l.login_key.clone()));
+            stop();
+            // The page's own Log out wipes the login first: then nothing is left to end.
+            let stored = Store::open().await?.load_login().await?;
+            if stored.is_some_and(|login| Some(login_key(&login)) == key) {
+                service_driver::session_ended().await?;
+            }
+            Ok(())
+        }
+        RealtimeOutput::CheckLogin => service_driver::check_login().await,
+        RealtimeOutput::State(state) => {
+            let status = state.status(now_u64());
+            Ok(notify::broadcast(&ChannelMessage::LiveState(status)).await?)
+        }
+        RealtimeOutput::Log(level, message) => {
+            let secret = LIVE.with(|live| live.borrow().as_ref().map(|l| l.secret.clone()));
+            let line = redact(&message, &[secret.as_deref().unwrap_or_default()]);
+            log_live(&Store::open().await?, level, line).await
+        }
+        RealtimeOutput::Open(_) | RealtimeOutput::Send(_) | RealtimeOutput::Close => Ok(()),
+    }
+}
+
+/// A batch: its writes in one transaction and the pages told once, then the sync it asks for,
+/// then the server's details.
+async fn apply(batch: RealtimeBatch) -> Result<(), DriverError> {
+    let store = Store::open().await?;
+    if !batch.ops.is_empty() {
+        store.apply_live_ops(&batch.ops).await?;
+        notify::broadcast(&ChannelMessage::LibraryChanged).await?;
+    }
+    let message = format!(
+        "Live updates: {} events, {} writes{}",
+        batch.events,
+        batch.ops.len(),
+        if batch.sync { ", and a sync" } else { "" }
+    );
+    log_live(&store, LogLevel::Debug, message).await?;
+    if batch.sync {
+        service_driver::sync_for_live().await?;
+    }
+    if batch.server_changed {
+        sync_driver::refresh_server_details().await?;
+    }
+    Ok(())
+}
+
+/// Detailed entries only with the setting "Advanced troubleshooting", as the backup's.
+async fn log_live(store: &Store, level: LogLevel, line: String) -> Result<(), DriverError> {
+    if level == LogLevel::Debug && !store.load_settings().await?.0.advanced_troubleshooting {
+        return Ok(());
+    }
+    log(store, level, line).await;
+    Ok(())
+}
+
+fn now_u64() -> u64 {
+    u64::try_from(now_ms()).unwrap_or(0)
+}
+
+fn console_warn(what: &str) {
+    web_sys::console::warn_1(&format!("[immich-background] {what}").into());
+}
