@@ -53,25 +53,36 @@ fn login_key(login: &Login) -> String {
 pub async fn set_wanted(store: &Store, wanted: bool) -> Result<(), DriverError> {
     WANTED.set(wanted);
     if wanted {
-        let login = store
-            .load_login()
-            .await?
-            .filter(|l| l.credential.can_sync());
-        let Some(login) = login else {
-            stop();
-            return Ok(());
-        };
-        let current = LIVE.with(|live| {
-            live.borrow()
-                .as_ref()
-                .is_some_and(|live| live.login_key == login_key(&login))
-        });
-        if !current {
-            start(&login);
-        }
+        engine_for_stored_login(store).await?;
     }
     feed(RealtimeInput::Wanted(wanted));
     Ok(())
+}
+
+/// A page may have logged in or out since: the socket follows the stored login.
+pub async fn follow_login(store: &Store) -> Result<(), DriverError> {
+    if WANTED.get() && engine_for_stored_login(store).await? {
+        feed(RealtimeInput::Wanted(true));
+    }
+    Ok(())
+}
+
+/// Keeps the engine of the stored session login (none without one); true when it is new.
+async fn engine_for_stored_login(store: &Store) -> Result<bool, DriverError> {
+    let login = store.load_login().await?;
+    let Some(login) = login.filter(|l| l.credential.can_sync()) else {
+        stop();
+        return Ok(false);
+    };
+    let current = LIVE.with(|live| {
+        live.borrow()
+            .as_ref()
+            .is_some_and(|live| live.login_key == login_key(&login))
+    });
+    if !current {
+        start(&login);
+    }
+    Ok(!current)
 }
 
 fn start(login: &Login) {
@@ -95,14 +106,6 @@ fn start(login: &Login) {
     };
     // The engine of another login goes, and its socket closes with it.
     LIVE.with(|live| live.replace(Some(fresh)));
-}
-
-/// A page may have logged in or out since: the socket follows the stored login.
-pub async fn follow_login(store: &Store) -> Result<(), DriverError> {
-    if WANTED.get() {
-        set_wanted(store, true).await?;
-    }
-    Ok(())
 }
 
 /// Forgets the live updates (logged out): the socket closes, nothing more is done.

@@ -98,12 +98,14 @@ fn a_run_keeps_it_open_past_the_delay_and_its_end_closes_it() {
 }
 
 #[test]
-fn a_run_with_no_page_opens_it() {
+fn a_run_with_no_page_in_front_opens_it() {
     let mut service = service();
+    assert_eq!(live_after(&mut service, pages(1, 0), T0), None);
     assert_eq!(
         live_after(&mut service, Input::Command(Command::Start), T0),
         Some(true)
     );
+    assert!(service.is_running());
 }
 
 #[test]

@@ -55,6 +55,9 @@ pub enum LiveState {
     Retrying {
         at: u64,
     },
+    /// The server refused the socket while the login is good (no session cookie reaches it):
+    /// not tried again until wanted anew.
+    Refused,
 }
 
 impl LiveState {
@@ -68,6 +71,11 @@ impl LiveState {
                 "Live updates lost: trying again in {} s",
                 at.saturating_sub(now).div_ceil(1000)
             ),
+            LiveState::Refused => {
+                "Live updates unavailable: the server did not take this app's \
+                                   session on its socket (serve the app from your server's address)"
+                    .to_string()
+            }
         };
         LiveStatus {
             live: self == LiveState::Live,
@@ -101,6 +109,7 @@ enum Phase {
     Opening,
     Open(Box<Connection>),
     Retrying { at: u64 },
+    Refused,
 }
 
 pub struct RealtimeEngine {
@@ -109,6 +118,8 @@ pub struct RealtimeEngine {
     phase: Phase,
     /// Failed attempts since the last connection, for the backoff.
     attempts: u32,
+    /// The open socket was told "unauthorized": when it closes, it is not opened again.
+    refused: bool,
     debouncer: Debouncer,
     /// The open connection's deadline (its last `WakeAt`).
     connection_wake: Option<u64>,
@@ -126,6 +137,7 @@ impl RealtimeEngine {
             wanted: false,
             phase: Phase::Off,
             attempts: 0,
+            refused: false,
             debouncer: Debouncer::default(),
             connection_wake: None,
             rng,
@@ -174,7 +186,7 @@ impl RealtimeEngine {
         let phase = match &self.phase {
             Phase::Open(_) => self.connection_wake,
             Phase::Retrying { at } => Some(*at),
-            Phase::Off | Phase::Opening => None,
+            Phase::Off | Phase::Opening | Phase::Refused => None,
         };
         [phase, self.debouncer.due()].into_iter().flatten().min()
     }
@@ -184,12 +196,13 @@ impl RealtimeEngine {
         match (&mut self.phase, wanted) {
             (Phase::Off, true) => self.open(),
             (Phase::Open(connection), false) => connection.disconnect(),
-            (Phase::Opening | Phase::Retrying { .. }, false) => self.off(),
+            (Phase::Opening | Phase::Retrying { .. } | Phase::Refused, false) => self.off(),
             _ => {}
         }
     }
 
     fn open(&mut self) {
+        self.refused = false;
         self.phase = Phase::Opening;
         self.out
             .push_back(RealtimeOutput::Open(self.setup.url.clone()));
@@ -259,6 +272,9 @@ impl RealtimeEngine {
                     LogLevel::Warning,
                     "The server refused the live updates' login".into(),
                 );
+                // A revoked login shows in the check; a good one means the socket gets no
+                // session cookie (not served from the server's site), and retrying cannot help.
+                self.refused = true;
                 self.out.push_back(RealtimeOutput::CheckLogin);
             }
             RealtimeEvent::Ignored(name) => {
@@ -272,6 +288,11 @@ impl RealtimeEngine {
         self.out.push_back(RealtimeOutput::Close);
         if !self.wanted {
             self.off();
+            return;
+        }
+        if self.refused {
+            self.flush();
+            self.phase = Phase::Refused;
             return;
         }
         self.lost(&reason.to_string(), now);
@@ -307,6 +328,7 @@ impl RealtimeEngine {
             Phase::Open(connection) if connection.is_connected() => LiveState::Live,
             Phase::Open(_) => LiveState::Connecting,
             Phase::Retrying { at } => LiveState::Retrying { at: *at },
+            Phase::Refused => LiveState::Refused,
         };
         if state != self.state {
             self.state = state;

@@ -219,7 +219,7 @@ fn this_session_s_deletion_logs_out_and_another_s_does_not() {
 }
 
 #[test]
-fn a_refused_login_asks_for_a_check_and_retries() {
+fn a_refused_socket_asks_for_a_check_and_is_not_tried_again_until_wanted_anew() {
     let mut engine = engine();
     step(&mut engine, RealtimeInput::Wanted(true), T0);
     step(&mut engine, RealtimeInput::Opened, T0);
@@ -229,7 +229,18 @@ fn a_refused_login_asks_for_a_check_and_retries() {
     assert!(refused.contains(&RealtimeOutput::CheckLogin), "{refused:?}");
     let closed = frame(&mut engine, "41", T0);
     assert_eq!(closed[0], RealtimeOutput::Close);
-    retry_at(&closed);
+    assert!(
+        closed.contains(&RealtimeOutput::State(LiveState::Refused)),
+        "{closed:?}"
+    );
+    assert_eq!(engine.next_wake(), None, "no retry");
+    assert_eq!(step(&mut engine, RealtimeInput::Wanted(true), T0 + 1), []);
+    step(&mut engine, RealtimeInput::Wanted(false), T0 + 2);
+    let again = step(&mut engine, RealtimeInput::Wanted(true), T0 + 3);
+    assert!(
+        again.contains(&RealtimeOutput::Open(URL.into())),
+        "{again:?}"
+    );
 }
 
 #[test]
