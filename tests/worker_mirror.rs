@@ -92,6 +92,35 @@ async fn a_batch_is_stored_with_its_acks_and_deletions_take_what_hangs_on_them()
 }
 
 #[wasm_bindgen_test]
+async fn live_updates_write_the_mirror_and_leave_the_pending_acks_alone() {
+    let store = Store::open_named(&unique_name("live")).await.expect("open");
+    let acks = ["AssetV2|01a227df-fbd9-784f-a44c-ae0d7acb07be"];
+    store
+        .commit_sync_batch(&batch(first_sync_ops(), &acks))
+        .await
+        .expect("commit");
+    let mirror = store.load_mirror().await.expect("mirror");
+    let mut green = mirror
+        .assets
+        .iter()
+        .find(|a| a.id == GREEN)
+        .expect("green")
+        .clone();
+    green.is_favorite = true;
+    let ops = [MirrorOp::PutAsset(green), MirrorOp::DeleteAsset(RED.into())];
+    store.apply_live_ops(&ops).await.expect("apply");
+    let mirror = store.load_mirror().await.expect("mirror");
+    assert!(mirror.assets.iter().any(|a| a.id == GREEN && a.is_favorite));
+    assert!(mirror.assets.iter().all(|a| a.id != RED));
+    assert!(mirror.album_assets.iter().all(|link| link.asset_id != RED));
+    assert_eq!(
+        store.pending_acks().await.expect("acks"),
+        acks,
+        "the stream's checkpoints are the acks: live writes do not move them"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_reset_or_a_logout_empties_the_mirror_and_forgets_it_was_complete() {
     let store = Store::open_named(&unique_name("reset"))
         .await
