@@ -187,7 +187,8 @@ fn open(url: &str) {
 fn arm_timer(now: u64) {
     with_live(|live| {
         live.timer = live.engine.next_wake().map(|at| {
-            let wait = u32::try_from(at.saturating_sub(now)).unwrap_or(u32::MAX);
+            // Beyond i32::MAX ms a browser fires a timer at once.
+            let wait = u32::try_from(at.saturating_sub(now).min(i32::MAX as u64)).unwrap_or(0);
             Timeout::new(wait, || feed(RealtimeInput::Tick))
         });
     });
