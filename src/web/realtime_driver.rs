@@ -8,6 +8,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 
+use futures_util::future::LocalBoxFuture;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen_futures::spawn_local;
 
@@ -20,10 +21,25 @@ use crate::web::backup_driver::{log, DriverError};
 use crate::web::console::now_ms;
 use crate::web::socket::{Socket, SocketEvent};
 use crate::web::store::{Login, Store};
-use crate::web::{notify, service_driver, sync_driver};
+use crate::web::{notify, sync_driver};
+
+/// What the live updates ask of the background service, which alone may act on its lifecycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiveRequest {
+    /// A sync (a connect, or changes the events did not carry whole).
+    Sync,
+    /// This session was logged out on the server.
+    SessionEnded,
+    /// The socket was refused: check the login with the server.
+    CheckLogin,
+}
+
+/// How the background service answers a `LiveRequest` (given with `set_wanted`).
+pub type Answer = fn(LiveRequest) -> LocalBoxFuture<'static, Result<(), DriverError>>;
 
 thread_local! {
     static LIVE: RefCell<Option<Live>> = const { RefCell::new(None) };
+    static ANSWER: Cell<Option<Answer>> = const { Cell::new(None) };
     /// What the lifecycle last wanted: a login stored later (by a page) starts the socket.
     static WANTED: Cell<bool> = const { Cell::new(false) };
     /// The engine's outputs that wait on something (the store, a sync, the pages), done in
@@ -50,7 +66,8 @@ fn login_key(login: &Login) -> String {
 
 /// The lifecycle wants the socket open or closed (`Output::Live`). Only a session login has
 /// one: an API key cannot open it (the page says so).
-pub async fn set_wanted(store: &Store, wanted: bool) -> Result<(), DriverError> {
+pub async fn set_wanted(store: &Store, wanted: bool, answer: Answer) -> Result<(), DriverError> {
+    ANSWER.set(Some(answer));
     WANTED.set(wanted);
     if wanted {
         engine_for_stored_login(store).await?;
@@ -206,18 +223,18 @@ async fn work_through() {
 async fn work(output: RealtimeOutput) -> Result<(), DriverError> {
     match output {
         RealtimeOutput::Apply(batch) => apply(batch).await,
-        RealtimeOutput::CatchUp => service_driver::sync_for_live().await,
+        RealtimeOutput::CatchUp => ask(LiveRequest::Sync).await,
         RealtimeOutput::SessionDeleted => {
             let key = LIVE.with(|live| live.borrow().as_ref().map(|l| l.login_key.clone()));
             stop();
             // The page's own Log out wipes the login first: then nothing is left to end.
             let stored = Store::open().await?.load_login().await?;
             if stored.is_some_and(|login| Some(login_key(&login)) == key) {
-                service_driver::session_ended().await?;
+                ask(LiveRequest::SessionEnded).await?;
             }
             Ok(())
         }
-        RealtimeOutput::CheckLogin => service_driver::check_login().await,
+        RealtimeOutput::CheckLogin => ask(LiveRequest::CheckLogin).await,
         RealtimeOutput::State(state) => {
             let status = state.status(now_u64());
             Ok(notify::broadcast(&ChannelMessage::LiveState(status)).await?)
@@ -247,7 +264,7 @@ async fn apply(batch: RealtimeBatch) -> Result<(), DriverError> {
     );
     log_live(&store, LogLevel::Debug, message).await?;
     if batch.sync {
-        service_driver::sync_for_live().await?;
+        ask(LiveRequest::Sync).await?;
     }
     if batch.server_changed {
         sync_driver::refresh_server_details().await?;
@@ -262,6 +279,13 @@ async fn log_live(store: &Store, level: LogLevel, line: String) -> Result<(), Dr
     }
     log(store, level, line).await;
     Ok(())
+}
+
+async fn ask(request: LiveRequest) -> Result<(), DriverError> {
+    match ANSWER.get() {
+        Some(answer) => answer(request).await,
+        None => Ok(()),
+    }
 }
 
 fn now_u64() -> u64 {

@@ -6,6 +6,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use futures_util::future::LocalBoxFuture;
 use futures_util::FutureExt;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsValue;
@@ -22,6 +23,7 @@ use crate::core::sync::SyncOutcome;
 use crate::web::backup_driver::{self, log, Control, DriverError};
 use crate::web::console::now_ms;
 use crate::web::http::ImmichHttp;
+use crate::web::realtime_driver::LiveRequest;
 use crate::web::store::Store;
 use crate::web::{clients, notify, realtime_driver, sync_driver, wakeups};
 
@@ -108,14 +110,21 @@ async fn sync_library(store: &Rc<Store>) -> Result<(), DriverError> {
     Ok(())
 }
 
-/// The live updates ask for a sync (at a connect, or for changes their events do not carry).
-pub async fn sync_for_live() -> Result<(), DriverError> {
-    sync_library(&Rc::new(Store::open().await?)).await
+/// What the live updates ask of the service.
+fn answer_live(request: LiveRequest) -> LocalBoxFuture<'static, Result<(), DriverError>> {
+    async move {
+        match request {
+            LiveRequest::Sync => sync_library(&Rc::new(Store::open().await?)).await,
+            LiveRequest::SessionEnded => session_ended().await,
+            LiveRequest::CheckLogin => check_login().await,
+        }
+    }
+    .boxed_local()
 }
 
 /// The live updates heard this session logged out on the server: the login and the mirror are
 /// wiped as by Log out, and every service stops asking to log in again.
-pub async fn session_ended() -> Result<(), DriverError> {
+async fn session_ended() -> Result<(), DriverError> {
     let store = Rc::new(Store::open().await?);
     store.log_out().await?;
     log(
@@ -129,7 +138,7 @@ pub async fn session_ended() -> Result<(), DriverError> {
 }
 
 /// The live updates were refused: the login is checked with the server now.
-pub async fn check_login() -> Result<(), DriverError> {
+async fn check_login() -> Result<(), DriverError> {
     let store = Rc::new(Store::open().await?);
     if let Some(input) = check_auth(&store).await? {
         process(&store, vec![input]).await?;
@@ -324,7 +333,9 @@ async fn perform(store: &Rc<Store>, output: Output) -> Result<Option<Input>, Dri
         Output::CheckAuth => return check_auth(store).await,
         // Done once the event's backup work is: see `handle_message` and `wake`.
         Output::SyncLibrary => SYNC_WANTED.set(true),
-        Output::Live { connected } => realtime_driver::set_wanted(store, connected).await?,
+        Output::Live { connected } => {
+            realtime_driver::set_wanted(store, connected, answer_live).await?
+        }
         Output::Post(message) => notify::broadcast(&message).await?,
         // Without the permission there is nothing to show; the pages still have the state.
         Output::Notify(kind, payload) => notify::show(kind, &payload).await.unwrap_or(()),
