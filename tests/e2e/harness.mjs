@@ -296,10 +296,17 @@ export async function start({
 
   /** Resolves with the `count`-th systemStop message since the channel was emptied. */
   env.waitForStop = async (count = 1) => {
-    await env.page.waitForFunction(
-      (n) => window.__channel.filter((m) => m.method === 'systemStop').length >= n,
-      count, { timeout: 90_000, polling: 100 },
-    );
+    try {
+      await env.page.waitForFunction(
+        (n) => window.__channel.filter((m) => m.method === 'systemStop').length >= n,
+        count, { timeout: 90_000, polling: 100 },
+      );
+    } catch (err) {
+      // What the page heard instead tells where a run stood (progress, state, stops, errors).
+      const heard = (await env.channel()).map((m) => `${m.method} ${JSON.stringify(m.args ?? null).slice(0, 300)}`);
+      err.message += `\nchannel (last 40 of ${heard.length}):\n${heard.slice(-40).join('\n')}`;
+      throw err;
+    }
     const stops = (await env.channel()).filter((m) => m.method === 'systemStop');
     return stops[count - 1];
   };
