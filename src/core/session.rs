@@ -65,6 +65,29 @@ impl Credential {
     }
 }
 
+/// One login told from another by its server and credential, the secret never shown: the live
+/// updates follow the stored login, and a session's end concerns only the login it came with.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LoginId {
+    api_base: String,
+    secret: String,
+}
+
+impl LoginId {
+    pub fn new(api_base: &str, credential: &Credential) -> LoginId {
+        LoginId {
+            api_base: api_base.to_owned(),
+            secret: credential.secret().to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Debug for LoginId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LoginId({}, [redacted])", self.api_base)
+    }
+}
+
 /// The body of `POST /auth/login`.
 pub fn login_body(email: &str, password: &str) -> String {
     serde_json::json!({ "email": email.trim(), "password": password }).to_string()
@@ -250,5 +273,21 @@ mod tests {
         assert_eq!(session.header().1, "Bearer s3cret");
         assert_eq!(session.query_pair(), ("sessionKey", "s3cret"));
         assert!(session.can_sync() && !key.can_sync());
+    }
+
+    #[test]
+    fn a_login_is_its_server_and_credential() {
+        let token = |t: &str| Credential::Session(SessionToken::new(t.into()));
+        let here = LoginId::new("https://a.example/api", &token("s3cret"));
+        assert_eq!(
+            here,
+            LoginId::new("https://a.example/api", &token("s3cret"))
+        );
+        assert_ne!(here, LoginId::new("https://a.example/api", &token("other")));
+        assert_ne!(
+            here,
+            LoginId::new("https://b.example/api", &token("s3cret"))
+        );
+        assert!(!format!("{here:?}").contains("s3cret"));
     }
 }

@@ -15,8 +15,10 @@ use wasm_bindgen_futures::spawn_local;
 use crate::core::channel::ChannelMessage;
 use crate::core::log::{redact, LogLevel};
 use crate::core::realtime::{
-    socket_url, RealtimeBatch, RealtimeEngine, RealtimeInput, RealtimeOutput, RealtimeSetup,
+    RealtimeBatch, RealtimeEngine, RealtimeInput, RealtimeOutput, RealtimeSetup, RealtimeWork,
+    SocketCommand,
 };
+use crate::core::session::LoginId;
 use crate::web::backup_driver::{log, DriverError};
 use crate::web::console::now_ms;
 use crate::web::socket::{Socket, SocketEvent};
@@ -42,16 +44,16 @@ thread_local! {
     static ANSWER: Cell<Option<Answer>> = const { Cell::new(None) };
     /// What the lifecycle last wanted: a login stored later (by a page) starts the socket.
     static WANTED: Cell<bool> = const { Cell::new(false) };
-    /// The engine's outputs that wait on something (the store, a sync, the pages), done in
-    /// order by one task so a batch's writes come before the sync it asks for.
-    static WORK: RefCell<VecDeque<RealtimeOutput>> = const { RefCell::new(VecDeque::new()) };
+    /// The engine's work, done in order by one task so a batch's writes come before the sync
+    /// it asks for.
+    static WORK: RefCell<VecDeque<RealtimeWork>> = const { RefCell::new(VecDeque::new()) };
     static WORKING: Cell<bool> = const { Cell::new(false) };
 }
 
 struct Live {
     engine: RealtimeEngine,
     /// The login the engine is for: another login gets another engine.
-    login_key: String,
+    login: LoginId,
     /// Redacted from the log lines (the server's words may echo it).
     secret: String,
     socket: Option<Socket>,
@@ -60,8 +62,8 @@ struct Live {
     timer: Option<Timeout>,
 }
 
-fn login_key(login: &Login) -> String {
-    format!("{}\n{}", login.server.api_base(), login.credential.secret())
+fn login_id(login: &Login) -> LoginId {
+    LoginId::new(login.server.api_base(), &login.credential)
 }
 
 /// The lifecycle wants the socket open or closed (`Output::Live`). Only a session login has
@@ -84,38 +86,37 @@ pub async fn follow_login(store: &Store) -> Result<(), DriverError> {
     Ok(())
 }
 
-/// Keeps the engine of the stored session login (none without one); true when it is new.
+/// Keeps the engine of the stored login (none for a login without live updates); true when
+/// it is new.
 async fn engine_for_stored_login(store: &Store) -> Result<bool, DriverError> {
-    let login = store.load_login().await?;
-    let Some(login) = login.filter(|l| l.credential.can_sync()) else {
+    let Some(login) = store.load_login().await? else {
         stop();
         return Ok(false);
     };
-    let current = LIVE.with(|live| {
-        live.borrow()
-            .as_ref()
-            .is_some_and(|live| live.login_key == login_key(&login))
-    });
-    if !current {
-        start(&login);
+    let id = login_id(&login);
+    let current = LIVE.with(|live| live.borrow().as_ref().is_some_and(|live| live.login == id));
+    if current {
+        return Ok(false);
     }
-    Ok(!current)
-}
-
-fn start(login: &Login) {
-    // The address comes from a stored ServerUrl: it is always one socket_url takes.
-    let url = match socket_url(login.server.api_base()) {
-        Ok(url) => url,
-        Err(e) => return console_warn(&format!("no socket for this server: {e}")),
-    };
-    let setup = RealtimeSetup {
-        url,
-        session_id: login.session_id.clone(),
-        seed: (js_sys::Math::random() * u64::MAX as f64) as u64,
+    let seed = (js_sys::Math::random() * u64::MAX as f64) as u64;
+    let api_base = login.server.api_base();
+    let setup = RealtimeSetup::for_login(api_base, &login.credential, login.session_id, seed);
+    let setup = match setup {
+        Ok(Some(setup)) => setup,
+        Ok(None) => {
+            stop();
+            return Ok(false);
+        }
+        // The address comes from a stored ServerUrl: always one socket_url takes.
+        Err(e) => {
+            stop();
+            console_warn(&format!("no socket for this server: {e}"));
+            return Ok(false);
+        }
     };
     let fresh = Live {
         engine: RealtimeEngine::new(setup),
-        login_key: login_key(login),
+        login: id,
         secret: login.credential.secret().to_owned(),
         socket: None,
         generation: 0,
@@ -123,6 +124,7 @@ fn start(login: &Login) {
     };
     // The engine of another login goes, and its socket closes with it.
     LIVE.with(|live| live.replace(Some(fresh)));
+    Ok(true)
 }
 
 /// Forgets the live updates (logged out): the socket closes, nothing more is done.
@@ -148,16 +150,16 @@ fn feed(input: RealtimeInput) {
 
 fn perform(output: RealtimeOutput) {
     match output {
-        RealtimeOutput::Open(url) => open(&url),
-        RealtimeOutput::Send(frame) => with_live(|live| {
+        RealtimeOutput::Socket(SocketCommand::Open(url)) => open(&url),
+        RealtimeOutput::Socket(SocketCommand::Send(frame)) => with_live(|live| {
             // A failed send is followed by the socket's close, which the engine hears.
             if let Some(socket) = &live.socket {
                 let _ = socket.send(&frame);
             }
         }),
-        RealtimeOutput::Close => with_live(|live| live.socket = None),
-        output => {
-            WORK.with(|work| work.borrow_mut().push_back(output));
+        RealtimeOutput::Socket(SocketCommand::Close) => with_live(|live| live.socket = None),
+        RealtimeOutput::Work(work) => {
+            WORK.with(|queue| queue.borrow_mut().push_back(work));
             if !WORKING.replace(true) {
                 spawn_local(work_through());
             }
@@ -212,39 +214,38 @@ fn arm_timer(now: u64) {
 }
 
 async fn work_through() {
-    while let Some(output) = WORK.with(|work| work.borrow_mut().pop_front()) {
-        if let Err(e) = work(output).await {
+    while let Some(next) = WORK.with(|queue| queue.borrow_mut().pop_front()) {
+        if let Err(e) = work(next).await {
             console_warn(&format!("live update not applied: {e}"));
         }
     }
     WORKING.set(false);
 }
 
-async fn work(output: RealtimeOutput) -> Result<(), DriverError> {
-    match output {
-        RealtimeOutput::Apply(batch) => apply(batch).await,
-        RealtimeOutput::CatchUp => ask(LiveRequest::Sync).await,
-        RealtimeOutput::SessionDeleted => {
-            let key = LIVE.with(|live| live.borrow().as_ref().map(|l| l.login_key.clone()));
+async fn work(work: RealtimeWork) -> Result<(), DriverError> {
+    match work {
+        RealtimeWork::Apply(batch) => apply(batch).await,
+        RealtimeWork::CatchUp => ask(LiveRequest::Sync).await,
+        RealtimeWork::SessionDeleted => {
+            let ended = LIVE.with(|live| live.borrow().as_ref().map(|l| l.login.clone()));
             stop();
             // The page's own Log out wipes the login first: then nothing is left to end.
             let stored = Store::open().await?.load_login().await?;
-            if stored.is_some_and(|login| Some(login_key(&login)) == key) {
+            if stored.is_some_and(|login| Some(login_id(&login)) == ended) {
                 ask(LiveRequest::SessionEnded).await?;
             }
             Ok(())
         }
-        RealtimeOutput::CheckLogin => ask(LiveRequest::CheckLogin).await,
-        RealtimeOutput::State(state) => {
+        RealtimeWork::CheckLogin => ask(LiveRequest::CheckLogin).await,
+        RealtimeWork::State(state) => {
             let status = state.status(now_u64());
             Ok(notify::broadcast(&ChannelMessage::LiveState(status)).await?)
         }
-        RealtimeOutput::Log(level, message) => {
+        RealtimeWork::Log(level, message) => {
             let secret = LIVE.with(|live| live.borrow().as_ref().map(|l| l.secret.clone()));
             let line = redact(&message, &[secret.as_deref().unwrap_or_default()]);
             log_live(&Store::open().await?, level, line).await
         }
-        RealtimeOutput::Open(_) | RealtimeOutput::Send(_) | RealtimeOutput::Close => Ok(()),
     }
 }
 

@@ -15,20 +15,9 @@ use std::collections::VecDeque;
 
 use super::debounce::{Debouncer, RealtimeBatch};
 use super::events::{read_event, RealtimeEvent};
-use super::{reconnect_delay, CloseReason, ConnInput, ConnOutput, Connection};
+use super::{reconnect_delay, CloseReason, ConnInput, ConnOutput, Connection, RealtimeSetup};
 use crate::core::channel::LiveStatus;
 use crate::core::log::LogLevel;
-
-/// What the engine is given when the login has a session.
-#[derive(Clone, Debug)]
-pub struct RealtimeSetup {
-    /// The socket's address (`socket_url`).
-    pub url: String,
-    /// This login's session id, when known: only its deletion logs out.
-    pub session_id: Option<String>,
-    /// Seeds the reconnect jitter (the driver's random number), so clients spread out.
-    pub seed: u64,
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum RealtimeInput {
@@ -84,13 +73,25 @@ impl LiveState {
     }
 }
 
+/// What the engine asks of its driver: the socket's commands are done at once, the work in
+/// order and in its turn (it waits on the store, a sync or the pages).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RealtimeOutput {
+    Socket(SocketCommand),
+    Work(RealtimeWork),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SocketCommand {
     /// Open a WebSocket to this address.
     Open(String),
     Send(String),
     /// Close the WebSocket; nothing more is read from it.
     Close,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RealtimeWork {
     /// Write the batch's ops in one transaction, then sync if it asks, then ask the server's
     /// details again if it asks.
     Apply(RealtimeBatch),
@@ -172,7 +173,7 @@ impl RealtimeEngine {
         }
         self.drain_connection(now);
         if let Some(batch) = self.debouncer.take_due(now) {
-            self.out.push_back(RealtimeOutput::Apply(batch));
+            self.work(RealtimeWork::Apply(batch));
         }
         self.post_state();
     }
@@ -204,13 +205,12 @@ impl RealtimeEngine {
     fn open(&mut self) {
         self.refused = false;
         self.phase = Phase::Opening;
-        self.out
-            .push_back(RealtimeOutput::Open(self.setup.url.clone()));
+        self.socket(SocketCommand::Open(self.setup.url.clone()));
     }
 
     fn off(&mut self) {
         if matches!(self.phase, Phase::Opening) {
-            self.out.push_back(RealtimeOutput::Close);
+            self.socket(SocketCommand::Close);
         }
         self.phase = Phase::Off;
         self.attempts = 0;
@@ -232,7 +232,7 @@ impl RealtimeEngine {
                 return;
             };
             match output {
-                ConnOutput::Send(frame) => self.out.push_back(RealtimeOutput::Send(frame)),
+                ConnOutput::Send(frame) => self.socket(SocketCommand::Send(frame)),
                 ConnOutput::WakeAt(at) => self.connection_wake = Some(at),
                 ConnOutput::Connected => self.connected(),
                 ConnOutput::Event { name, args } => self.event(&name, &args, now),
@@ -244,7 +244,7 @@ impl RealtimeEngine {
     fn connected(&mut self) {
         self.attempts = 0;
         self.log(LogLevel::Info, "Live updates connected".into());
-        self.out.push_back(RealtimeOutput::CatchUp);
+        self.work(RealtimeWork::CatchUp);
     }
 
     fn event(&mut self, name: &str, args: &[serde_json::Value], now: u64) {
@@ -264,7 +264,7 @@ impl RealtimeEngine {
                         LogLevel::Warning,
                         "This session was logged out on the server".into(),
                     );
-                    self.out.push_back(RealtimeOutput::SessionDeleted);
+                    self.work(RealtimeWork::SessionDeleted);
                 }
             }
             RealtimeEvent::Unauthorized => {
@@ -275,7 +275,7 @@ impl RealtimeEngine {
                 // A revoked login shows in the check; a good one means the socket gets no
                 // session cookie (not served from the server's site), and retrying cannot help.
                 self.refused = true;
-                self.out.push_back(RealtimeOutput::CheckLogin);
+                self.work(RealtimeWork::CheckLogin);
             }
             RealtimeEvent::Ignored(name) => {
                 self.log(LogLevel::Debug, format!("Live update {name} ignored"));
@@ -285,7 +285,7 @@ impl RealtimeEngine {
     }
 
     fn closed(&mut self, reason: CloseReason, now: u64) {
-        self.out.push_back(RealtimeOutput::Close);
+        self.socket(SocketCommand::Close);
         if !self.wanted {
             self.off();
             return;
@@ -317,7 +317,7 @@ impl RealtimeEngine {
 
     fn flush(&mut self) {
         if let Some(batch) = self.debouncer.flush() {
-            self.out.push_back(RealtimeOutput::Apply(batch));
+            self.work(RealtimeWork::Apply(batch));
         }
     }
 
@@ -332,12 +332,20 @@ impl RealtimeEngine {
         };
         if state != self.state {
             self.state = state;
-            self.out.push_back(RealtimeOutput::State(state));
+            self.work(RealtimeWork::State(state));
         }
     }
 
+    fn socket(&mut self, command: SocketCommand) {
+        self.out.push_back(RealtimeOutput::Socket(command));
+    }
+
+    fn work(&mut self, work: RealtimeWork) {
+        self.out.push_back(RealtimeOutput::Work(work));
+    }
+
     fn log(&mut self, level: LogLevel, message: String) {
-        self.out.push_back(RealtimeOutput::Log(level, message));
+        self.work(RealtimeWork::Log(level, message));
     }
 
     /// xorshift64: the jitter needs spread, not secrecy.

@@ -9,6 +9,7 @@
 //!   state machine: `Connection` with `handle_input` / `poll_output`.
 //! - `backoff`: the delay before a reconnect.
 //! - `url`: the socket.io address from the server's API base.
+//! - `setup`: which logins have live updates (sessions only), and their engine's setup.
 //! - `events`: what an event means for the mirror (rows to write, or a sync to ask for).
 //! - `debounce`: events applied together at most once per 5 s, each asset's last state.
 //! - `engine`: `RealtimeEngine`, the live updates of one login: the socket wanted or not,
@@ -20,14 +21,18 @@ mod debounce;
 mod engine;
 mod events;
 mod packet;
+mod setup;
 mod url;
 
 pub use backoff::{reconnect_delay, BASE_DELAY_MS, MAX_DELAY_MS};
 pub use connection::{CloseReason, ConnInput, ConnOutput, Connection, HANDSHAKE_TIMEOUT_MS};
 pub use debounce::{Debouncer, RealtimeBatch, DEBOUNCE_MS};
-pub use engine::{LiveState, RealtimeEngine, RealtimeInput, RealtimeOutput, RealtimeSetup};
+pub use engine::{
+    LiveState, RealtimeEngine, RealtimeInput, RealtimeOutput, RealtimeWork, SocketCommand,
+};
 pub use events::{read_event, EventError, RealtimeEvent};
 pub use packet::{decode, EnginePacket, Open, PacketError, SocketPacket, DEFAULT_MAX_PAYLOAD};
+pub use setup::RealtimeSetup;
 pub use url::{socket_url, SocketUrlError};
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

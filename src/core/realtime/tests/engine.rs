@@ -3,8 +3,8 @@
 
 use crate::core::log::LogLevel;
 use crate::core::realtime::{
-    LiveState, RealtimeEngine, RealtimeInput, RealtimeOutput, RealtimeSetup, DEBOUNCE_MS,
-    MAX_DELAY_MS,
+    LiveState, RealtimeEngine, RealtimeInput, RealtimeOutput, RealtimeSetup, RealtimeWork,
+    SocketCommand, DEBOUNCE_MS, MAX_DELAY_MS,
 };
 use crate::core::sync::MirrorOp;
 
@@ -34,7 +34,7 @@ fn frame(engine: &mut RealtimeEngine, text: &str, now: u64) -> Vec<RealtimeOutpu
 
 fn without_logs(out: Vec<RealtimeOutput>) -> Vec<RealtimeOutput> {
     out.into_iter()
-        .filter(|o| !matches!(o, RealtimeOutput::Log(..)))
+        .filter(|o| !matches!(o, RealtimeOutput::Work(RealtimeWork::Log(..))))
         .collect()
 }
 
@@ -42,13 +42,13 @@ fn without_logs(out: Vec<RealtimeOutput>) -> Vec<RealtimeOutput> {
 fn connect(engine: &mut RealtimeEngine, now: u64) -> Vec<RealtimeOutput> {
     let opened = step(engine, RealtimeInput::Wanted(true), now);
     assert!(
-        opened.contains(&RealtimeOutput::Open(URL.into())),
+        opened.contains(&RealtimeOutput::Socket(SocketCommand::Open(URL.into()))),
         "{opened:?}"
     );
     step(engine, RealtimeInput::Opened, now);
     let hello = frame(engine, OPEN, now);
     assert!(
-        hello.contains(&RealtimeOutput::Send("40".into())),
+        hello.contains(&RealtimeOutput::Socket(SocketCommand::Send("40".into()))),
         "{hello:?}"
     );
     frame(engine, r#"40{"sid":"x"}"#, now)
@@ -57,7 +57,7 @@ fn connect(engine: &mut RealtimeEngine, now: u64) -> Vec<RealtimeOutput> {
 fn retry_at(out: &[RealtimeOutput]) -> u64 {
     out.iter()
         .find_map(|o| match o {
-            RealtimeOutput::State(LiveState::Retrying { at }) => Some(*at),
+            RealtimeOutput::Work(RealtimeWork::State(LiveState::Retrying { at })) => Some(*at),
             _ => None,
         })
         .unwrap_or_else(|| panic!("a retry is scheduled: {out:?}"))
@@ -68,11 +68,11 @@ fn events_are_applied_together_once_the_window_passed() {
     let mut engine = engine();
     let live = connect(&mut engine, T0);
     assert!(
-        live.contains(&RealtimeOutput::State(LiveState::Live)),
+        live.contains(&RealtimeOutput::Work(RealtimeWork::State(LiveState::Live))),
         "{live:?}"
     );
     assert!(
-        live.contains(&RealtimeOutput::CatchUp),
+        live.contains(&RealtimeOutput::Work(RealtimeWork::CatchUp)),
         "what came before the socket is synced"
     );
     assert_eq!(
@@ -90,7 +90,7 @@ fn events_are_applied_together_once_the_window_passed() {
     );
     assert_eq!(engine.next_wake(), Some(T0 + 10 + DEBOUNCE_MS));
     let out = step(&mut engine, RealtimeInput::Tick, T0 + 10 + DEBOUNCE_MS);
-    let [RealtimeOutput::Apply(batch)] = out.as_slice() else {
+    let [RealtimeOutput::Work(RealtimeWork::Apply(batch))] = out.as_slice() else {
         panic!("one batch: {out:?}");
     };
     assert_eq!(batch.ops, [MirrorOp::DeleteAsset("a1".into())]);
@@ -104,7 +104,7 @@ fn pings_are_answered_and_a_silent_server_is_noticed_then_retried_with_a_catch_u
     connect(&mut engine, T0);
     assert_eq!(
         frame(&mut engine, "2", T0 + 25_000),
-        [RealtimeOutput::Send("3".into())]
+        [RealtimeOutput::Socket(SocketCommand::Send("3".into()))]
     );
     frame(&mut engine, DELETE, T0 + 30_000);
     // Any frame shows the server alive: the deadline runs from the last one.
@@ -114,9 +114,13 @@ fn pings_are_answered_and_a_silent_server_is_noticed_then_retried_with_a_catch_u
     assert_eq!(engine.next_wake(), Some(deadline));
     assert_eq!(step(&mut engine, RealtimeInput::Tick, deadline - 1), []);
     let lost = step(&mut engine, RealtimeInput::Tick, deadline);
-    assert_eq!(lost[0], RealtimeOutput::Close, "{lost:?}");
+    assert_eq!(
+        lost[0],
+        RealtimeOutput::Socket(SocketCommand::Close),
+        "{lost:?}"
+    );
     assert!(lost.iter().any(
-        |o| matches!(o, RealtimeOutput::Log(LogLevel::Info, m) if m.contains("no heartbeat"))
+        |o| matches!(o, RealtimeOutput::Work(RealtimeWork::Log(LogLevel::Info, m)) if m.contains("no heartbeat"))
     ));
     let at = retry_at(&lost);
     assert!(at > deadline && at <= deadline + MAX_DELAY_MS);
@@ -126,18 +130,18 @@ fn pings_are_answered_and_a_silent_server_is_noticed_then_retried_with_a_catch_u
     assert_eq!(
         again,
         [
-            RealtimeOutput::Open(URL.into()),
-            RealtimeOutput::State(LiveState::Connecting)
+            RealtimeOutput::Socket(SocketCommand::Open(URL.into())),
+            RealtimeOutput::Work(RealtimeWork::State(LiveState::Connecting))
         ]
     );
     step(&mut engine, RealtimeInput::Opened, at);
     frame(&mut engine, OPEN, at);
     let back = frame(&mut engine, r#"40{"sid":"y"}"#, at);
     assert!(
-        back.contains(&RealtimeOutput::CatchUp),
+        back.contains(&RealtimeOutput::Work(RealtimeWork::CatchUp)),
         "what was missed is synced: {back:?}"
     );
-    assert!(back.contains(&RealtimeOutput::State(LiveState::Live)));
+    assert!(back.contains(&RealtimeOutput::Work(RealtimeWork::State(LiveState::Live))));
 }
 
 #[test]
@@ -147,7 +151,7 @@ fn a_dropped_connection_applies_what_came_and_retries_with_growing_delays() {
     frame(&mut engine, DELETE, T0 + 1);
     let dropped = step(&mut engine, RealtimeInput::Closed, T0 + 2);
     assert!(
-        dropped.iter().any(|o| matches!(o, RealtimeOutput::Apply(b) if b.ops == [MirrorOp::DeleteAsset("a1".into())])),
+        dropped.iter().any(|o| matches!(o, RealtimeOutput::Work(RealtimeWork::Apply(b)) if b.ops == [MirrorOp::DeleteAsset("a1".into())])),
         "the events that came are applied at once: {dropped:?}"
     );
     let mut now = T0 + 2;
@@ -175,17 +179,26 @@ fn not_wanted_any_more_it_leaves_politely_and_stays_off() {
     connect(&mut engine, T0);
     frame(&mut engine, DELETE, T0 + 1);
     let out = without_logs(step(&mut engine, RealtimeInput::Wanted(false), T0 + 2));
-    assert_eq!(out[0], RealtimeOutput::Send("41".into()));
-    assert_eq!(out[1], RealtimeOutput::Close);
+    assert_eq!(
+        out[0],
+        RealtimeOutput::Socket(SocketCommand::Send("41".into()))
+    );
+    assert_eq!(out[1], RealtimeOutput::Socket(SocketCommand::Close));
     assert!(
-        matches!(&out[2], RealtimeOutput::Apply(b) if b.events == 1),
+        matches!(&out[2], RealtimeOutput::Work(RealtimeWork::Apply(b)) if b.events == 1),
         "{out:?}"
     );
-    assert_eq!(out[3], RealtimeOutput::State(LiveState::Off));
+    assert_eq!(
+        out[3],
+        RealtimeOutput::Work(RealtimeWork::State(LiveState::Off))
+    );
     assert_eq!(engine.next_wake(), None, "no reconnect");
     assert_eq!(step(&mut engine, RealtimeInput::Closed, T0 + 3), []);
     let back = connect(&mut engine, T0 + 4);
-    assert!(back.contains(&RealtimeOutput::CatchUp), "{back:?}");
+    assert!(
+        back.contains(&RealtimeOutput::Work(RealtimeWork::CatchUp)),
+        "{back:?}"
+    );
 }
 
 #[test]
@@ -197,13 +210,16 @@ fn this_session_s_deletion_logs_out_and_another_s_does_not() {
         r#"42["on_session_delete","someone-else"]"#,
         T0 + 1,
     );
-    assert!(!other.contains(&RealtimeOutput::SessionDeleted));
+    assert!(!other.contains(&RealtimeOutput::Work(RealtimeWork::SessionDeleted)));
     let ours = frame(
         &mut engine,
         &format!(r#"42["on_session_delete","{SESSION}"]"#),
         T0 + 2,
     );
-    assert!(ours.contains(&RealtimeOutput::SessionDeleted), "{ours:?}");
+    assert!(
+        ours.contains(&RealtimeOutput::Work(RealtimeWork::SessionDeleted)),
+        "{ours:?}"
+    );
 
     let mut unknown = RealtimeEngine::new(RealtimeSetup {
         url: URL.into(),
@@ -213,7 +229,7 @@ fn this_session_s_deletion_logs_out_and_another_s_does_not() {
     connect(&mut unknown, T0);
     let out = frame(&mut unknown, r#"42["on_session_delete","any"]"#, T0 + 1);
     assert!(
-        out.contains(&RealtimeOutput::SessionDeleted),
+        out.contains(&RealtimeOutput::Work(RealtimeWork::SessionDeleted)),
         "only this session's sockets get it"
     );
 }
@@ -226,11 +242,16 @@ fn a_refused_socket_asks_for_a_check_and_is_not_tried_again_until_wanted_anew() 
     frame(&mut engine, OPEN, T0);
     frame(&mut engine, r#"40{"sid":"x"}"#, T0);
     let refused = frame(&mut engine, r#"42["error","unauthorized"]"#, T0);
-    assert!(refused.contains(&RealtimeOutput::CheckLogin), "{refused:?}");
-    let closed = frame(&mut engine, "41", T0);
-    assert_eq!(closed[0], RealtimeOutput::Close);
     assert!(
-        closed.contains(&RealtimeOutput::State(LiveState::Refused)),
+        refused.contains(&RealtimeOutput::Work(RealtimeWork::CheckLogin)),
+        "{refused:?}"
+    );
+    let closed = frame(&mut engine, "41", T0);
+    assert_eq!(closed[0], RealtimeOutput::Socket(SocketCommand::Close));
+    assert!(
+        closed.contains(&RealtimeOutput::Work(RealtimeWork::State(
+            LiveState::Refused
+        ))),
         "{closed:?}"
     );
     assert_eq!(engine.next_wake(), None, "no retry");
@@ -238,7 +259,7 @@ fn a_refused_socket_asks_for_a_check_and_is_not_tried_again_until_wanted_anew() 
     step(&mut engine, RealtimeInput::Wanted(false), T0 + 2);
     let again = step(&mut engine, RealtimeInput::Wanted(true), T0 + 3);
     assert!(
-        again.contains(&RealtimeOutput::Open(URL.into())),
+        again.contains(&RealtimeOutput::Socket(SocketCommand::Open(URL.into()))),
         "{again:?}"
     );
 }
@@ -249,11 +270,11 @@ fn a_payload_of_the_wrong_shape_is_logged_and_synced_instead() {
     connect(&mut engine, T0);
     let out = frame(&mut engine, r#"42["on_asset_delete",17]"#, T0);
     assert!(out.iter().any(
-        |o| matches!(o, RealtimeOutput::Log(LogLevel::Warning, m) if m.contains("on_asset_delete"))
+        |o| matches!(o, RealtimeOutput::Work(RealtimeWork::Log(LogLevel::Warning, m)) if m.contains("on_asset_delete"))
     ));
     let out = step(&mut engine, RealtimeInput::Tick, T0 + DEBOUNCE_MS);
     assert!(
-        matches!(out.as_slice(), [RealtimeOutput::Apply(b)] if b.sync && b.ops.is_empty()),
+        matches!(out.as_slice(), [RealtimeOutput::Work(RealtimeWork::Apply(b))] if b.sync && b.ops.is_empty()),
         "{out:?}"
     );
 }
@@ -264,7 +285,7 @@ fn unknown_events_are_a_debug_entry_only() {
     connect(&mut engine, T0);
     let out = frame(&mut engine, r#"42["on_new_release",{"x":1}]"#, T0);
     assert!(
-        matches!(out.as_slice(), [RealtimeOutput::Log(LogLevel::Debug, m)] if m.contains("on_new_release"))
+        matches!(out.as_slice(), [RealtimeOutput::Work(RealtimeWork::Log(LogLevel::Debug, m))] if m.contains("on_new_release"))
     );
     assert_eq!(engine.next_wake(), Some(T0 + SILENCE_LIMIT));
 }

@@ -1,5 +1,7 @@
-use super::super::{socket_url, SocketUrlError};
+use super::super::{socket_url, RealtimeSetup, SocketUrlError};
+use crate::core::immich::ApiKey;
 use crate::core::server_url::ServerUrl;
+use crate::core::session::{Credential, SessionToken};
 
 #[test]
 fn https_becomes_wss_under_the_api() {
@@ -63,4 +65,20 @@ fn bad_bases_are_typed_errors() {
         Err(SocketUrlError::Credentials)
     );
     assert!(!SocketUrlError::Credentials.to_string().contains("secret"));
+}
+
+#[test]
+fn only_a_session_login_has_live_updates() {
+    let base = "https://photos.example.org/api";
+    let session = Credential::Session(SessionToken::new("token".into()));
+    let setup = RealtimeSetup::for_login(base, &session, Some("s1".into()), 7)
+        .expect("a valid address")
+        .expect("a session has live updates");
+    assert_eq!(setup.url, socket_url(base).expect("a valid address"));
+    assert_eq!(setup.session_id.as_deref(), Some("s1"));
+    let key = Credential::ApiKey(ApiKey::new("key".into()));
+    assert!(matches!(
+        RealtimeSetup::for_login(base, &key, None, 7),
+        Ok(None)
+    ));
 }
