@@ -11,6 +11,13 @@ use common::sync::{add_user, Client};
 use common::{bytes, Server, TempDir, EMAIL, PASSWORD};
 use serde_json::{json, Value};
 
+/// Whose upload [`Scene::upload`] makes, and so whose socket hears of it.
+#[derive(Clone, Copy)]
+enum By {
+    Me,
+    Partner,
+}
+
 /// The client, whose events these are, and a partner who can see its library.
 struct Scene<'a> {
     me: Client<'a>,
@@ -34,6 +41,24 @@ impl<'a> Scene<'a> {
             partner,
             theirs,
         }
+    }
+
+    /// Uploads `files` (name, bytes) one by one as `by` and takes from that user's socket the
+    /// `on_upload_success` and `AssetUploadReadyV2` each upload sent, checking both name it, so
+    /// the next event there is the test's own. Returns the new assets' ids, in order.
+    fn upload<const N: usize>(&mut self, by: By, files: [(&str, Vec<u8>); N]) -> [String; N] {
+        let (client, socket) = match by {
+            By::Me => (&self.me, &mut self.mine),
+            By::Partner => (&self.partner, &mut self.theirs),
+        };
+        files.map(|(name, bytes)| {
+            let id = client.upload(name, &bytes);
+            let success = expect_event(socket, "on_upload_success");
+            assert_eq!(success["id"], id.as_str());
+            let ready = expect_event(socket, "AssetUploadReadyV2");
+            assert_eq!(ready["asset"]["id"], id.as_str());
+            id
+        })
     }
 }
 
@@ -96,20 +121,14 @@ fn an_upload_sends_the_recorded_events_with_the_sync_rows_data() {
 fn updates_send_on_asset_update_per_asset() {
     let dir = TempDir::new("events-update");
     let server = Server::start(dir.path(), &[]);
+    let mut scene = Scene::new(&server);
+    let ids = scene.upload(By::Me, [("a.jpg", bytes(1, 50)), ("b.jpg", bytes(2, 50))]);
     let Scene {
         me,
         mut mine,
         mut theirs,
         ..
-    } = Scene::new(&server);
-    let ids = [
-        me.upload("a.jpg", &bytes(1, 50)),
-        me.upload("b.jpg", &bytes(2, 50)),
-    ];
-    for _ in &ids {
-        expect_event(&mut mine, "on_upload_success");
-        expect_event(&mut mine, "AssetUploadReadyV2");
-    }
+    } = scene;
 
     let path = format!("/api/assets/{}", ids[0]);
     me.expect("PUT", &path, json!({ "isFavorite": true }), 200);
@@ -137,18 +156,20 @@ fn updates_send_on_asset_update_per_asset() {
 fn trash_restore_and_delete_send_their_events() {
     let dir = TempDir::new("events-trash");
     let server = Server::start(dir.path(), &[]);
+    let mut scene = Scene::new(&server);
+    // c stays out of the trash until the trash is emptied at the end.
+    let files = [
+        ("a.jpg", bytes(1, 50)),
+        ("b.jpg", bytes(2, 50)),
+        ("c.jpg", bytes(3, 50)),
+    ];
+    let [a, b, c] = scene.upload(By::Me, files);
     let Scene {
         me,
         mut mine,
         mut theirs,
         ..
-    } = Scene::new(&server);
-    let a = me.upload("a.jpg", &bytes(1, 50));
-    let b = me.upload("b.jpg", &bytes(2, 50));
-    for _ in 0..2 {
-        expect_event(&mut mine, "on_upload_success");
-        expect_event(&mut mine, "AssetUploadReadyV2");
-    }
+    } = scene;
     let both = {
         let mut both = vec![a.clone(), b.clone()];
         both.sort();
@@ -185,9 +206,6 @@ fn trash_restore_and_delete_send_their_events() {
     assert_eq!(expect_event(&mut mine, "on_asset_delete"), json!(a));
 
     // Emptying the trash deletes each trashed asset: one event per asset.
-    let c = me.upload("c.jpg", &bytes(3, 50));
-    expect_event(&mut mine, "on_upload_success");
-    expect_event(&mut mine, "AssetUploadReadyV2");
     me.expect("DELETE", "/api/assets", json!({ "ids": [b, c] }), 204);
     expect_event(&mut mine, "on_asset_trash");
     assert_eq!(
@@ -211,20 +229,16 @@ fn trash_restore_and_delete_send_their_events() {
 fn each_users_events_reach_that_user_only() {
     let dir = TempDir::new("events-owner");
     let server = Server::start(dir.path(), &[]);
+    let mut scene = Scene::new(&server);
+    let mut second = connected(&server, &scene.me.auth());
+
+    let [id] = scene.upload(By::Partner, [("theirs.jpg", bytes(9, 50))]);
     let Scene {
         me,
         mut mine,
         partner,
         mut theirs,
-    } = Scene::new(&server);
-    let mut second = connected(&server, &me.auth());
-
-    let id = partner.upload("theirs.jpg", &bytes(9, 50));
-    assert_eq!(
-        expect_event(&mut theirs, "on_upload_success")["id"],
-        id.as_str()
-    );
-    expect_event(&mut theirs, "AssetUploadReadyV2");
+    } = scene;
     partner.expect("DELETE", "/api/assets", json!({ "ids": [id] }), 204);
     assert_eq!(expect_event(&mut theirs, "on_asset_trash"), json!([id]));
     assert_quiet(&mut mine, Duration::from_millis(300));
