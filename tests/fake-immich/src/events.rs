@@ -26,6 +26,10 @@ fn read_back(state: &SharedState, owner_id: &str, id: &str) -> Option<SyncAsset>
 /// `AssetUploadReadyV2` [{asset, exif}] with the data of the sync stream's AssetV2 and
 /// AssetExifV1 rows (v3 no longer sends the V1 event).
 pub fn uploaded(state: &SharedState, owner_id: &str, id: &str) {
+    // Every upload passes here; most have no socket listening, so spare them the read back.
+    if !state.hub.reaches(owner_id) {
+        return;
+    }
     let Some(row) = read_back(state, owner_id, id) else {
         return;
     };

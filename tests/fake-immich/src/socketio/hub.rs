@@ -125,6 +125,20 @@ impl Hub {
         self.emit_where(|owner| owner.user_id == user_id, event, payload);
     }
 
+    /// Whether an event for the user would reach a socket now: one of theirs is connected and
+    /// the server is not silent. Lets a caller skip building a payload nobody would get.
+    pub fn reaches(&self, user_id: &str) -> bool {
+        !self.is_silent()
+            && self.with_sockets(|sockets| {
+                sockets.values().any(|entry| {
+                    entry
+                        .owner
+                        .as_ref()
+                        .is_some_and(|owner| owner.user_id == user_id)
+                })
+            })
+    }
+
     /// To the sockets opened with that login session only.
     pub fn emit_to_session(&self, session_id: &str, event: &str, payload: &Value) {
         let to = |owner: &Owner| owner.session_id.as_deref() == Some(session_id);
@@ -207,6 +221,21 @@ mod tests {
         hub.emit("a", "x", &json!(null));
         assert!(rx_a1.try_recv().is_ok());
         assert!(rx_a2.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_user_is_reached_only_through_a_connected_socket_of_theirs() {
+        let hub = Hub::default();
+        let (a, _rx_a) = hub.open();
+        assert!(!hub.reaches("a"), "not yet connected to the namespace");
+        a.subscribe(owner("a", None));
+        assert!(hub.reaches("a"));
+        assert!(!hub.reaches("b"));
+        hub.set_silent(true);
+        assert!(!hub.reaches("a"), "a silent server reaches nobody");
+        hub.set_silent(false);
+        drop(a);
+        assert!(!hub.reaches("a"));
     }
 
     #[test]
