@@ -276,23 +276,17 @@ async fn run_with_ticks(
     }
 }
 
-/// How the run ended; a run another instance settled while this one waited for the lock
-/// counts as stopped (or paused) as that instance left it.
+/// How the run ended, or that another instance settled it while this one waited for the lock
+/// (as stored: paused or not).
 async fn ended(end: Option<backup_driver::RunEnd>, store: &Store) -> Result<Input, DriverError> {
     Ok(match end {
         Some(end) => Input::RunEnded {
             reason: end.reason,
             failed: end.failed,
         },
-        None => {
-            let paused = store.load_service().await?.paused;
-            let reason = if paused {
-                StopReason::Paused
-            } else {
-                StopReason::StoppedByUser
-            };
-            Input::RunEnded { reason, failed: 0 }
-        }
+        None => Input::RunSettledElsewhere {
+            paused: store.load_service().await?.paused,
+        },
     })
 }
 

@@ -14,6 +14,7 @@ impl Lifecycle {
                 self.record.due_at_ms = None;
                 self.record.resume_at_ms = None;
                 if self.running {
+                    self.started_during_run = true;
                     self.out.push_back(Output::MergeQueued);
                 } else {
                     self.record.wanted = true;
@@ -34,6 +35,7 @@ impl Lifecycle {
                     return;
                 }
                 self.record.paused = true;
+                self.started_during_run = false;
                 let message = "Backup paused.";
                 if self.running {
                     self.stop_run(StopReason::Paused, message);
@@ -65,11 +67,36 @@ impl Lifecycle {
 
     /// Nothing is wanted any more.
     pub(super) fn settle(&mut self) {
+        self.started_during_run = false;
         self.record.wanted = false;
         self.record.fresh = false;
         self.record.paused = false;
         self.record.due_at_ms = None;
         self.record.resume_at_ms = None;
+    }
+
+    /// The run found nothing wanted once it held the lock. A Start it took in meanwhile was
+    /// for files the other instance's run may not have seen: it gets a run of its own.
+    pub(super) fn run_settled_elsewhere(&mut self, paused: bool, now_ms: i64) {
+        if !self.running {
+            return;
+        }
+        if std::mem::take(&mut self.started_during_run) && !paused {
+            self.running = false;
+            self.stopping = None;
+            self.record.wanted = true;
+            self.record.background = false;
+            self.record.fresh = true;
+            return;
+        }
+        // As the other instance left it: its pause holds here too.
+        self.record.paused = paused;
+        let reason = if paused {
+            StopReason::Paused
+        } else {
+            StopReason::StoppedByUser
+        };
+        self.run_ended(reason, 0, now_ms);
     }
 
     pub(super) fn run_ended(&mut self, reason: StopReason, failed: u32, now_ms: i64) {
@@ -78,6 +105,7 @@ impl Lifecycle {
         }
         self.running = false;
         self.stopping = None;
+        self.started_during_run = false;
         let failing = failed > 0
             || matches!(
                 reason,

@@ -61,6 +61,11 @@ pub enum Input {
         reason: StopReason,
         failed: u32,
     },
+    /// The run found the backup settled once it held the run lock: another worker instance
+    /// ended it while this one waited (an update mid-run), and stored it as `paused` or not.
+    RunSettledElsewhere {
+        paused: bool,
+    },
     /// The answer to `Output::CheckAuth`: false when the server refused the credentials.
     AuthChecked {
         accepted: bool,

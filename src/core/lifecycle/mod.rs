@@ -54,6 +54,9 @@ pub struct Lifecycle {
     stopping: Option<StopReason>,
     /// The user cancelled while a run was going: clear the queue when it has ended.
     clear_after_run: bool,
+    /// A Start came while the run was going (merged into it): should that run turn out
+    /// settled by another instance, the Start still gets a run.
+    started_during_run: bool,
     unfinished: u32,
     /// Backup folders: a run scans them, so there may be work with an empty queue.
     folders: u32,
@@ -75,6 +78,7 @@ impl Lifecycle {
             running: false,
             stopping: None,
             clear_after_run: false,
+            started_during_run: false,
             unfinished: 0,
             folders: 0,
             out: VecDeque::new(),
@@ -151,6 +155,7 @@ impl Lifecycle {
             Input::Wake(WakeKind::Message) | Input::Tick => {}
             Input::Command(command) => self.command(command),
             Input::RunEnded { reason, failed } => self.run_ended(reason, failed, now_ms),
+            Input::RunSettledElsewhere { paused } => self.run_settled_elsewhere(paused, now_ms),
             // A page back in front with a good login: a quick sync, as the mobile app on resume.
             Input::AuthChecked { accepted: true } => {
                 self.login_refused = false;
@@ -284,6 +289,7 @@ impl Lifecycle {
             return;
         }
         self.running = true;
+        self.started_during_run = false;
         let new_run = std::mem::take(&mut self.record.fresh);
         self.out.push_back(Output::StartRun { new_run });
     }
@@ -315,6 +321,8 @@ impl Lifecycle {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod folder_tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod instances_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod live_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -16,6 +16,8 @@ enum Event {
     Command(Command),
     /// The run ends with this reason, if one is going.
     EndRun(StopReason, u32),
+    /// The run, if one is going, finds the backup settled by another instance (paused or not).
+    SettledElsewhere(bool),
     AuthChecked(bool),
     /// The browser kills the worker: a new one starts from the stored record.
     Kill,
@@ -66,6 +68,7 @@ fn event() -> impl Strategy<Value = Event> {
         ]
         .prop_map(Event::Command),
         (reason(), 0u32..3).prop_map(|(r, f)| Event::EndRun(r, f)),
+        any::<bool>().prop_map(Event::SettledElsewhere),
         any::<bool>().prop_map(Event::AuthChecked),
         Just(Event::Kill),
         (
@@ -138,6 +141,12 @@ impl World {
                 }
                 Input::RunEnded { reason, failed }
             }
+            Event::SettledElsewhere(paused) => {
+                if !self.running {
+                    return None;
+                }
+                Input::RunSettledElsewhere { paused }
+            }
             Event::AuthChecked(accepted) => Input::AuthChecked { accepted },
             Event::Kill => {
                 self.service = Lifecycle::new(self.stored.clone(), self.settings.clone());
@@ -182,7 +191,10 @@ impl World {
             self.user_started = true;
         }
         let cancel = input == Input::Command(Command::Cancel);
-        let run_ended = matches!(input, Input::RunEnded { .. });
+        let run_ended = matches!(
+            input,
+            Input::RunEnded { .. } | Input::RunSettledElsewhere { .. }
+        );
         if run_ended {
             self.running = false;
         }
