@@ -1,8 +1,12 @@
 // One backup run at a time per origin: messages racing each other in one worker, and two worker
-// instances started at once, never send a file twice.
+// instances started at once or one after the other, never send a file twice nor lose a Start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startForTests, photos } from './harness.mjs';
+import { waitFor } from './service-helpers.mjs';
+
+/** The Web Lock a backup run holds (src/web/backup_driver). */
+const RUN_LOCK = 'immich-background/backup-run';
 
 const env = startForTests({ uploadDelayMs: 150 });
 
@@ -47,4 +51,60 @@ test('two worker instances told to start at once run one after the other', { tim
   assert.equal(sent, 10, 'each file sent once');
   const state = await env.uploadState();
   assert.equal(state.failedCount, 0, JSON.stringify(state));
+});
+
+test('a Start sent to a new worker instance whose run waits for the other\'s still gets a run', { timeout: 120_000 }, async () => {
+  const { page } = env;
+  const before = (await env.requests())['POST /api/assets'];
+  const files = photos('waiting', 8);
+  await env.pickFiles(files);
+  await page.evaluate(() => { window.__channel.length = 0; });
+  // The page holds the run lock, so every run waits for it, granted in the order asked.
+  await page.evaluate((lock) => new Promise((held) => {
+    navigator.locks.request(lock, () => {
+      held();
+      return new Promise((release) => { window.__releaseRunLock = release; });
+    });
+  }), RUN_LOCK);
+  const waiting = () => page.evaluate(async (lock) => (await navigator.locks.query()).pending
+    .filter((l) => l.name === lock).length, RUN_LOCK);
+  await page.evaluate(() => navigator.serviceWorker.controller.postMessage({ method: 'start' }));
+  await waitFor(async () => (await waiting()) === 1, { message: 'the first instance\'s run waits for the lock' });
+  // A new instance (as an update brings) continues the run the first stored as wanted.
+  await page.evaluate(async () => {
+    const third = await navigator.serviceWorker.register('sw.js', { type: 'module', scope: './third/' });
+    while (!third.active || third.active.state !== 'activated') await new Promise((r) => setTimeout(r, 50));
+    window.__third = third.active;
+  });
+  await waitFor(async () => (await waiting()) === 2, { message: 'the new instance\'s run waits too' });
+  // What each instance tells the page, from here on.
+  await page.evaluate(() => {
+    window.__heard = [];
+    navigator.serviceWorker.addEventListener('message', (event) => {
+      const who = event.source === window.__third ? 'third' : 'first';
+      window.__heard.push({ who, method: event.data?.method, reason: event.data?.args?.reason });
+    });
+  });
+  const heard = () => page.evaluate(() => window.__heard);
+  // Its Start is merged into that waiting run; the answer says it was taken in.
+  await page.evaluate(() => new Promise((answered) => {
+    navigator.serviceWorker.addEventListener('message', (event) => {
+      if (event.source === window.__third && event.data?.method === 'serviceState') answered();
+    });
+    window.__third.postMessage({ method: 'start' });
+  }));
+  await page.evaluate(() => window.__releaseRunLock());
+  // The first run sends everything. The new instance's run then finds the backup either
+  // settled or still stored as wanted (the first's record may land after its lock is free):
+  // either way its Start gets a run, which ends.
+  await waitFor(async () => (await heard()).some((m) => m.who === 'third' && m.method === 'systemStop'),
+    { timeout: 60_000, message: async () => `a run of the new instance ended: ${JSON.stringify(await heard())}` });
+  await waitFor(() => page.evaluate(async (lock) => {
+    const { held, pending } = await navigator.locks.query();
+    return [...held, ...pending].every((l) => l.name !== lock);
+  }, RUN_LOCK), { message: 'no run holds or waits for the lock' });
+  const stops = (await heard()).filter((m) => m.method === 'systemStop');
+  assert.ok(stops.every((m) => m.reason === 'completed'), JSON.stringify(stops));
+  assert.ok(await env.holdsAll(files.map((f) => f.buffer)), 'every file is on the server');
+  assert.equal((await env.requests())['POST /api/assets'] - before, 8, 'each file sent once');
 });
