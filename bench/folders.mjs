@@ -19,17 +19,12 @@
 // For reference, the scan side also times the next run's scan of the unchanged folder, and the
 // walk alone in the page. BENCH_FOLDER_FILES changes the count; BENCH_DEBUG=1 prints the
 // worker's log and the rows recorded and queued every 2 s while the scan runs.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, start } from '../tests/e2e/harness.mjs';
 import { addOpfsFolder } from '../tests/e2e/folder-helpers.mjs';
+import { startOnDisk } from './on-disk.mjs';
 
 const COUNT = Number(process.env.BENCH_FOLDER_FILES ?? 10_000);
 const FOLDERS = 100;
 const ROOT_FOLDER = 'Pictures';
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
 /**
  * Runs in the page. `mode` 'write': writes the tree into the OPFS folder `root`; 'files': makes
@@ -126,37 +121,6 @@ async function indexedDbBytes(page) {
     }
     return last;
   });
-}
-
-/**
- * The harness's servers, with a browser of a fresh on-disk profile in place of its in-memory
- * context: a real profile stores IndexedDB (and its Blobs) on disk, as users' browsers do, and
- * that is what the estimate counts.
- */
-async function startOnDisk(options) {
-  const env = await start(options);
-  await env.browser.close();
-  const profile = mkdtempSync(path.join(tmpdir(), 'immich-bench-profile-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
-  });
-  // as the harness does: the channel messages the page receives, for env.waitForStop
-  await context.addInitScript(() => {
-    window.__channel = [];
-    navigator.serviceWorker?.addEventListener('message', (event) => {
-      if (event.data && typeof event.data === 'object') window.__channel.push(event.data);
-    });
-  });
-  await context.grantPermissions(['notifications', 'background-sync'], { origin: new URL(env.wwwUrl).origin });
-  const stopServers = env.stop;
-  env.browser = context; // env.stop closes it
-  env.context = context;
-  env.page = context.pages()[0] ?? await context.newPage();
-  env.stop = async () => {
-    await stopServers();
-    rmSync(profile, { recursive: true, force: true });
-  };
-  return env;
 }
 
 async function openLoggedIn(env) {

@@ -27,62 +27,30 @@
 // mirror again while batches are stored: what those reads cost the sync is the difference.
 // BENCH_DEBUG=1 prints every heap sample and a timeline of the worker's requests, IndexedDB
 // transactions and messages during one more nothing-new sync.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, EMAIL, PASSWORD, start } from '../tests/e2e/harness.mjs';
+import { EMAIL, PASSWORD } from '../tests/e2e/harness.mjs';
 import { mirrorCounts } from '../tests/e2e/sync-helpers.mjs';
+import { startOnDisk } from './on-disk.mjs';
 
 const LARGE = Number(process.env.BENCH_SYNC_ASSETS ?? 100_000);
 const SMALL = Number(process.env.BENCH_SYNC_SMALL ?? 10_000);
 const IDLE_RUNS = Number(process.env.BENCH_SYNC_IDLE ?? 5);
 const BATCH = 500; // records per transaction: the sync's batch (500 lines or 300 ms)
 const SAMPLE_MS = 100;
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const DEBUG = Boolean(process.env.BENCH_DEBUG);
 const QUIET_PAGE = Boolean(process.env.BENCH_SYNC_QUIET_PAGE);
 
 /**
- * The harness's servers, with a browser of a fresh on-disk profile in place of its in-memory
- * context (as bench/folders.mjs): users' browsers keep IndexedDB on disk.
+ * Before the app's scripts: every message listener the page adds from now on misses
+ * libraryChanged; the bench's own listeners are added with window.__benchListen.
  */
-async function startOnDisk() {
-  const env = await start();
-  await env.browser.close();
-  const profile = mkdtempSync(path.join(tmpdir(), 'immich-bench-profile-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
-  });
-  if (QUIET_PAGE) {
-    // Before the app's scripts: every message listener the page adds from now on misses
-    // libraryChanged; the bench's own listeners are added with window.__benchListen.
-    await context.addInitScript(() => {
-      const container = navigator.serviceWorker;
-      if (!container) return;
-      const add = container.addEventListener.bind(container);
-      window.__benchListen = add;
-      container.addEventListener = (type, listener, options) => add(type, type === 'message' && typeof listener === 'function'
-        ? (event) => { if (event.data?.method !== 'libraryChanged') listener.call(container, event); }
-        : listener, options);
-    });
-  }
-  await context.addInitScript(() => {
-    window.__channel = [];
-    navigator.serviceWorker?.addEventListener('message', (event) => {
-      if (event.data && typeof event.data === 'object') window.__channel.push(event.data);
-    });
-  });
-  await context.grantPermissions(['notifications', 'background-sync'], { origin: new URL(env.wwwUrl).origin });
-  const stopServers = env.stop;
-  env.browser = context; // env.stop closes it
-  env.context = context;
-  env.page = context.pages()[0] ?? await context.newPage();
-  env.stop = async () => {
-    await stopServers();
-    rmSync(profile, { recursive: true, force: true });
-  };
-  return env;
+function hideLibraryChanged() {
+  const container = navigator.serviceWorker;
+  if (!container) return;
+  const add = container.addEventListener.bind(container);
+  window.__benchListen = add;
+  container.addEventListener = (type, listener, options) => add(type, type === 'message' && typeof listener === 'function'
+    ? (event) => { if (event.data?.method !== 'libraryChanged') listener.call(container, event); }
+    : listener, options);
 }
 
 /**
@@ -359,7 +327,7 @@ async function firstSync(count, { more, done = () => {} }) {
     if (DEBUG) console.log(`  [${n(count)}] ${what}: ${sec(performance.now() - last)}`);
     last = performance.now();
   };
-  const env = await startOnDisk();
+  const env = await startOnDisk({ initScripts: QUIET_PAGE ? [hideLibraryChanged] : [] });
   phase('start');
   try {
     const t = performance.now();

@@ -3,15 +3,14 @@
 //! and the schema of version 1 opened by this one.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
+use common::old_schema;
 use immich_background::core::backup::{ItemSource, ItemState, QueueItem};
 use immich_background::core::folders::{FolderRecord, FolderScan, MediaTypes};
 use immich_background::web::folders::scan::scan_folder;
 use immich_background::web::store::Store;
-use indexed_db_futures::database::Database;
-use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use js_sys::{Object, Reflect, Uint8Array};
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -201,46 +200,13 @@ async fn a_missing_folder_is_reported_and_keeps_its_rows() {
 #[wasm_bindgen_test]
 async fn a_database_of_version_1_opens_with_its_queue_and_the_new_stores() {
     let name = unique_name("v1");
-    let old = Database::open(name.as_str())
-        .with_version(1u8)
-        .with_on_upgrade_needed(|_, db| {
-            for store in [
-                "settings",
-                "auth",
-                "local_assets",
-                "upload_queue",
-                "backup_records",
-                "run_state",
-            ] {
-                db.create_object_store(store).build()?;
-            }
-            db.create_object_store("logs")
-                .with_auto_increment(true)
-                .build()?;
-            Ok(())
-        })
-        .await
-        .expect("a version 1 database");
+    let old = old_schema::create(&name, 1).await;
     let row = serde_json::json!({
         "id": "old", "name": "old.jpg", "size": 5, "modifiedAtMs": 1, "queuedAtMs": 2,
         "state": "pending", "attempts": 0, "checksum": null, "remoteId": null,
         "lastError": null, "retryAtMs": null
     });
-    let value = row
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .expect("row");
-    let tx = old
-        .transaction("upload_queue")
-        .with_mode(TransactionMode::Readwrite)
-        .build()
-        .expect("tx");
-    tx.object_store("upload_queue")
-        .expect("store")
-        .put(value)
-        .with_key("old")
-        .primitive()
-        .expect("put");
-    tx.commit().await.expect("commit");
+    old_schema::put(&old, "upload_queue", "old", row).await;
     old.close();
 
     let store = Store::open_named(&name).await.expect("open as version 2");

@@ -3,13 +3,12 @@
 //! schema version 2 (and its API-key login) opened by this one.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
+use common::old_schema;
 use immich_background::core::session::{Credential, QueueOwner, SessionToken};
 use immich_background::core::sync::{decode_line, op_for, MirrorOp, SyncBatch};
 use immich_background::web::store::{Login, Store};
-use indexed_db_futures::database::Database;
-use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
-use serde::Serialize;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_service_worker);
@@ -192,46 +191,9 @@ async fn a_session_login_and_the_queue_s_owner_persist() {
 #[wasm_bindgen_test]
 async fn a_database_of_version_2_opens_with_its_api_key_login_and_an_empty_mirror() {
     let name = unique_name("v2");
-    let old = Database::open(name.as_str())
-        .with_version(2u8)
-        .with_on_upgrade_needed(|_, db| {
-            for store in [
-                "settings",
-                "auth",
-                "local_assets",
-                "upload_queue",
-                "backup_records",
-                "run_state",
-                "backup_folders",
-                "folder_handles",
-                "folder_entries",
-                "sync_state",
-            ] {
-                db.create_object_store(store).build()?;
-            }
-            db.create_object_store("logs")
-                .with_auto_increment(true)
-                .build()?;
-            Ok(())
-        })
-        .await
-        .expect("a version 2 database");
+    let old = old_schema::create(&name, 2).await;
     let login = serde_json::json!({ "serverUrl": "http://127.0.0.1:2283/api", "apiKey": "k" });
-    let value = login
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .expect("login");
-    let tx = old
-        .transaction("auth")
-        .with_mode(TransactionMode::Readwrite)
-        .build()
-        .expect("tx");
-    tx.object_store("auth")
-        .expect("store")
-        .put(value)
-        .with_key("login")
-        .primitive()
-        .expect("put");
-    tx.commit().await.expect("commit");
+    old_schema::put(&old, "auth", "login", login).await;
     old.close();
 
     let store = Store::open_named(&name).await.expect("open as version 3");
