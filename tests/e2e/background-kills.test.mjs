@@ -13,6 +13,30 @@ const env = startForTests({ uploadDelayMs: 250 });
 const FILES = 100;
 const KILLS = 20;
 const SEED = Number(process.env.E2E_SEED ?? Date.now() % 1_000_000);
+const QUIET_MS = 1_000;
+
+/**
+ * Waits until the server has had no upload in flight and none arriving for QUIET_MS; resolves
+ * with the uploads seen. An upload cut off by a kill may still be on its way for a moment after
+ * the browser says the worker stopped (its network service, the proxy), and fake-immich sleeps
+ * --upload-delay-ms before it reads a body, so it stays in flight there, its sender gone. The
+ * wake-up waits for it: sameFileConcurrent then counts only uploads from live senders.
+ */
+async function quiet(kill) {
+  let last = null;
+  let since = Date.now();
+  const settled = await waitFor(async () => {
+    const counts = await env.requests();
+    const now = { seen: counts['POST /api/assets'] ?? 0, inFlight: counts.uploadsInFlight };
+    if (!last || now.seen !== last.seen || now.inFlight !== 0) {
+      last = now;
+      since = Date.now();
+      return null;
+    }
+    return Date.now() - since >= QUIET_MS ? now : null;
+  }, { timeout: 15_000, interval: 25, message: `kill ${kill}: the cut-off upload ended at the server` });
+  return settled.seen;
+}
 
 test('stopped 20 times with no page open, woken by sync events: every file once', { timeout: 240_000 }, async () => {
   const random = seededRandom(SEED);
@@ -40,17 +64,17 @@ test('stopped 20 times with no page open, woken by sync events: every file once'
     await waitFor(async () => (await uploadsSeen(env)) - base >= target,
       { timeout: 60_000, interval: 25, message: `kill ${kill}: ${target} new uploads` });
     await new Promise((r) => setTimeout(r, jitterMs));
+    const stopAsked = Date.now();
     await control.stop();
+    const stopMs = Date.now() - stopAsked;
     const atStop = await uploadsSeen(env);
     previousArrivals = atStop - base;
-    schedule.push({ kill, target, jitterMs, arrivals: previousArrivals, uploadsAtStop: atStop });
-    base = atStop;
-    // fake-immich sleeps --upload-delay-ms before it reads a body, so an upload cut off by the
-    // kill stays in flight there (its sender gone) until then: the wake-up waits for it, so that
-    // sameFileConcurrent counts only uploads from live senders.
-    await waitFor(async () => (await env.requests()).uploadsInFlight === 0,
-      { timeout: 10_000, interval: 25, message: `kill ${kill}: the cut-off upload ended at the server` });
+    const entry = { kill, target, jitterMs, arrivals: previousArrivals, uploadsAtStop: atStop, stopMs };
+    schedule.push(entry);
+    base = await quiet(kill);
+    entry.settledMs = Date.now() - stopAsked;
     await control.sync();
+    entry.sameFileConcurrent = (await env.requests()).sameFileConcurrent;
   }
   console.log(`seed ${SEED} (E2E_SEED repeats it); kills: ${JSON.stringify(schedule)}`);
   assert.ok(schedule[KILLS - 1].uploadsAtStop < FILES, `the last kill came before the end of the backup: ${JSON.stringify(schedule)}`);
