@@ -12,6 +12,10 @@ echo "== test: native (core, test server)"
 cargo test --workspace
 
 echo "== test: wasm in a service worker (headless Chromium)"
+# chromedriver leaves a Chromium profile (~40 MB) in TMPDIR per test binary: a private one goes.
+wasm_tmp=$(mktemp -d)
+trap 'rm -rf "$wasm_tmp"' EXIT
+TMPDIR="$wasm_tmp" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=/usr/bin/chromedriver \
   cargo test --target wasm32-unknown-unknown --test worker_store --test worker_hash --test worker_locks --test worker_folders --test worker_mirror
