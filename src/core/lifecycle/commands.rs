@@ -84,6 +84,10 @@ impl Lifecycle {
         if std::mem::take(&mut self.started_during_run) && !paused {
             self.running = false;
             self.stopping = None;
+            // A Cancel before that Start clears what was queued then, as at a run's end.
+            if std::mem::take(&mut self.clear_after_run) {
+                self.out.push_back(Output::ClearUnsent);
+            }
             self.record.wanted = true;
             self.record.background = false;
             self.record.fresh = true;

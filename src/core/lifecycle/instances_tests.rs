@@ -106,3 +106,22 @@ fn a_start_merged_into_a_run_that_ended_normally_is_spent() {
     let out = feed(&mut service, Input::RunSettledElsewhere { paused: false });
     assert!(starts(&out).is_empty(), "no run is going: {out:?}");
 }
+
+#[test]
+fn a_cancel_before_the_start_clears_as_at_a_run_end_and_the_start_still_runs() {
+    let mut service = continuing();
+    feed(&mut service, Input::Command(Command::Cancel));
+    feed(&mut service, Input::Command(Command::Start));
+    let out = feed(&mut service, Input::RunSettledElsewhere { paused: false });
+    let clear = out.iter().position(|o| *o == Output::ClearUnsent);
+    let start = out
+        .iter()
+        .position(|o| matches!(o, Output::StartRun { .. }));
+    assert!(clear.is_some() && clear < start, "{out:?}");
+    let ended = Input::RunEnded {
+        reason: StopReason::Completed,
+        failed: 0,
+    };
+    let out = feed(&mut service, ended);
+    assert!(!out.contains(&Output::ClearUnsent), "once: {out:?}");
+}
