@@ -10,6 +10,17 @@ const RUN_LOCK = 'immich-background/backup-run';
 
 const env = startForTests({ uploadDelayMs: 150 });
 
+/**
+ * Registers the same worker again under `scope`: another registration is another instance beside
+ * the first, on the same origin's IndexedDB. Resolves once it is active; the page holds it as
+ * window.__instances[scope].
+ */
+const addInstance = (scope) => env.page.evaluate(async (s) => {
+  const registration = await navigator.serviceWorker.register('sw.js', { type: 'module', scope: s });
+  while (!registration.active || registration.active.state !== 'activated') await new Promise((r) => setTimeout(r, 50));
+  (window.__instances ??= {})[s] = registration.active;
+}, scope);
+
 const initializedCount = () => env.page.evaluate(() => window.__channel.filter((m) => m.method === 'initialized').length);
 
 test('a start racing a wake-up and a second start runs once', { timeout: 120_000 }, async () => {
@@ -36,14 +47,11 @@ test('two worker instances told to start at once run one after the other', { tim
   const files = photos('twice', 10);
   await env.pickFiles(files);
   await page.evaluate(() => { window.__channel.length = 0; });
-  // A second registration of the same worker (another scope) is a second instance beside the
-  // first, on the same origin's IndexedDB: only the Web Lock keeps their runs apart.
-  await page.evaluate(async () => {
-    const second = await navigator.serviceWorker.register('sw.js', { type: 'module', scope: './second/' });
-    while (!second.active || second.active.state !== 'activated') await new Promise((r) => setTimeout(r, 50));
-    const first = navigator.serviceWorker.controller;
-    second.active.postMessage({ method: 'start' });
-    first.postMessage({ method: 'start' });
+  // Only the Web Lock keeps the two instances' runs apart.
+  await addInstance('./second/');
+  await page.evaluate(() => {
+    window.__instances['./second/'].postMessage({ method: 'start' });
+    navigator.serviceWorker.controller.postMessage({ method: 'start' });
   });
   await env.waitForStop(2);
   assert.ok(await env.holdsAll(files.map((f) => f.buffer)), 'every file is on the server');
@@ -71,11 +79,8 @@ test('a Start sent to a new worker instance whose run waits for the other\'s sti
   await page.evaluate(() => navigator.serviceWorker.controller.postMessage({ method: 'start' }));
   await waitFor(async () => (await waiting()) === 1, { message: 'the first instance\'s run waits for the lock' });
   // A new instance (as an update brings) continues the run the first stored as wanted.
-  await page.evaluate(async () => {
-    const third = await navigator.serviceWorker.register('sw.js', { type: 'module', scope: './third/' });
-    while (!third.active || third.active.state !== 'activated') await new Promise((r) => setTimeout(r, 50));
-    window.__third = third.active;
-  });
+  await addInstance('./third/');
+  await page.evaluate(() => { window.__third = window.__instances['./third/']; });
   await waitFor(async () => (await waiting()) === 2, { message: 'the new instance\'s run waits too' });
   // What each instance tells the page, from here on.
   await page.evaluate(() => {

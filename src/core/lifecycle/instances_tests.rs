@@ -2,6 +2,7 @@
 //! waits for the run lock; if the old one settles the backup meanwhile, the waiting run finds
 //! nothing wanted. A Start it took in meanwhile still gets a run.
 
+use super::tests::{drain, starts};
 use super::*;
 
 const T0: i64 = 1_700_000_000_000;
@@ -37,23 +38,9 @@ fn continuing() -> Lifecycle {
     service
 }
 
-fn drain(service: &mut Lifecycle) -> Vec<Output> {
-    std::iter::from_fn(|| service.poll_output()).collect()
-}
-
 fn feed(service: &mut Lifecycle, input: Input) -> Vec<Output> {
     service.handle_input(input, T0 + 1_000);
     drain(service)
-}
-
-fn starts(outputs: &[Output]) -> Vec<bool> {
-    outputs
-        .iter()
-        .filter_map(|o| match o {
-            Output::StartRun { new_run } => Some(*new_run),
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]

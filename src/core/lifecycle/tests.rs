@@ -35,7 +35,7 @@ fn service(background: bool, unfinished: u32) -> Lifecycle {
     service
 }
 
-fn drain(service: &mut Lifecycle) -> Vec<Output> {
+pub(super) fn drain(service: &mut Lifecycle) -> Vec<Output> {
     std::iter::from_fn(|| service.poll_output()).collect()
 }
 
@@ -44,7 +44,7 @@ fn feed(service: &mut Lifecycle, input: Input, now: i64) -> Vec<Output> {
     drain(service)
 }
 
-fn starts(outputs: &[Output]) -> Vec<bool> {
+pub(super) fn starts(outputs: &[Output]) -> Vec<bool> {
     outputs
         .iter()
         .filter_map(|o| match o {
