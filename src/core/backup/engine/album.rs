@@ -90,11 +90,14 @@ impl Engine {
             Ok(()) => {
                 let ids: HashSet<String> = ids.into_iter().collect();
                 let mut rows = Vec::new();
-                for item in &mut self.items {
-                    if ids.contains(&item.id) && item.album.as_deref() == Some(name) {
-                        item.album = None;
-                        rows.push(item.clone());
-                    }
+                for id in &ids {
+                    let added = self.items.update(id, |item| {
+                        Ok((item.album.as_deref() == Some(name)).then(|| {
+                            item.album = None;
+                            item.clone()
+                        }))
+                    });
+                    rows.extend(added.ok().flatten());
                 }
                 self.persist(rows);
                 self.log(

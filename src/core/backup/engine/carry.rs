@@ -27,10 +27,7 @@ impl Engine {
     /// When the browser's carried upload must have been reported, if one is awaited.
     pub(super) fn carried_deadline(&self) -> Option<i64> {
         let id = self.uploading.as_deref()?;
-        self.items
-            .iter()
-            .find(|item| item.id == id)
-            .and_then(|item| item.carried_until_ms)
+        self.items.get(id).and_then(|item| item.carried_until_ms)
     }
 
     /// A carried upload the browser never reported is sent again, by the worker this time.
@@ -45,15 +42,13 @@ impl Engine {
             return;
         };
         self.background_fetch = false;
-        if let Ok(item) = self.item_mut(&id) {
-            if item.upload_unanswered().is_ok() {
-                let (row, name) = (item.clone(), item.name.clone());
-                self.persist(vec![row]);
-                self.log(
-                    LogLevel::Warning,
-                    &format!("{name}: the browser never reported its upload; sending it again"),
-                );
-            }
+        if let Ok(row) = self.unanswered_row(&id) {
+            let name = row.name.clone();
+            self.persist(vec![row]);
+            self.log(
+                LogLevel::Warning,
+                &format!("{name}: the browser never reported its upload; sending it again"),
+            );
         }
     }
 
@@ -65,17 +60,15 @@ impl Engine {
         }
         self.uploading = None;
         self.background_fetch = false;
-        if let Ok(item) = self.item_mut(id) {
-            if item.upload_unanswered().is_ok() {
-                let (row, name) = (item.clone(), item.name.clone());
-                self.persist(vec![row]);
-                self.log(
-                    LogLevel::Info,
-                    &format!(
-                        "{name}: Background Fetch could not start ({reason}); the worker sends it"
-                    ),
-                );
-            }
+        if let Ok(row) = self.unanswered_row(id) {
+            let name = row.name.clone();
+            self.persist(vec![row]);
+            self.log(
+                LogLevel::Info,
+                &format!(
+                    "{name}: Background Fetch could not start ({reason}); the worker sends it"
+                ),
+            );
         }
     }
 }

@@ -13,11 +13,12 @@ impl Engine {
     /// The user's stop: nothing more is sent; what was on its way is not held against its file.
     pub(super) fn stop(&mut self, now_ms: i64) {
         if let Some(id) = self.uploading.take() {
-            if let Some(item) = self.items.iter_mut().find(|item| item.id == id) {
-                if item.upload_unanswered().is_ok() {
-                    let row = item.clone();
-                    self.persist(vec![row]);
-                }
+            let unanswered = self.items.update(&id, |item| {
+                item.upload_unanswered()?;
+                Ok(item.clone())
+            });
+            if let Ok(row) = unanswered {
+                self.persist(vec![row]);
             }
         }
         self.log(LogLevel::Info, "Backup stopped by the user");
@@ -31,11 +32,7 @@ impl Engine {
     /// network is quiet. A later halt replaces the reason: the lifecycle's latest word stands.
     pub(super) fn halt(&mut self, reason: StopReason, message: String, now_ms: i64) {
         if let Some(id) = self.hashing.take() {
-            if let Some(item) = self.items.iter_mut().find(|item| item.id == id) {
-                if item.state == ItemState::Hashing {
-                    item.state = ItemState::Pending;
-                }
-            }
+            self.hash_dropped(&id);
         }
         if self.network_busy() {
             self.log(
@@ -61,10 +58,20 @@ impl Engine {
     }
 
     pub(super) fn finish(&mut self, now_ms: i64) {
-        let state = progress::UploadState::from_items(&self.items, None, None);
+        let state = self.items.upload_state(None, None);
         let done = progress::finished_notification(&state);
         self.log(LogLevel::Info, &done.content);
         self.end(StopReason::Completed, done.content, now_ms);
+    }
+
+    /// A hash not finished is done again next time.
+    fn hash_dropped(&mut self, id: &str) {
+        let _ = self.items.update(id, |item| {
+            if item.state == ItemState::Hashing {
+                item.state = ItemState::Pending;
+            }
+            Ok(())
+        });
     }
 
     /// Ends the run: the pages get the final numbers, the notifications say how it ended.
@@ -73,10 +80,13 @@ impl Engine {
             return;
         }
         let message = self.clean(&message);
-        for item in &mut self.items {
-            if item.state == ItemState::Hashing {
-                item.state = ItemState::Pending;
-            }
+        let hashing: Vec<String> = self
+            .items
+            .in_state(ItemState::Hashing)
+            .map(|item| item.id.clone())
+            .collect();
+        for id in hashing {
+            self.hash_dropped(&id);
         }
         (self.hashing, self.checking, self.uploading) = (None, None, None);
         // An album request on its way is dropped: its rows keep their album for the next run.
@@ -85,7 +95,7 @@ impl Engine {
         self.outage = None;
         self.server_answered();
         self.report(now_ms, Phase::Idle, None);
-        let state = progress::UploadState::from_items(&self.items, None, None);
+        let state = self.items.upload_state(None, None);
         let note = match reason {
             StopReason::Completed => progress::finished_notification(&state),
             _ => progress::stopped_notification(&message),

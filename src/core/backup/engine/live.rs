@@ -14,7 +14,7 @@ impl Engine {
     /// The run's row of the video this photo names, other than the photo itself.
     fn live_video_of(&self, photo: &QueueItem) -> Option<&QueueItem> {
         let id = photo.live_video.as_deref().filter(|id| *id != photo.id)?;
-        self.items.iter().find(|video| video.id == id)
+        self.items.get(id)
     }
 
     /// Whether the photo's upload waits for its video: the video is in the run, unfinished,

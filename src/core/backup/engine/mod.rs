@@ -24,6 +24,7 @@
 mod album;
 mod carry;
 mod ending;
+mod items;
 mod live;
 mod outage;
 mod plan;
@@ -42,6 +43,7 @@ use crate::core::settings::Settings;
 use super::io::{Input, Output};
 use super::retry::Jitter;
 use super::{ItemState, QueueItem, RetryPolicy, TransitionError};
+use items::Items;
 use outage::Outage;
 use server_wait::ServerWait;
 
@@ -102,7 +104,7 @@ struct CheckBackoff {
 }
 
 pub struct Engine {
-    items: Vec<QueueItem>,
+    items: Items,
     settings: Settings,
     server: String,
     secrets: Vec<String>,
@@ -132,7 +134,7 @@ impl Engine {
     /// Starts a run: recovers what a killed run left, announces the run, plans the first steps.
     pub fn new(setup: RunSetup, config: EngineConfig, now_ms: i64) -> Engine {
         let mut engine = Engine {
-            items: Vec::new(),
+            items: Items::default(),
             settings: setup.settings,
             server: setup.server,
             secrets: setup.secrets,
@@ -184,6 +186,7 @@ impl Engine {
             .find(|item| item.is_carried(now_ms))
             .map(|item| item.id.clone());
         let mut changed = Vec::new();
+        let mut rows = Vec::new();
         for mut item in kept {
             let before = item.clone();
             if engine.uploading.as_ref() != Some(&item.id) {
@@ -204,9 +207,9 @@ impl Engine {
             if item != before {
                 changed.push(item.clone());
             }
-            engine.items.push(item);
+            rows.push(item);
         }
-        engine.items.sort_by(|a, b| order(a).cmp(&order(b)));
+        engine.items = Items::new(rows);
         engine.persist(changed);
         engine
             .out
@@ -297,14 +300,14 @@ impl Engine {
 
     /// The queue as the engine holds it now.
     pub fn items(&self) -> &[QueueItem] {
-        &self.items
+        self.items.rows()
     }
 
     /// Files a page queued during the run join it; rows the run knows are left alone.
     fn merge(&mut self, rows: Vec<QueueItem>) {
         let mut changed = Vec::new();
         for mut row in rows {
-            if self.items.iter().any(|item| item.id == row.id) || row.state.is_finished() {
+            if self.items.contains(&row.id) || row.state.is_finished() {
                 continue;
             }
             if self.note_if_skipped(&mut row) {
@@ -312,7 +315,6 @@ impl Engine {
             }
             self.items.push(row);
         }
-        self.items.sort_by(|a, b| order(a).cmp(&order(b)));
         self.persist(changed);
     }
 
@@ -349,17 +351,17 @@ impl Engine {
         self.out.push_back(Output::Log(level, message));
     }
 
-    fn item_mut(&mut self, id: &str) -> Result<&mut QueueItem, TransitionError> {
-        self.items
-            .iter_mut()
-            .find(|item| item.id == id)
-            .ok_or(TransitionError::Unknown)
+    /// Changes one row by a transition; the row as it left it.
+    fn change(
+        &mut self,
+        id: &str,
+        transition: impl FnOnce(&mut QueueItem) -> Result<(), TransitionError>,
+    ) -> Result<QueueItem, TransitionError> {
+        self.items.update(id, |item| {
+            transition(item)?;
+            Ok(item.clone())
+        })
     }
-}
-
-/// Oldest first: the order files are hashed, checked and sent in.
-fn order(item: &QueueItem) -> (i64, &str) {
-    (item.queued_at_ms, item.id.as_str())
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

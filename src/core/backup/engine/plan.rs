@@ -29,14 +29,14 @@ impl Engine {
         if self.outage.is_none() && !self.network_busy() && !server_asked_to_wait {
             self.release_due_retries(now_ms);
             // What is left for the albums goes once every file is finished.
-            let rest = self.items.iter().all(|item| item.state.is_finished());
+            let rest = self.items.all_finished();
             if !self.start_album(rest) && !self.start_upload(now_ms) {
                 self.start_check(now_ms);
             }
         }
         self.start_hash(now_ms);
         let idle = !self.network_busy() && self.hashing.is_none() && self.outage.is_none();
-        let all_finished = self.items.iter().all(|item| item.state.is_finished());
+        let all_finished = self.items.all_finished();
         if idle && all_finished && self.albums.is_empty() {
             self.finish(now_ms);
         }
@@ -53,27 +53,21 @@ impl Engine {
         if let Some(until) = self.server_wait.until_ms {
             return Some(until);
         }
-        let retries = self
-            .items
-            .iter()
-            .filter(|item| item.state == ItemState::FailedRetryable)
-            .filter_map(|item| item.retry_at_ms);
         let check = self
             .check_backoff
             .retry_at
-            .filter(|_| self.items.iter().any(|i| i.state == ItemState::Checking));
-        retries.chain(check).min()
+            .filter(|_| self.items.count(ItemState::Checking) > 0);
+        self.items.next_retry_at().into_iter().chain(check).min()
     }
 
     pub(super) fn release_due_retries(&mut self, now_ms: i64) {
         let policy = self.config.retry;
         let mut released = Vec::new();
-        for item in &mut self.items {
-            if item.state == ItemState::FailedRetryable
-                && item.retry_due(now_ms, &policy) == Ok(true)
-            {
-                released.push(item.clone());
-            }
+        for id in self.items.due_retries(now_ms, &policy) {
+            let due = self.items.update(&id, |item| {
+                Ok(item.retry_due(now_ms, &policy)?.then(|| item.clone()))
+            });
+            released.extend(due.ok().flatten());
         }
         self.persist(released);
     }
@@ -81,22 +75,26 @@ impl Engine {
     /// Sends the oldest accepted file that is not waiting for its live video; the row says
     /// `sending` before the request goes out.
     pub(super) fn start_upload(&mut self, now_ms: i64) -> bool {
-        let Some(index) = self
+        let Some(next) = self
             .items
-            .iter()
-            .position(|item| item.state == ItemState::Uploading && !self.waits_for_video(item))
+            .in_state(ItemState::Uploading)
+            .find(|item| !self.waits_for_video(item))
         else {
             return false;
         };
-        let live_video = self.live_video_asset(&self.items[index]);
-        let carrier = self.carrier_for(self.items[index].size);
-        let item = &mut self.items[index];
-        if item.begin_upload().is_err() {
+        let live_video = self.live_video_asset(next);
+        let carrier = self.carrier_for(next.size);
+        let id = next.id.clone();
+        let begun = self.items.update(&id, |item| {
+            item.begin_upload()?;
+            if carrier == Carrier::BackgroundFetch {
+                item.hand_to_browser(Engine::carried_until(now_ms));
+            }
+            Ok(item.clone())
+        });
+        let Ok(item) = begun else {
             return false;
-        }
-        if carrier == Carrier::BackgroundFetch {
-            item.hand_to_browser(Engine::carried_until(now_ms));
-        }
+        };
         let mut fields = immich::upload_fields(&item.name, item.size, item.modified_at_ms);
         fields.extend(live_video.map(|id| (LIVE_PHOTO_VIDEO_ID, id)));
         let request = UploadRequest {
@@ -109,8 +107,8 @@ impl Engine {
             size: item.size,
             carrier,
         };
-        let (row, name, size) = (item.clone(), item.name.clone(), item.size);
-        self.persist(vec![row]);
+        let (name, size) = (item.name.clone(), item.size);
+        self.persist(vec![item]);
         self.uploading = Some(request.id.clone());
         self.trace_upload_sent(&request.id, now_ms);
         self.out.push_back(Output::Upload(request));
@@ -129,8 +127,7 @@ impl Engine {
         }
         let batch: Vec<(String, String)> = self
             .items
-            .iter()
-            .filter(|item| item.state == ItemState::Checking)
+            .in_state(ItemState::Checking)
             .filter_map(|item| Some((item.id.clone(), item.checksum.clone()?)))
             .take(self.config.check_batch.max(1))
             .collect();
@@ -156,17 +153,20 @@ impl Engine {
             return;
         }
         let policy = self.config.retry;
-        let Some(item) = self
+        let Some(id) = self
             .items
-            .iter_mut()
-            .find(|item| item.state == ItemState::Pending)
+            .in_state(ItemState::Pending)
+            .next()
+            .map(|item| item.id.clone())
         else {
             return;
         };
-        if item.begin_hash(now_ms, &policy).is_err() {
+        let Ok((name, size)) = self.items.update(&id, |item| {
+            item.begin_hash(now_ms, &policy)?;
+            Ok((item.name.clone(), item.size))
+        }) else {
             return;
-        }
-        let (id, name, size) = (item.id.clone(), item.name.clone(), item.size);
+        };
         self.hashing = Some(id.clone());
         self.trace_hash_started(&id, now_ms);
         self.out.push_back(Output::Hash { id, size });
@@ -183,7 +183,7 @@ impl Engine {
         if self.hashing.as_deref() != Some(id) {
             return;
         }
-        let Some(item) = self.items.iter().find(|item| item.id == id) else {
+        let Some(item) = self.items.get(id) else {
             return;
         };
         let (name, size) = (item.name.clone(), item.size);

@@ -8,7 +8,9 @@ use crate::core::log::LogLevel;
 use crate::core::progress::{self, NotificationKind};
 
 use super::super::io::{HttpReply, RequestError, RequestResult};
-use super::super::{CheckVerdict, ItemState, RunControl, TransitionError, UploadOutcome};
+use super::super::{
+    CheckVerdict, ItemState, QueueItem, RunControl, TransitionError, UploadOutcome,
+};
 use super::outage::Suspect;
 use super::Engine;
 
@@ -31,19 +33,18 @@ impl Engine {
         self.hashing = None;
         match (result, on_server) {
             (Ok(checksum), Some(remote_id)) => {
-                let item = self.item_mut(id)?;
-                item.hashed(checksum)?;
-                item.checked(CheckVerdict::Duplicate { remote_id })?;
-                let row = item.clone();
+                let row = self.change(id, |item| {
+                    item.hashed(checksum)?;
+                    item.checked(CheckVerdict::Duplicate { remote_id })
+                })?;
                 self.persist(vec![row]);
                 Ok(())
             }
-            (Ok(checksum), None) => self.item_mut(id)?.hashed(checksum),
+            (Ok(checksum), None) => self.items.update(id, |item| item.hashed(checksum)),
             (Err(reason), _) => {
                 let reason = self.clean(&immich::cut_server_text(&reason));
-                let item = self.item_mut(id)?;
-                item.unreadable(reason.clone())?;
-                let (row, name) = (item.clone(), item.name.clone());
+                let row = self.change(id, |item| item.unreadable(reason.clone()))?;
+                let name = row.name.clone();
                 self.persist(vec![row]);
                 self.log(
                     LogLevel::Warning,
@@ -123,9 +124,8 @@ impl Engine {
                 },
                 other => other,
             };
-            let item = self.item_mut(&id)?;
-            item.checked(verdict)?;
-            let (row, name, state) = (item.clone(), item.name.clone(), item.state);
+            let row = self.change(&id, |item| item.checked(verdict))?;
+            let (name, state) = (row.name.clone(), row.state);
             if state == ItemState::FailedPermanent {
                 let reason = row.last_error.clone().unwrap_or_default();
                 self.log(
@@ -189,9 +189,8 @@ impl Engine {
         let reply = match result {
             Err(RequestError::File(reason)) => {
                 let reason = self.clean(&immich::cut_server_text(&reason));
-                let item = self.item_mut(id)?;
-                item.unreadable(reason.clone())?;
-                let (row, name) = (item.clone(), item.name.clone());
+                let row = self.change(id, |item| item.unreadable(reason.clone()))?;
+                let name = row.name.clone();
                 self.persist(vec![row]);
                 self.count_upload_failure(&name, &reason);
                 return Ok(());
@@ -227,11 +226,14 @@ impl Engine {
     }
 
     fn unanswered(&mut self, id: &str) -> Result<(), TransitionError> {
-        let item = self.item_mut(id)?;
-        item.upload_unanswered()?;
-        let row = item.clone();
+        let row = self.unanswered_row(id)?;
         self.persist(vec![row]);
         Ok(())
+    }
+
+    /// The upload on its way got no answer about the file: it is sent again, no attempt spent.
+    pub(super) fn unanswered_row(&mut self, id: &str) -> Result<QueueItem, TransitionError> {
+        self.change(id, QueueItem::upload_unanswered)
     }
 
     /// An answer about this one file: it counts against the file.
@@ -256,9 +258,10 @@ impl Engine {
             UploadOutcome::Rejected { .. } | UploadOutcome::Retryable { .. }
         );
         let policy = self.config.retry;
-        let item = self.item_mut(id)?;
-        let control = item.upload_finished(outcome, now_ms, &policy)?;
-        let row = item.clone();
+        let (control, row) = self.items.update(id, |item| {
+            let control = item.upload_finished(outcome, now_ms, &policy)?;
+            Ok((control, item.clone()))
+        })?;
         self.persist(vec![row.clone()]);
         if control == RunControl::StopUnauthorized {
             self.unauthorized(now_ms);

@@ -2,7 +2,7 @@
 //! from the queue at one instant.
 
 use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate};
-use crate::core::progress::{self, NotificationKind, UploadState};
+use crate::core::progress::{self, NotificationKind};
 
 use super::super::io::Output;
 use super::replies::seconds;
@@ -40,8 +40,7 @@ impl<'a> FileProgress<'a> {
 impl Engine {
     /// Posts the state to the pages and, when due, refreshes the progress notifications.
     pub(super) fn report(&mut self, now_ms: i64, phase: Phase, file: Option<FileProgress>) {
-        let state = UploadState::from_items(
-            &self.items,
+        let state = self.items.upload_state(
             file.as_ref().map(|f| f.name.to_owned()),
             file.as_ref().and_then(|f| f.percent),
         );
@@ -82,7 +81,7 @@ impl Engine {
         }
         self.out
             .push_back(Output::CloseNotification(NotificationKind::Error));
-        let state = UploadState::from_items(&self.items, None, None);
+        let state = self.items.upload_state(None, None);
         if let Some(total) = progress::total_progress_notification(&state, &self.settings) {
             self.out
                 .push_back(Output::Notify(NotificationKind::TotalProgress, total));
@@ -95,7 +94,7 @@ impl Engine {
     /// 100" as progress.
     pub(super) fn report_waiting(&mut self, now_ms: i64) {
         self.report(now_ms, Phase::Waiting, None);
-        let state = UploadState::from_items(&self.items, None, None);
+        let state = self.items.upload_state(None, None);
         if let Some(notice) = self.notice(now_ms) {
             let note = progress::waiting_notification(&notice, &state);
             self.out

@@ -58,8 +58,7 @@ impl Engine {
 
     fn name_and_size(&self, id: &str) -> (String, u64) {
         self.items
-            .iter()
-            .find(|item| item.id == id)
+            .get(id)
             .map_or_else(|| (id.to_owned(), 0), |item| (item.name.clone(), item.size))
     }
 
@@ -147,7 +146,7 @@ impl Engine {
 
     /// What an answered upload made of its file, in words.
     fn upload_came_to(&self, id: &str) -> String {
-        let Some(item) = self.items.iter().find(|item| item.id == id) else {
+        let Some(item) = self.items.get(id) else {
             return "unknown file".into();
         };
         let reason = item.last_error.as_deref().unwrap_or("");

@@ -184,6 +184,7 @@ mod carry;
 mod debug_log;
 mod failures;
 mod halt;
+mod items;
 mod live;
 mod mirror;
 mod notify;
