@@ -59,6 +59,8 @@ export interface Settings {
   backgroundFetchMinMb: number;
   /** seconds, 0..=3600: live updates stay connected this long once no page is in front (work in progress keeps them) */
   realtimeDisconnectDelay: number;
+  /** uploads a run keeps in flight at once, 1..=4 (1: strictly one request at a time) */
+  parallelUploads: number;
 }
 export interface ServerInfo { serverUrl: string; userName: string; userEmail: string; version: string; }
 /** The library mirror as the page shows it (see core::sync::library_view). */

@@ -4,6 +4,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// The most uploads in flight at once: a browser opens six connections per server over
+/// HTTP/1.1, and the sync stream and the live updates need theirs.
+pub const MAX_PARALLEL_UPLOADS: u32 = 4;
+
 /// The version written by `to_stored`. Version 0 was a bare object (see `from_stored`).
 pub const SETTINGS_SCHEMA_VERSION: u32 = 1;
 
@@ -33,6 +37,8 @@ pub struct Settings {
     /// Seconds the server's live updates stay connected once no page is in front (work in
     /// progress keeps them longer).
     pub realtime_disconnect_delay: u32,
+    /// Uploads a run keeps in flight at once; 1: strictly one request at a time.
+    pub parallel_uploads: u32,
 }
 
 impl Default for Settings {
@@ -50,6 +56,7 @@ impl Default for Settings {
             advanced_troubleshooting: false,
             background_fetch_min_mb: 64,
             realtime_disconnect_delay: 60,
+            parallel_uploads: 3,
         }
     }
 }
@@ -89,7 +96,7 @@ struct Spec {
     field: Field,
 }
 
-const SPECS: [Spec; 12] = [
+const SPECS: [Spec; 13] = [
     Spec {
         key: "backgroundBackup",
         legacy_key: "background_backup",
@@ -168,6 +175,15 @@ const SPECS: [Spec; 12] = [
             slot: |s| &mut s.realtime_disconnect_delay,
             min: 0,
             max: 3600,
+        },
+    },
+    Spec {
+        key: "parallelUploads",
+        legacy_key: "parallel_uploads",
+        field: Field::Count {
+            slot: |s| &mut s.parallel_uploads,
+            min: 1,
+            max: MAX_PARALLEL_UPLOADS,
         },
     },
 ];

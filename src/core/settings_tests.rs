@@ -19,6 +19,7 @@ fn defaults_match_the_mobile_app() {
             "advancedTroubleshooting": false,
             "backgroundFetchMinMb": 64,
             "realtimeDisconnectDelay": 60,
+            "parallelUploads": 3,
         })
     );
 }
@@ -67,6 +68,7 @@ fn from_json_accepts_every_key_at_its_bounds() {
         "uploadErrorNotificationGracePeriod": 0,
         "backgroundFetchMinMb": 0,
         "realtimeDisconnectDelay": 3600,
+        "parallelUploads": 1,
     }))
     .unwrap();
     assert_eq!(
@@ -84,6 +86,7 @@ fn from_json_accepts_every_key_at_its_bounds() {
             advanced_troubleshooting: false,
             background_fetch_min_mb: 0,
             realtime_disconnect_delay: 3600,
+            parallel_uploads: 1,
         }
     );
     let whole_float = Settings::from_json(&json!({"backupTriggerDelay": 45.0})).unwrap();

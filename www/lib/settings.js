@@ -1,7 +1,8 @@
 // Section 5: the seven settings of DESIGN.md §4, uploadInterruptionLimit, the two of the
-// background service (backupUnknownConditionsMet, advancedTroubleshooting) and the size from
-// which files go by Background Fetch (backgroundFetchMinMb). Validation is the wasm side's: the
-// form sends what the user typed and shows the refusal message.
+// background service (backupUnknownConditionsMet, advancedTroubleshooting), the size from which
+// files go by Background Fetch (backgroundFetchMinMb), how long live updates outlive the page
+// (realtimeDisconnectDelay) and the uploads in flight at once (parallelUploads). Validation is
+// the wasm side's: the form sends what the user typed and shows the refusal message.
 import { $, showError, errorMessage } from './dom.js';
 
 const BOOLEANS = [
@@ -13,7 +14,7 @@ const BOOLEANS = [
   'backupUnknownConditionsMet',
   'advancedTroubleshooting',
 ];
-const NUMBERS = ['backupTriggerDelay', 'uploadErrorNotificationGracePeriod', 'uploadInterruptionLimit', 'backgroundFetchMinMb', 'realtimeDisconnectDelay'];
+const NUMBERS = ['backupTriggerDelay', 'uploadErrorNotificationGracePeriod', 'uploadInterruptionLimit', 'backgroundFetchMinMb', 'realtimeDisconnectDelay', 'parallelUploads'];
 
 /**
  * `onChange(settings)`: the stored settings, after a load and after each save; `onSaved()`

@@ -4,6 +4,7 @@
 //! the queue and handed to the run.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures_util::future::{FutureExt, LocalBoxFuture};
@@ -31,11 +32,11 @@ pub(super) async fn can_hand_over() -> Result<bool, JsValue> {
     Ok(background_fetch::worker_manager().is_some() && !clients::windows().await?.is_empty())
 }
 
-/// The upload in the hands of a page or the browser, if any (uploads go one at a time), with a
-/// number telling a hand-over from an earlier one of the same file.
+/// The uploads in the hands of a page or the browser, each with a number telling a hand-over
+/// from an earlier one of the same file.
 #[derive(Default)]
 pub(super) struct Handed {
-    current: RefCell<Option<(String, u64)>>,
+    current: RefCell<HashMap<String, u64>>,
     handovers: Cell<u64>,
 }
 
@@ -43,22 +44,12 @@ impl Handed {
     fn hand(&self, id: &str) -> u64 {
         let number = self.handovers.get().wrapping_add(1);
         self.handovers.set(number);
-        *self.current.borrow_mut() = Some((id.to_owned(), number));
+        self.current.borrow_mut().insert(id.to_owned(), number);
         number
     }
 
     fn is_current(&self, id: &str, number: u64) -> bool {
-        self.current
-            .borrow()
-            .as_ref()
-            .is_some_and(|(current, n)| current == id && *n == number)
-    }
-
-    fn holds(&self, id: &str) -> bool {
-        self.current
-            .borrow()
-            .as_ref()
-            .is_some_and(|(current, _)| current == id)
+        self.current.borrow().get(id) == Some(&number)
     }
 
     /// Whether `input` goes to the engine. A refusal counts only for the upload in a page's
@@ -66,17 +57,9 @@ impl Handed {
     /// answer of an upload ends the hand-over.
     pub(super) fn admits(&self, input: &Input) -> bool {
         match input {
-            Input::CarrierRefused { id, .. } => {
-                let admitted = self.holds(id);
-                if admitted {
-                    self.current.borrow_mut().take();
-                }
-                admitted
-            }
+            Input::CarrierRefused { id, .. } => self.current.borrow_mut().remove(id).is_some(),
             Input::UploadReply { id, .. } => {
-                if self.holds(id) {
-                    self.current.borrow_mut().take();
-                }
+                self.current.borrow_mut().remove(id);
                 true
             }
             _ => true,
@@ -84,26 +67,24 @@ impl Handed {
     }
 }
 
-/// The upload a new run awaits because the browser carries it (a run cut off after handing it
-/// over): watched as if this run had handed it over.
+/// The uploads a new run awaits because the browser carries them (a run cut off after handing
+/// them over): watched as if this run had handed them over.
 pub(super) fn awaited(
     engine: &Engine,
     handed: &Rc<Handed>,
     store: &Rc<Store>,
-) -> Option<LocalBoxFuture<'static, Done>> {
+) -> Vec<LocalBoxFuture<'static, Done>> {
     let now = now_ms();
-    let item = engine.items().iter().find(|item| item.is_carried(now))?;
-    let number = handed.hand(&item.id);
-    Some(
-        watch(
-            Rc::clone(handed),
-            Rc::clone(store),
-            item.id.clone(),
-            number,
-            now,
-        )
-        .boxed_local(),
-    )
+    engine
+        .items()
+        .iter()
+        .filter(|item| item.is_carried(now))
+        .map(|item| {
+            let number = handed.hand(&item.id);
+            let (handed, store) = (Rc::clone(handed), Rc::clone(store));
+            watch(handed, store, item.id.clone(), number, now).boxed_local()
+        })
+        .collect()
 }
 
 /// Hands the upload to one page, which starts its Background Fetch; then watches it start.

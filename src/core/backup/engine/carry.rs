@@ -24,25 +24,35 @@ impl Engine {
         now_ms.saturating_add(CARRIED_UPLOAD_LIMIT_MS)
     }
 
-    /// When the browser's carried upload must have been reported, if one is awaited.
+    /// When the first of the browser's carried uploads must have been reported, if any is
+    /// awaited.
     pub(super) fn carried_deadline(&self) -> Option<i64> {
-        let id = self.uploading.as_deref()?;
-        self.items.get(id).and_then(|item| item.carried_until_ms)
+        self.uploading
+            .iter()
+            .filter_map(|id| self.items.get(id)?.carried_until_ms)
+            .min()
     }
 
-    /// A carried upload the browser never reported is sent again, by the worker this time.
+    /// Carried uploads the browser never reported are sent again, by the worker this time.
     pub(super) fn give_up_carried(&mut self, now_ms: i64) {
-        let Some(until) = self.carried_deadline() else {
-            return;
-        };
-        if now_ms < until {
-            return;
+        let overdue: Vec<String> = self
+            .uploading
+            .iter()
+            .filter(|id| {
+                let until = self.items.get(id).and_then(|item| item.carried_until_ms);
+                until.is_some_and(|until| now_ms >= until)
+            })
+            .cloned()
+            .collect();
+        for id in overdue {
+            self.give_up_one(&id);
         }
-        let Some(id) = self.uploading.take() else {
-            return;
-        };
+    }
+
+    fn give_up_one(&mut self, id: &str) {
+        self.uploading.retain(|sent| sent != id);
         self.background_fetch = false;
-        if let Ok(row) = self.unanswered_row(&id) {
+        if let Ok(row) = self.unanswered_row(id) {
             let name = row.name.clone();
             self.persist(vec![row]);
             self.log(
@@ -55,10 +65,10 @@ impl Engine {
     /// The page could not start the Background Fetch: the worker sends the file, and this run
     /// chooses no Background Fetch again.
     pub(super) fn on_carrier_refused(&mut self, id: &str, reason: &str) {
-        if self.uploading.as_deref() != Some(id) {
+        if !self.uploading.iter().any(|sent| sent == id) {
             return;
         }
-        self.uploading = None;
+        self.uploading.retain(|sent| sent != id);
         self.background_fetch = false;
         if let Ok(row) = self.unanswered_row(id) {
             let name = row.name.clone();

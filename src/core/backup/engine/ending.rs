@@ -7,20 +7,13 @@ use crate::core::progress::{self, NotificationKind};
 
 use super::super::io::Output;
 use super::super::ItemState;
+use super::server_wait::ServerWait;
 use super::{Engine, STOPPED};
 
 impl Engine {
-    /// The user's stop: nothing more is sent; what was on its way is not held against its file.
+    /// The user's stop: nothing more is sent; what was on its way is not held against its file
+    /// (`end`).
     pub(super) fn stop(&mut self, now_ms: i64) {
-        if let Some(id) = self.uploading.take() {
-            let unanswered = self.items.update(&id, |item| {
-                item.upload_unanswered()?;
-                Ok(item.clone())
-            });
-            if let Ok(row) = unanswered {
-                self.persist(vec![row]);
-            }
-        }
         self.log(LogLevel::Info, "Backup stopped by the user");
         self.end(StopReason::StoppedByUser, STOPPED.to_owned(), now_ms);
     }
@@ -80,6 +73,13 @@ impl Engine {
             return;
         }
         let message = self.clean(&message);
+        // Uploads still on their way (the run ends on an error beside them) go again next time,
+        // neither an attempt nor a cut-off held against them.
+        let unanswered: Vec<_> = std::mem::take(&mut self.uploading)
+            .iter()
+            .filter_map(|id| self.unanswered_row(id).ok())
+            .collect();
+        self.persist(unanswered);
         let hashing: Vec<String> = self
             .items
             .in_state(ItemState::Hashing)
@@ -88,12 +88,12 @@ impl Engine {
         for id in hashing {
             self.hash_dropped(&id);
         }
-        (self.hashing, self.checking, self.uploading) = (None, None, None);
+        (self.hashing, self.checking) = (None, None);
         // An album request on its way is dropped: its rows keep their album for the next run.
         self.albums.sending = None;
         self.probing = false;
         self.outage = None;
-        self.server_answered();
+        self.server_wait = ServerWait::default();
         self.report(now_ms, Phase::Idle, None);
         let state = self.items.upload_state(None, None);
         let note = match reason {

@@ -13,8 +13,9 @@
 //! }
 //! ```
 //!
-//! Every decision of a run lives here: what to hash, check and upload next (one request on the
-//! network at a time, the next files hashed beside it), which rows are written before which
+//! Every decision of a run lives here: what to hash, check and upload next (up to the setting
+//! `parallelUploads` uploads on the network at once beside one other request, or one request
+//! at a time with 1; the next files hashed beside them), which rows are written before which
 //! request, how failures are counted and when the error notification shows, the backoff of a
 //! failed check, the pause of the whole run while the server is unreachable (one probe at a
 //! time with backoff and jitter), how a killed run recovers, how new files merge in, the order
@@ -113,7 +114,8 @@ pub struct Engine {
     out: VecDeque<Output>,
     hashing: Option<String>,
     checking: Option<Vec<String>>,
-    uploading: Option<String>,
+    /// The uploads on their way, in the order sent.
+    uploading: Vec<String>,
     probing: bool,
     check_backoff: CheckBackoff,
     outage: Option<Outage>,
@@ -143,7 +145,7 @@ impl Engine {
             out: VecDeque::new(),
             hashing: None,
             checking: None,
-            uploading: None,
+            uploading: Vec::new(),
             probing: false,
             check_backoff: CheckBackoff::default(),
             outage: None,
@@ -179,17 +181,17 @@ impl Engine {
                 .push_back(Output::Delete(finished.into_iter().map(|i| i.id).collect()));
         }
         let limit = engine.settings.upload_interruption_limit;
-        // The upload the browser still carries is awaited, not sent again (one at most: uploads
-        // go one at a time).
+        // The uploads the browser still carries are awaited, not sent again.
         engine.uploading = kept
             .iter()
-            .find(|item| item.is_carried(now_ms))
-            .map(|item| item.id.clone());
+            .filter(|item| item.is_carried(now_ms))
+            .map(|item| item.id.clone())
+            .collect();
         let mut changed = Vec::new();
         let mut rows = Vec::new();
         for mut item in kept {
             let before = item.clone();
-            if engine.uploading.as_ref() != Some(&item.id) {
+            if !engine.uploading.contains(&item.id) {
                 item.recover_interrupted(limit);
             }
             if item.state == ItemState::FailedPermanent && before.state != item.state {

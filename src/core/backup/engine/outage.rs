@@ -1,5 +1,7 @@
 //! An unreachable server is the run's problem, not each file's: the whole run pauses, one probe
 //! at a time looks for the server with backoff and jitter, and no file's attempts are spent.
+//! Requests still on their way when it starts join it as they fail; the first probe waits for
+//! all of them, and goes no sooner than its wait after the last failure.
 
 use crate::core::channel::StopReason;
 use crate::core::immich;
@@ -32,7 +34,7 @@ impl Default for OutagePolicy {
     }
 }
 
-/// Which request met the unreachable server: when the first probe finds the server at once,
+/// A request that met the unreachable server: when the first probe finds the server at once,
 /// the failure was that request's own, and it is counted against it.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Suspect {
@@ -45,7 +47,7 @@ pub(super) struct Outage {
     since_ms: i64,
     probes_failed: u32,
     pub(super) next_probe_at: i64,
-    suspect: Suspect,
+    suspects: Vec<(Suspect, String)>,
     detail: String,
 }
 
@@ -53,6 +55,12 @@ impl Engine {
     pub(super) fn enter_outage(&mut self, suspect: Suspect, detail: &str, now_ms: i64) {
         let wait = self.jitter.spread(self.config.outage.first_probe_ms);
         let detail = self.clean(&immich::cut_server_text(detail));
+        // A request sent beside the first to fail met the same server: it joins the outage.
+        if let Some(outage) = &mut self.outage {
+            outage.suspects.push((suspect, detail));
+            outage.next_probe_at = outage.next_probe_at.max(now_ms.saturating_add(wait));
+            return;
+        }
         self.log(
             LogLevel::Warning,
             &format!(
@@ -64,7 +72,7 @@ impl Engine {
             since_ms: now_ms,
             probes_failed: 0,
             next_probe_at: now_ms.saturating_add(wait),
-            suspect,
+            suspects: vec![(suspect, detail.clone())],
             detail,
         });
         self.report_waiting(now_ms);
@@ -73,7 +81,12 @@ impl Engine {
     pub(super) fn probe_if_due(&mut self, now_ms: i64) {
         let policy = self.config.retry;
         let due = match &self.outage {
-            Some(outage) => !self.probing && policy.is_due(outage.next_probe_at, now_ms),
+            // Once every request on its way is answered, and the server's wait is over.
+            Some(outage) => {
+                !self.network_busy()
+                    && policy.is_due(outage.next_probe_at, now_ms)
+                    && !self.server_waits(now_ms)
+            }
             None => false,
         };
         if due {
@@ -118,19 +131,17 @@ impl Engine {
             );
             return Ok(());
         }
-        // The server answered at once: the request failed on its own account.
-        match outage.suspect {
-            Suspect::Upload(id) => {
-                let outcome = UploadOutcome::Retryable {
-                    message: outage.detail,
-                };
-                self.upload_outcome(&id, outcome, now_ms)
-            }
-            Suspect::Check => {
-                self.check_failed(&outage.detail, now_ms);
-                Ok(())
+        // The server answered at once: the requests failed on their own account.
+        for (suspect, detail) in outage.suspects {
+            match suspect {
+                Suspect::Upload(id) => {
+                    let outcome = UploadOutcome::Retryable { message: detail };
+                    self.upload_outcome(&id, outcome, now_ms)?;
+                }
+                Suspect::Check => self.check_failed(&detail, now_ms),
             }
         }
+        Ok(())
     }
 
     fn probe_failed(&mut self, mut outage: Outage, now_ms: i64) {

@@ -1,21 +1,39 @@
-//! What the run does next: which request goes out (one at a time), what is hashed beside it,
-//! and when to be woken.
+//! What the run does next: which requests go out (uploads up to the setting `parallelUploads`
+//! at once, beside at most one check, album request or probe; with 1, one request at a time),
+//! what is hashed beside them, and when to be woken.
 
 use crate::core::channel::Phase;
 use crate::core::immich;
+use crate::core::settings::MAX_PARALLEL_UPLOADS;
 
 use super::super::io::{CheckRequest, Output, UploadRequest};
-use super::super::{Carrier, ItemState};
+use super::super::{Carrier, ItemState, QueueItem};
 use super::live::LIVE_PHOTO_VIDEO_ID;
 use super::report::FileProgress;
 use super::{Engine, HASH_STEP_BYTES};
 
 impl Engine {
+    /// Requests on their way: the uploads, and the check, album request or probe.
+    pub(super) fn in_flight(&self) -> usize {
+        self.uploading.len() + usize::from(self.control_busy())
+    }
+
     pub(super) fn network_busy(&self) -> bool {
-        self.checking.is_some()
-            || self.uploading.is_some()
-            || self.probing
-            || self.albums.sending.is_some()
+        self.in_flight() > 0
+    }
+
+    /// A check, an album request or a probe is on its way: one of those at a time.
+    fn control_busy(&self) -> bool {
+        self.checking.is_some() || self.probing || self.albums.sending.is_some()
+    }
+
+    /// How many requests may be on their way at once.
+    fn request_limit(&self) -> usize {
+        let limit = self
+            .settings
+            .parallel_uploads
+            .clamp(1, MAX_PARALLEL_UPLOADS);
+        usize::try_from(limit).unwrap_or(1)
     }
 
     /// Plans the next requests and hashing, or the end of the run.
@@ -26,13 +44,9 @@ impl Engine {
         self.give_up_carried(now_ms);
         self.probe_if_due(now_ms);
         let server_asked_to_wait = self.server_wait_holds(now_ms);
-        if self.outage.is_none() && !self.network_busy() && !server_asked_to_wait {
+        if self.outage.is_none() && !server_asked_to_wait {
             self.release_due_retries(now_ms);
-            // What is left for the albums goes once every file is finished.
-            let rest = self.items.all_finished();
-            if !self.start_album(rest) && !self.start_upload(now_ms) {
-                self.start_check(now_ms);
-            }
+            self.start_requests(now_ms);
         }
         self.start_hash(now_ms);
         let idle = !self.network_busy() && self.hashing.is_none() && self.outage.is_none();
@@ -42,22 +56,54 @@ impl Engine {
         }
     }
 
+    /// Fills the free request slots: an album's batch first, then uploads oldest first, then
+    /// a check of what is hashed (which feeds the uploads) once no upload can start.
+    fn start_requests(&mut self, now_ms: i64) {
+        // What is left for the albums goes once every file is finished.
+        let rest = self.items.all_finished();
+        while self.in_flight() < self.request_limit() {
+            let control_free = !self.control_busy();
+            if control_free && self.start_album(rest) {
+                continue;
+            }
+            if self.start_upload(now_ms) {
+                continue;
+            }
+            if control_free {
+                self.start_check(now_ms);
+            }
+            return;
+        }
+    }
+
     /// When to be woken if no answer comes first.
     pub(super) fn next_wake(&self) -> Option<i64> {
         if let Some(outage) = &self.outage {
-            return (!self.probing).then_some(outage.next_probe_at);
+            // A probe goes once nothing is on its way; until then the answers wake the run.
+            // (A wait far beyond any the run accepts is a clock set back: it is over.)
+            let longest = self.config.outage.give_up_after_ms;
+            let after_wait = self
+                .server_wait
+                .until_ms
+                .filter(|until| until.saturating_sub(outage.next_probe_at) <= longest)
+                .unwrap_or(i64::MIN);
+            return (!self.network_busy()).then_some(outage.next_probe_at.max(after_wait));
         }
-        if self.network_busy() {
-            return self.carried_deadline();
+        let carried = self.carried_deadline();
+        // Nothing new may start: only the answers on their way (or a carried one's deadline).
+        if self.halt.is_some() || self.in_flight() >= self.request_limit() {
+            return carried;
         }
         if let Some(until) = self.server_wait.until_ms {
-            return Some(until);
+            return carried.into_iter().chain([until]).min();
         }
+        // Only what could go out then: a check once none is on its way.
         let check = self
             .check_backoff
             .retry_at
-            .filter(|_| self.items.count(ItemState::Checking) > 0);
-        self.items.next_retry_at().into_iter().chain(check).min()
+            .filter(|_| !self.control_busy() && self.items.count(ItemState::Checking) > 0);
+        let retry = self.items.next_retry_at();
+        [carried, retry, check].into_iter().flatten().min()
     }
 
     pub(super) fn release_due_retries(&mut self, now_ms: i64) {
@@ -72,14 +118,13 @@ impl Engine {
         self.persist(released);
     }
 
-    /// Sends the oldest accepted file that is not waiting for its live video; the row says
+    /// Sends the oldest accepted file not on its way yet, not waiting for its live video, and
+    /// of a content not on its way (the server would keep one of the two); the row says
     /// `sending` before the request goes out.
     pub(super) fn start_upload(&mut self, now_ms: i64) -> bool {
-        let Some(next) = self
-            .items
-            .in_state(ItemState::Uploading)
-            .find(|item| !self.waits_for_video(item))
-        else {
+        let Some(next) = self.items.in_state(ItemState::Uploading).find(|item| {
+            !item.sending && !self.waits_for_video(item) && !self.content_on_its_way(item)
+        }) else {
             return false;
         };
         let live_video = self.live_video_asset(next);
@@ -109,12 +154,21 @@ impl Engine {
         };
         let (name, size) = (item.name.clone(), item.size);
         self.persist(vec![item]);
-        self.uploading = Some(request.id.clone());
+        self.uploading.push(request.id.clone());
         self.trace_upload_sent(&request.id, now_ms);
         self.out.push_back(Output::Upload(request));
         let file = FileProgress::sending(&name, size);
         self.report(now_ms, Phase::Uploading, Some(file));
         true
+    }
+
+    fn content_on_its_way(&self, item: &QueueItem) -> bool {
+        item.checksum.is_some()
+            && self
+                .uploading
+                .iter()
+                .filter_map(|id| self.items.get(id))
+                .any(|sent| sent.checksum == item.checksum)
     }
 
     /// Checks whatever is hashed, up to a batch, unless a failed check is still waiting.

@@ -182,10 +182,10 @@ impl Engine {
         result: RequestResult,
         now_ms: i64,
     ) -> Result<(), TransitionError> {
-        if self.uploading.as_deref() != Some(id) {
+        if !self.uploading.iter().any(|sent| sent == id) {
             return Ok(());
         }
-        self.uploading = None;
+        self.uploading.retain(|sent| sent != id);
         let reply = match result {
             Err(RequestError::File(reason)) => {
                 let reason = self.clean(&immich::cut_server_text(&reason));

@@ -67,20 +67,25 @@ impl Engine {
 
     /// Whether the server's wait still holds the run; a wait that is over is cleared.
     pub(super) fn server_wait_holds(&mut self, now_ms: i64) -> bool {
-        let Some(until) = self.server_wait.until_ms else {
-            return false;
-        };
-        // Longer than any wait the run accepts: the clock was set back, and the wait is over
-        // (or a clock set back a day would hold the run for a day).
-        let over = until <= now_ms || until - now_ms > self.config.outage.give_up_after_ms;
-        if over {
+        let holds = self.server_waits(now_ms);
+        if !holds {
             self.server_wait.until_ms = None;
         }
-        !over
+        holds
     }
 
-    /// The server answered without asking to wait: the next ask starts a new streak.
+    /// Whether the server's wait holds at `now_ms`.
+    pub(super) fn server_waits(&self, now_ms: i64) -> bool {
+        // Longer than any wait the run accepts: the clock was set back, and the wait is over
+        // (or a clock set back a day would hold the run for a day).
+        self.server_wait.until_ms.is_some_and(|until| {
+            until > now_ms && until - now_ms <= self.config.outage.give_up_after_ms
+        })
+    }
+
+    /// The server answered without asking to wait: the next ask starts a new streak. A wait it
+    /// asked for still holds (an answer to a request sent before the ask says nothing of it).
     pub(super) fn server_answered(&mut self) {
-        self.server_wait = ServerWait::default();
+        self.server_wait.since_ms = None;
     }
 }

@@ -3,6 +3,8 @@
 //! times (the time the output was handed out, the time of the answer). With the setting off no
 //! DEBUG entry is made at all. Lines go through `Engine::log`, which redacts every secret.
 
+use std::collections::HashMap;
+
 use crate::core::log::LogLevel;
 
 use super::super::io::{Input, RequestResult};
@@ -13,7 +15,10 @@ use super::Engine;
 #[derive(Clone, Debug, Default)]
 pub(super) struct Started {
     hash_ms: i64,
+    /// The check, album request or probe.
     request_ms: i64,
+    /// Each upload on its way.
+    uploads_ms: HashMap<String, i64>,
 }
 
 /// An expected answer, read before the engine takes it in; logged once it has.
@@ -76,7 +81,9 @@ impl Engine {
     }
 
     pub(super) fn trace_upload_sent(&mut self, id: &str, now_ms: i64) {
-        self.started.request_ms = now_ms;
+        if self.settings.advanced_troubleshooting {
+            self.started.uploads_ms.insert(id.to_owned(), now_ms);
+        }
         self.debug(|engine| {
             let (name, size) = engine.name_and_size(id);
             format!("{name}: upload sent ({size} bytes)")
@@ -111,9 +118,12 @@ impl Engine {
             Input::CheckReply { ids, result } if self.checking.as_ref() == Some(ids) => {
                 request(Answered::Check(ids.len()), result)
             }
-            Input::UploadReply { id, result } if self.uploading.as_ref() == Some(id) => {
-                request(Answered::Upload(id.clone()), result)
-            }
+            Input::UploadReply { id, result } if self.uploading.contains(id) => Some(Answer {
+                what: Answered::Upload(id.clone()),
+                status: status(result),
+                took_ms: now_ms
+                    .saturating_sub(self.started.uploads_ms.get(id).copied().unwrap_or(now_ms)),
+            }),
             Input::ProbeReply(result) if self.probing => request(Answered::Probe, result),
             _ => None,
         }
@@ -126,6 +136,9 @@ impl Engine {
             status,
             took_ms,
         } = answer;
+        if let Answered::Upload(id) = &what {
+            self.started.uploads_ms.remove(id);
+        }
         self.debug(|engine| match what {
             Answered::Hash(id) => {
                 let (name, size) = engine.name_and_size(&id);

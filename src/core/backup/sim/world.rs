@@ -111,6 +111,8 @@ pub(super) struct World {
     /// Clock changes at waits (a day back, an hour forward, nothing).
     pub(super) jumps: Vec<i64>,
     pub(super) seed: u64,
+    /// The setting `parallelUploads`.
+    pub(super) parallel: u32,
 }
 
 pub(super) fn world() -> impl Strategy<Value = World> {
@@ -125,9 +127,10 @@ pub(super) fn world() -> impl Strategy<Value = World> {
             0..40,
         ),
         any::<u64>(),
+        1u32..=4,
     )
         .prop_map(
-            |(files, outages, faults, kills, halts, jumps, seed)| World {
+            |(files, outages, faults, kills, halts, jumps, seed, parallel)| World {
                 files,
                 outages,
                 faults,
@@ -135,6 +138,7 @@ pub(super) fn world() -> impl Strategy<Value = World> {
                 halts,
                 jumps,
                 seed,
+                parallel,
             },
         )
 }

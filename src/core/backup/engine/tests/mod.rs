@@ -12,10 +12,15 @@ fn sum(n: usize) -> String {
     format!("{n:040x}")
 }
 
+/// One request at a time, as the run's steps are easiest to follow (tests/parallel.rs has runs
+/// with several uploads in flight).
 fn setup(queue: Vec<QueueItem>) -> RunSetup {
     RunSetup {
         queue,
-        settings: Settings::default(),
+        settings: Settings {
+            parallel_uploads: 1,
+            ..Settings::default()
+        },
         server: "http://immich.test/api".into(),
         secrets: vec![KEY.into()],
         new_run: true,
@@ -188,5 +193,6 @@ mod items;
 mod live;
 mod mirror;
 mod notify;
+mod parallel;
 mod retry_after;
 mod run;
