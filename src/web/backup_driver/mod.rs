@@ -266,8 +266,14 @@ async fn drive(
     let mut work: FuturesUnordered<LocalBoxFuture<'static, Done>> = FuturesUnordered::new();
     let handed = Rc::new(Handed::default());
     work.extend(carried::awaited(engine, &handed, store));
+    // Rows changed in a row are written in one transaction, before whatever output follows them.
+    let mut rows = Vec::new();
     loop {
-        match engine.poll_output() {
+        let output = engine.poll_output();
+        if !matches!(output, Output::Persist(_)) && !rows.is_empty() {
+            store.save_items(&std::mem::take(&mut rows)).await?;
+        }
+        match output {
             Output::Ended(stop) => return Ok(stop),
             Output::Wait(until) => {
                 let input = next_input(&mut work, control, until, store).await?;
@@ -275,7 +281,7 @@ async fn drive(
                     engine.handle_input(input, now_ms());
                 }
             }
-            Output::Persist(rows) => store.save_items(&rows).await?,
+            Output::Persist(changed) => rows.extend(changed),
             Output::Delete(ids) => store.delete_items(&ids).await?,
             Output::Hash { id, .. } => work.push(hash(known.clone(), wanted(engine, id))),
             Output::Check(request) => work.push(check(http.clone(), request)),
@@ -306,12 +312,7 @@ async fn drive(
 
 /// Where the engine's file `id` is read from; Err when the run does not know it.
 fn wanted(engine: &Engine, id: String) -> Result<Wanted, String> {
-    engine
-        .items()
-        .iter()
-        .find(|item| item.id == id)
-        .map(Wanted::of)
-        .ok_or(id)
+    engine.item(&id).map(Wanted::of).ok_or(id)
 }
 
 /// Waits for the first of: finished work, a page's control, the engine's time, or a stop

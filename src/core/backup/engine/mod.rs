@@ -305,6 +305,11 @@ impl Engine {
         self.items.rows()
     }
 
+    /// One row of the queue.
+    pub fn item(&self, id: &str) -> Option<&QueueItem> {
+        self.items.get(id)
+    }
+
     /// Files a page queued during the run join it; rows the run knows are left alone.
     fn merge(&mut self, rows: Vec<QueueItem>) {
         let mut changed = Vec::new();
