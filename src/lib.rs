@@ -61,6 +61,8 @@ export interface Settings {
   realtimeDisconnectDelay: number;
   /** uploads a run keeps in flight at once, 1..=4 (1: strictly one request at a time) */
   parallelUploads: number;
+  /** MiB, 0..=1048576: files at least this large are hashed as a stream (one chunk of memory), smaller ones whole by the browser's native SHA-1 (0: all streamed) */
+  hashStreamMinMb: number;
 }
 export interface ServerInfo { serverUrl: string; userName: string; userEmail: string; version: string; }
 /** The library mirror as the page shows it (see core::sync::library_view). */
@@ -289,14 +291,26 @@ export interface CarriedUpload { id: string; name: string; size: number; registr
         to_js(&page::read_logs().await.map_err(fail)?)
     }
 
-    /// SHA-1 (lowercase hex) of a Blob, read as a stream: memory stays at one stream chunk
-    /// whatever the size. The same code hashes every queued file.
+    /// SHA-1 (lowercase hex) of a Blob as a queued file is hashed: streamed (memory stays at
+    /// one chunk) from `streamMinMb` MiB up (the setting `hashStreamMinMb`, its default when
+    /// left out), whole by the browser's native digest below.
     #[wasm_bindgen(js_name = hashBlob)]
-    pub async fn hash_blob(blob: web_sys::Blob) -> Result<String, JsError> {
-        let fail = |e: crate::web::files::FileError| JsError::new(&e.to_string());
-        let mut hasher = crate::web::files::BlobHasher::new(blob).map_err(fail)?;
-        while hasher.step().await.map_err(fail)? {}
-        Ok(hasher.finish_hex())
+    pub async fn hash_blob(
+        blob: web_sys::Blob,
+        #[wasm_bindgen(js_name = streamMinMb)] stream_min_mb: Option<u32>,
+    ) -> Result<String, JsError> {
+        use crate::core::checksum::HashMethod;
+        use crate::web::files::{digest_whole, BlobHasher, FileError};
+        let fail = |e: FileError| JsError::new(&e.to_string());
+        let bound = stream_min_mb.unwrap_or(Settings::default().hash_stream_min_mb);
+        match HashMethod::for_size(blob.size() as u64, bound) {
+            HashMethod::Whole => digest_whole(&blob).await.map_err(fail),
+            HashMethod::Stream => {
+                let mut hasher = BlobHasher::new(blob).map_err(fail)?;
+                while hasher.step().await.map_err(fail)? {}
+                Ok(hasher.finish_hex())
+            }
+        }
     }
 
     /// Adds a folder the user picked (`showDirectoryPicker`): the worker scans it at every run.

@@ -1,8 +1,9 @@
-//! SHA-1 of Blobs read in chunks inside a real service worker, against values computed natively.
+//! SHA-1 of Blobs inside a real service worker, read in chunks or digested whole by the
+//! browser, against values computed natively.
 #![cfg(target_arch = "wasm32")]
 
 use immich_background::core::backup::HASH_STEP_BYTES as STEP_BYTES;
-use immich_background::web::files::BlobHasher;
+use immich_background::web::files::{digest_whole, BlobHasher};
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen_test::*;
 use web_sys::Blob;
@@ -23,24 +24,22 @@ async fn hash(blob: Blob) -> (String, u32) {
     (hasher.finish_hex(), steps)
 }
 
+const VECTORS: [(&[u8], &str); 3] = [
+    (b"", "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
+    (b"abc", "a9993e364706816aba3e25717850c26c9cd0d89d"),
+    (
+        b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+        "84983e441c3bd26ebaae4aa1f95129e5e54670f1",
+    ),
+];
+
 #[wasm_bindgen_test]
 async fn known_vectors() {
-    assert_eq!(
-        hash(blob_of(b"")).await.0,
-        "da39a3ee5e6b4b0d3255bfef95601890afd80709"
-    );
-    assert_eq!(
-        hash(blob_of(b"abc")).await.0,
-        "a9993e364706816aba3e25717850c26c9cd0d89d"
-    );
-    assert_eq!(
-        hash(blob_of(
-            b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
-        ))
-        .await
-        .0,
-        "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
-    );
+    for (bytes, expected) in VECTORS {
+        assert_eq!(hash(blob_of(bytes)).await.0, expected);
+        let whole = digest_whole(&blob_of(bytes)).await.expect("readable blob");
+        assert_eq!(whole, expected, "the browser's digest of the whole file");
+    }
 }
 
 /// 32 MiB and a bit of a linear-congruential stream, read as a stream in several steps; the expected digest
@@ -61,6 +60,8 @@ async fn multi_chunk_blob_matches_native_sha1() {
         .collect();
     let (digest, steps) = hash(blob_of(&bytes)).await;
     assert_eq!(digest, "51215f97d985fc9e957385d703f89dd1b82b08b8");
+    let whole = digest_whole(&blob_of(&bytes)).await.expect("readable blob");
+    assert_eq!(whole, digest);
     assert_eq!(
         u64::from(steps),
         (len as u64 - 1) / STEP_BYTES,

@@ -1,4 +1,29 @@
-//! Streaming SHA-1, the checksum Immich deduplicates uploads by.
+//! SHA-1, the checksum Immich deduplicates uploads by: streamed here for large files, or left
+//! to the browser's native digest of the whole file for the rest (`HashMethod`).
+
+const MIB: u64 = 1024 * 1024;
+
+/// How a file is hashed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashMethod {
+    /// The browser's native SHA-1 (`crypto.subtle.digest`) over the whole file in memory: the
+    /// platform's speed, at the cost of the file's size in memory while it runs.
+    Whole,
+    /// `Sha1Stream` over the file's stream: one chunk of memory whatever the size, with
+    /// progress between chunks.
+    Stream,
+}
+
+impl HashMethod {
+    /// Files of at least `stream_min_mb` MiB are streamed (0: every file is).
+    pub fn for_size(size: u64, stream_min_mb: u32) -> HashMethod {
+        if size >= u64::from(stream_min_mb).saturating_mul(MIB) {
+            HashMethod::Stream
+        } else {
+            HashMethod::Whole
+        }
+    }
+}
 
 /// Streaming SHA-1 (sha1_smol); the web layer feeds it chunks of a Blob.
 #[derive(Clone, Default)]
@@ -44,6 +69,21 @@ pub fn hex_to_base64(hex: &str) -> Option<String> {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
+    use super::HashMethod;
+
+    #[test]
+    fn files_from_the_bound_up_are_streamed() {
+        let mib = 1024 * 1024;
+        assert_eq!(HashMethod::for_size(64 * mib - 1, 64), HashMethod::Whole);
+        assert_eq!(HashMethod::for_size(64 * mib, 64), HashMethod::Stream);
+        assert_eq!(
+            HashMethod::for_size(0, 0),
+            HashMethod::Stream,
+            "0: always streamed"
+        );
+        assert_eq!(HashMethod::for_size(u64::MAX, u32::MAX), HashMethod::Stream);
+    }
+
     use super::*;
 
     #[test]

@@ -39,6 +39,9 @@ pub struct Settings {
     pub realtime_disconnect_delay: u32,
     /// Uploads a run keeps in flight at once; 1: strictly one request at a time.
     pub parallel_uploads: u32,
+    /// Files of at least this many MiB are hashed as a stream (one chunk of memory); smaller
+    /// ones whole by the browser's native SHA-1, faster; 0: every file is streamed.
+    pub hash_stream_min_mb: u32,
 }
 
 impl Default for Settings {
@@ -57,6 +60,7 @@ impl Default for Settings {
             background_fetch_min_mb: 64,
             realtime_disconnect_delay: 60,
             parallel_uploads: 3,
+            hash_stream_min_mb: 64,
         }
     }
 }
@@ -96,7 +100,7 @@ struct Spec {
     field: Field,
 }
 
-const SPECS: [Spec; 13] = [
+const SPECS: [Spec; 14] = [
     Spec {
         key: "backgroundBackup",
         legacy_key: "background_backup",
@@ -184,6 +188,15 @@ const SPECS: [Spec; 13] = [
             slot: |s| &mut s.parallel_uploads,
             min: 1,
             max: MAX_PARALLEL_UPLOADS,
+        },
+    },
+    Spec {
+        key: "hashStreamMinMb",
+        legacy_key: "hash_stream_min_mb",
+        field: Field::Count {
+            slot: |s| &mut s.hash_stream_min_mb,
+            min: 0,
+            max: 1_048_576,
         },
     },
 ];

@@ -20,6 +20,7 @@ fn defaults_match_the_mobile_app() {
             "backgroundFetchMinMb": 64,
             "realtimeDisconnectDelay": 60,
             "parallelUploads": 3,
+            "hashStreamMinMb": 64,
         })
     );
 }
@@ -87,6 +88,7 @@ fn from_json_accepts_every_key_at_its_bounds() {
             background_fetch_min_mb: 0,
             realtime_disconnect_delay: 3600,
             parallel_uploads: 1,
+            hash_stream_min_mb: 64,
         }
     );
     let whole_float = Settings::from_json(&json!({"backupTriggerDelay": 45.0})).unwrap();

@@ -1,8 +1,8 @@
 // Section 5: the seven settings of DESIGN.md §4, uploadInterruptionLimit, the two of the
 // background service (backupUnknownConditionsMet, advancedTroubleshooting), the size from which
 // files go by Background Fetch (backgroundFetchMinMb), how long live updates outlive the page
-// (realtimeDisconnectDelay) and the uploads in flight at once (parallelUploads). Validation is
-// the wasm side's: the form sends what the user typed and shows the refusal message.
+// (realtimeDisconnectDelay), the uploads in flight at once (parallelUploads) and the size from
+// which files are hashed as a stream (hashStreamMinMb). Validation is the wasm side's: the form sends what the user typed and shows the refusal message.
 import { $, showError, errorMessage } from './dom.js';
 
 const BOOLEANS = [
@@ -14,7 +14,7 @@ const BOOLEANS = [
   'backupUnknownConditionsMet',
   'advancedTroubleshooting',
 ];
-const NUMBERS = ['backupTriggerDelay', 'uploadErrorNotificationGracePeriod', 'uploadInterruptionLimit', 'backgroundFetchMinMb', 'realtimeDisconnectDelay', 'parallelUploads'];
+const NUMBERS = ['backupTriggerDelay', 'uploadErrorNotificationGracePeriod', 'uploadInterruptionLimit', 'backgroundFetchMinMb', 'realtimeDisconnectDelay', 'parallelUploads', 'hashStreamMinMb'];
 
 /**
  * `onChange(settings)`: the stored settings, after a load and after each save; `onSaved()`

@@ -1,6 +1,7 @@
 //! What goes into the backup engine and what comes out of it.
 
 use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
+use crate::core::checksum::HashMethod;
 use crate::core::log::LogLevel;
 use crate::core::progress::{NotificationKind, NotificationPayload};
 
@@ -118,10 +119,12 @@ pub enum Output {
     Persist(Vec<QueueItem>),
     /// Remove these rows and their stored files.
     Delete(Vec<String>),
-    /// Hash this stored file, reporting `HashProgress` between chunks and `Hashed` at the end.
+    /// Hash this stored file by `method`, reporting `HashProgress` between chunks (when
+    /// streamed) and `Hashed` at the end.
     Hash {
         id: String,
         size: u64,
+        method: HashMethod,
     },
     Check(CheckRequest),
     Upload(UploadRequest),

@@ -283,7 +283,9 @@ async fn drive(
             }
             Output::Persist(changed) => rows.extend(changed),
             Output::Delete(ids) => store.delete_items(&ids).await?,
-            Output::Hash { id, .. } => work.push(hash(known.clone(), wanted(engine, id))),
+            Output::Hash { id, method, .. } => {
+                work.push(hash(known.clone(), wanted(engine, id), method));
+            }
             Output::Check(request) => work.push(check(http.clone(), request)),
             Output::Upload(request) if request.carrier == Carrier::BackgroundFetch => {
                 let store = Rc::clone(store);

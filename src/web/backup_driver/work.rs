@@ -1,14 +1,14 @@
 //! The work the driver starts for the engine, each a future that ends in the engine's input:
-//! hashing a stored file chunk by chunk, a bulk check, an upload, a probe, an album's additions.
+//! hashing a stored file (whole, or chunk by chunk), a bulk check, an upload, a probe, an album's additions.
 
 use std::rc::Rc;
 
 use futures_util::future::{FutureExt, LocalBoxFuture};
 
 use crate::core::backup::{CheckRequest, Input, RequestError, UploadRequest};
-use crate::core::checksum;
+use crate::core::checksum::{self, HashMethod};
 use crate::web::albums;
-use crate::web::files::BlobHasher;
+use crate::web::files::{self, BlobHasher};
 use crate::web::http::{upload_form, ImmichHttp};
 use crate::web::sources::{self as source, Wanted};
 use crate::web::store::Store;
@@ -50,32 +50,51 @@ impl KnownAssets {
     }
 }
 
-/// Hashes a queued file (`Err` carries the id of a file the run does not know).
+/// Hashes a queued file by `method` (`Err` carries the id of a file the run does not know).
 pub(super) fn hash(
     known: KnownAssets,
     file: Result<Wanted, String>,
+    method: HashMethod,
 ) -> LocalBoxFuture<'static, Done> {
     let store = Rc::clone(&known.store);
     async move {
-        let (id, opened) = match file {
-            Ok(wanted) => {
-                let opened = source::open(&store, &wanted)
-                    .await
-                    .and_then(|blob| BlobHasher::new(blob).map_err(|e| e.to_string()));
-                (wanted.id, opened)
-            }
+        let (id, blob) = match file {
+            Ok(wanted) => (wanted.id.clone(), source::open(&store, &wanted).await),
             Err(id) => (id, Err(NOT_IN_RUN.to_owned())),
         };
-        match opened {
-            Ok(hasher) => hash_step(hasher, id, known).await,
-            Err(reason) => Done::last(Input::Hashed {
+        let failed = |id, reason| {
+            Done::last(Input::Hashed {
                 id,
                 result: Err(reason),
                 on_server: None,
-            }),
+            })
+        };
+        let blob = match blob {
+            Ok(blob) => blob,
+            Err(reason) => return failed(id, reason),
+        };
+        match method {
+            HashMethod::Whole => match files::digest_whole(&blob).await {
+                Ok(checksum) => hashed(id, checksum, &known).await,
+                Err(e) => failed(id, e.to_string()),
+            },
+            HashMethod::Stream => match BlobHasher::new(blob) {
+                Ok(hasher) => hash_step(hasher, id, known).await,
+                Err(e) => failed(id, e.to_string()),
+            },
         }
     }
     .boxed_local()
+}
+
+/// A file's checksum, with its asset when the mirror already has one.
+async fn hashed(id: String, checksum: String, known: &KnownAssets) -> Done {
+    let on_server = known.on_server(&checksum).await;
+    Done::last(Input::Hashed {
+        id,
+        result: Ok(checksum),
+        on_server,
+    })
 }
 
 fn hash_step(
@@ -92,15 +111,7 @@ fn hash_step(
                 },
                 then: Some(hash_step(hasher, id, known)),
             },
-            Ok(false) => {
-                let checksum = hasher.finish_hex();
-                let on_server = known.on_server(&checksum).await;
-                Done::last(Input::Hashed {
-                    id,
-                    result: Ok(checksum),
-                    on_server,
-                })
-            }
+            Ok(false) => hashed(id, hasher.finish_hex(), &known).await,
             Err(e) => Done::last(Input::Hashed {
                 id,
                 result: Err(e.to_string()),

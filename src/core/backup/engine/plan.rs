@@ -3,6 +3,7 @@
 //! what is hashed beside them, and when to be woken.
 
 use crate::core::channel::Phase;
+use crate::core::checksum::HashMethod;
 use crate::core::immich;
 use crate::core::settings::MAX_PARALLEL_UPLOADS;
 
@@ -223,7 +224,8 @@ impl Engine {
         };
         self.hashing = Some(id.clone());
         self.trace_hash_started(&id, now_ms);
-        self.out.push_back(Output::Hash { id, size });
+        let method = HashMethod::for_size(size, self.settings.hash_stream_min_mb);
+        self.out.push_back(Output::Hash { id, size, method });
         if self
             .pacer
             .hashing_report_due(size > HASH_STEP_BYTES, now_ms)

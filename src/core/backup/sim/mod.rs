@@ -231,7 +231,7 @@ impl Sim {
                         self.stored.remove(&id);
                     }
                 }
-                Output::Hash { id, size } => {
+                Output::Hash { id, size, .. } => {
                     prop_assert!(size > 0, "an empty file is never hashed");
                     prop_assert!(
                         !self
