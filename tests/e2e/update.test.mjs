@@ -23,7 +23,8 @@ const FILES = 200;
 test('new worker versions installed mid-run with no page open: every file once, never two at once', { timeout: 180_000 }, async () => {
   const files = photos('update', FILES, { min: 5_000, max: 20_000 });
   await env.openWithQueued(files);
-  await saveSettings(env.page, { backgroundBackup: true });
+  // One upload at a time, so that two versions running side by side would show on the server.
+  await saveSettings(env.page, { backgroundBackup: true, parallelUploads: 1 });
   const control = await workerControl(env);
   const [v1] = control.versions();
   assert.equal(v1.status, 'activated', JSON.stringify(control.versions()));
