@@ -77,8 +77,15 @@ test('a large file goes by Background Fetch with byte progress, across a stopped
   assert.equal(stop.args.reason, 'completed', JSON.stringify(stop));
   await checkAllOnServer(written);
   const requests = await env.requests();
-  assert.equal(requests['POST /api/assets'], 3, 'each file sent once, the video by the browser only');
-  assert.equal(requests.sameFileConcurrent, 0, 'never two uploads of one file at once');
+  const arrivals = await env.uploadArrivals();
+  assert.equal(arrivals[written['clip.mp4']], 1, 'the video sent once, by the browser only');
+  // The pictures go beside the video and the server holds each upload 6 s before reading it,
+  // so the stop may cut them off, and the new worker's resend may meet the stopped one's
+  // upload still held there; nothing else may overlap.
+  const sends = ['IMG_0001.jpg', 'IMG_0002.jpg'].map((name) => arrivals[written[name]]);
+  assert.ok(sends.every((n) => n === 1 || n === 2), `each picture sent once, or twice if the stop cut it off: ${sends}`);
+  const resent = sends.filter((n) => n === 2).length;
+  assert.ok(requests.sameFileConcurrent <= resent, `no two uploads of one file at once but a resend and its cut-off one: ${requests.sameFileConcurrent}`);
   assert.deepEqual(await fetchIds(page), [], 'no Background Fetch left');
   const [view] = await backupFolders(page);
   assert.deepEqual({ files: view.files, backedUp: view.backedUp, waiting: view.waiting, failed: view.failed },

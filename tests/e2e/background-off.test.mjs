@@ -7,7 +7,8 @@ import { startForTests, photos, waitForReady } from './harness.mjs';
 import { waitFor, serviceState, readLogs, uploadsSeen } from './service-helpers.mjs';
 import { workerControl, storedServiceRecord, setVisibility, originPages, backupRequests } from './background-helpers.mjs';
 
-const env = startForTests({ uploadDelayMs: 300 });
+// Three uploads at once (the default) of 900 ms each: the run lasts about a minute.
+const env = startForTests({ uploadDelayMs: 900 });
 
 const FILES = 200;
 /** How long the worker waits for a page to come back (a reload) before the run stops. */

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startForTests, sha1, randomFile, randomSize } from './harness.mjs';
+import { saveSettings } from './service-helpers.mjs';
 
 const env = startForTests();
 
@@ -36,6 +37,9 @@ test('backs up 20 picked files, duplicates by content once, the empty one skippe
   assert.equal(login.error, '', `connect failed: ${login.error}`);
   assert.match(login.status, /^Connected to http:\/\/127\.0\.0\.1:\d+\/api as .+ \(Immich v\d+\.\d+\.\d+\)$/);
   assert.equal(await page.isDisabled('#backup-start'), false, 'Back up is enabled once logged in');
+  // files from 16 MiB up are read in chunks with byte progress (the 20 MB one below); smaller
+  // ones are hashed whole
+  await saveSettings(page, { hashStreamMinMb: 16 });
 
   await env.pickFiles(files);
   const queued = await env.uploadState();

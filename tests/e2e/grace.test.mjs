@@ -2,7 +2,9 @@
 // fault injection): the error notification appears once the uploads failed in a row pass
 // uploadErrorNotificationGracePeriod, once per streak, and gives way to the progress notification
 // when an upload succeeds; a 429 or 503 with Retry-After holds every upload for that long; a 401
-// ends the run `unauthorized` and the page asks to log in again.
+// ends the run `unauthorized` and the page asks to log in again. One upload at a time
+// (parallelUploads 1, kept for every test here): each answer comes before the next upload goes,
+// so the tests can count failures in a row and see the gap a wait leaves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startForTests, photos } from './harness.mjs';
@@ -22,7 +24,7 @@ test('the error notification: not within the grace period, once for the streak, 
   const { page } = env;
   const files = photos('grace', 10);
   await env.openWithQueued(files);
-  await saveSettings(page, { uploadErrorNotificationGracePeriod: 2 });
+  await saveSettings(page, { uploadErrorNotificationGracePeriod: 2, parallelUploads: 1 });
   // two quick failures, then two held for a while before they fail: time to look in between
   await addFault(env, { status: 500, count: 2, message: FAILED });
   await addFault(env, { status: 500, count: 2, delayMs: 5_000, message: FAILED });

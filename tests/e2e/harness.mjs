@@ -3,6 +3,7 @@
 // stopped by `stop()` (call it from an `after` hook).
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -18,6 +19,11 @@ export const API_KEY = process.env.IMMICH_API_KEY ?? 'immich-dev-key';
 /** fake-immich's seeded user (its defaults), for the password login. */
 export const EMAIL = 'admin@immich.local';
 export const PASSWORD = 'immich-dev-password';
+/**
+ * The parallelUploads setting's default: a stop, kill or outage cuts off at most this many
+ * uploads, each sent again once.
+ */
+export const PARALLEL_UPLOADS = 3;
 export const FAKE_IMMICH_BIN = path.resolve(ROOT, process.env.FAKE_IMMICH_BIN ?? 'target/debug/fake-immich');
 const DIST = path.resolve(ROOT, process.env.E2E_DIST ?? 'dist');
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
@@ -221,6 +227,15 @@ export async function start({
    * process: after `stopServer()`/`startServer()` the counts start again at 0.
    */
   env.requests = () => env.api('/api/fake-immich/requests');
+  /**
+   * How many uploads arrived per content, per server process: uploadArrivals() answers
+   * {hexSha1: count}; sendsOf(buffers) the counts of those contents.
+   */
+  env.uploadArrivals = () => env.api('/api/fake-immich/uploads');
+  env.sendsOf = async (buffers) => {
+    const arrivals = await env.uploadArrivals();
+    return buffers.map((b) => arrivals[sha1(b)] ?? 0);
+  };
   /** bulk-upload-check for many SHA-1 (hex) checksums: resolves with {checksum: result}. */
   env.checkChecksums = async (checksums) => {
     const { results } = await env.api('/api/assets/bulk-upload-check', {
@@ -358,6 +373,17 @@ export async function waitForReady(page) {
 }
 
 export const sha1 = (buf) => createHash('sha1').update(buf).digest('hex');
+
+/**
+ * Asserts that each of `buffers` reached the server once, or twice when `cuts` interruptions
+ * (stops, kills, outages: `what`) left its upload unanswered: at most PARALLEL_UPLOADS per cut.
+ */
+export async function assertSentOnce(env, buffers, cuts, what) {
+  const sends = await env.sendsOf(buffers);
+  assert.ok(sends.every((n) => n === 1 || n === 2), `each file sent once, or twice when ${what} cut it off: ${sends}`);
+  const twice = sends.filter((n) => n === 2).length;
+  assert.ok(twice <= cuts * PARALLEL_UPLOADS, `at most ${PARALLEL_UPLOADS} uploads cut off by each of ${cuts} (${what}): ${twice} sent twice`);
+}
 
 /** A pseudo-random buffer of `size` bytes (random content: every file distinct). */
 export function randomFile(size) {

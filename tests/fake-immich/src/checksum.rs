@@ -23,6 +23,11 @@ fn parse_hex(text: &str) -> Option<Sha1> {
     Some(out)
 }
 
+/// The lowercase hex form clients send in `x-immich-checksum`.
+pub fn to_hex(sum: &Sha1) -> String {
+    sum.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 /// Immich reports checksums in base64.
 pub fn to_base64(sum: &Sha1) -> String {
     STANDARD.encode(sum)
@@ -38,6 +43,7 @@ mod tests {
     #[test]
     fn hex_and_base64_agree() {
         let from_hex = parse(EMPTY_HEX).expect("hex parses");
+        assert_eq!(to_hex(&from_hex), EMPTY_HEX);
         let from_b64 = parse(EMPTY_B64).expect("base64 parses");
         assert_eq!(from_hex, from_b64);
         assert_eq!(to_base64(&from_hex), EMPTY_B64);

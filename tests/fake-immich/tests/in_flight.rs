@@ -7,7 +7,7 @@ mod common;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::http::{add_fault, request_counts, Form, Reply, KEY};
+use common::http::{add_fault, get, request_counts, Form, Reply, KEY};
 use common::raw::{request_head, Connection};
 use common::{bytes, sha1_hex, Server, TempDir, API_KEY};
 use serde_json::json;
@@ -92,6 +92,9 @@ fn sequential_uploads_and_different_files_at_once_are_not_the_same_file_concurre
     let counts = request_counts(&server);
     assert_eq!(counts["sameFileConcurrent"], 0);
     assert_eq!(counts["maxConcurrentUploads"], 1);
+    let arrivals = get(&server.url("/api/fake-immich/uploads"), &[]).json();
+    assert_eq!(arrivals[sha1_hex(&content)], 3, "each arrival counted by checksum");
+    assert_eq!(arrivals.as_object().map(serde_json::Map::len), Some(1));
 
     let held = HeldUpload::start(&server, &bytes(3, 10_000));
     wait_for(&server, "uploadsInFlight", 1);

@@ -4,6 +4,7 @@
 //! `GET /api/fake-immich/requests` answers `{"METHOD /route": count, ...}` plus keys without a
 //! space, so never a route's: `uploadsInFlight`, `maxConcurrentUploads` and `sameFileConcurrent`
 //! (see `uploads_in_flight`) and `faultsApplied` (requests a queued fault applied to).
+//! `GET /api/fake-immich/uploads` answers `{"<hex sha1>": uploads that arrived with it, ...}`.
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -16,6 +17,7 @@ use axum::Json;
 use crate::state::SharedState;
 
 pub const PATH: &str = "/api/fake-immich/requests";
+pub const UPLOADS_PATH: &str = "/api/fake-immich/uploads";
 
 /// `"METHOD /route/{param}"` -> requests received.
 #[derive(Debug, Default)]
@@ -51,4 +53,8 @@ pub async fn counts(State(state): State<SharedState>) -> Json<BTreeMap<String, u
     counts.insert("sameFileConcurrent".into(), uploads.same_file_concurrent());
     counts.insert("faultsApplied".into(), state.faults.applied());
     Json(counts)
+}
+
+pub async fn uploads_per_checksum(State(state): State<SharedState>) -> Json<BTreeMap<String, u64>> {
+    Json(state.uploads_in_flight.arrivals())
 }

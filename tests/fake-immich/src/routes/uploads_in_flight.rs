@@ -1,9 +1,10 @@
 //! Test-only evidence that a client never sends one file twice at once: how many uploads were
 //! in flight together at most, and how often an upload arrived while another one with the same
 //! `x-immich-checksum` was still in flight. An upload is in flight from its head's arrival until
-//! its answer is ready, its body read to the end, or its connection lost.
+//! its answer is ready, its body read to the end, or its connection lost. Arrivals per checksum
+//! are kept too: a test bounds how often each file was sent, not only the total.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use axum::extract::{MatchedPath, Request, State};
@@ -23,6 +24,8 @@ struct Tally {
     /// In-flight uploads per claimed checksum; an entry goes when its count drops to 0.
     by_checksum: HashMap<Sha1, u64>,
     same_file_concurrent: u64,
+    /// Uploads that arrived per claimed checksum, ever.
+    arrivals: HashMap<Sha1, u64>,
 }
 
 #[derive(Debug, Default)]
@@ -49,11 +52,21 @@ impl UploadsInFlight {
         self.lock().same_file_concurrent
     }
 
+    /// How many uploads arrived per checksum (lowercase hex), since the process started.
+    pub fn arrivals(&self) -> BTreeMap<String, u64> {
+        self.lock()
+            .arrivals
+            .iter()
+            .map(|(sum, count)| (checksum::to_hex(sum), *count))
+            .collect()
+    }
+
     fn arrive(&self, checksum: Option<Sha1>) -> InFlight<'_> {
         let mut tally = self.lock();
         tally.current += 1;
         tally.max = tally.max.max(tally.current);
         if let Some(sum) = checksum {
+            *tally.arrivals.entry(sum).or_default() += 1;
             let same = tally.by_checksum.entry(sum).or_default();
             *same += 1;
             if *same > 1 {
