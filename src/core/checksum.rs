@@ -1,7 +1,7 @@
 //! SHA-1, the checksum Immich deduplicates uploads by: streamed here for large files, or left
 //! to the browser's native digest of the whole file for the rest (`HashMethod`).
 
-const MIB: u64 = 1024 * 1024;
+pub const MIB: u64 = 1024 * 1024;
 
 /// How a file is hashed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,8 +11,8 @@ mod source;
 
 pub use carried::{Carrier, CARRIED_UPLOAD_LIMIT_MS};
 pub use engine::{
-    Engine, EngineConfig, OutagePolicy, RunSetup, ALBUM_BATCH, CHECK_BATCH, HASH_STEP_BYTES,
-    STOPPED,
+    Engine, EngineConfig, OutagePolicy, RunSetup, ALBUM_BATCH, CHECK_BATCH, HASHES_AT_ONCE,
+    HASH_STEP_BYTES, STOPPED,
 };
 pub use handover::{
     carried_report, carried_target, fetch_tag, id_of_tag, CarriedTarget, HandedUpload, Refusal,

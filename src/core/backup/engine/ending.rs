@@ -24,7 +24,7 @@ impl Engine {
     /// and a Cancel does not delete a row the server has. `advance` ends the run once the
     /// network is quiet. A later halt replaces the reason: the lifecycle's latest word stands.
     pub(super) fn halt(&mut self, reason: StopReason, message: String, now_ms: i64) {
-        if let Some(id) = self.hashing.take() {
+        for id in std::mem::take(&mut self.hashing) {
             self.hash_dropped(&id);
         }
         if self.network_busy() {
@@ -88,7 +88,8 @@ impl Engine {
         for id in hashing {
             self.hash_dropped(&id);
         }
-        (self.hashing, self.checking) = (None, None);
+        self.hashing.clear();
+        self.checking = None;
         // An album request on its way is dropped: its rows keep their album for the next run.
         self.albums.sending = None;
         self.probing = false;

@@ -57,6 +57,10 @@ pub const CHECK_BATCH: usize = 500;
 /// How many bytes the driver hashes between two `Input::HashProgress`: the unit of progress.
 pub const HASH_STEP_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Files hashed at once: reading a small file waits on storage far longer than its digest
+/// takes, so a few reads side by side keep the uploads fed.
+pub const HASHES_AT_ONCE: usize = 3;
+
 /// What the user stopped sees, whether a run was going or not.
 pub const STOPPED: &str = "Backup stopped.";
 
@@ -112,7 +116,8 @@ pub struct Engine {
     config: EngineConfig,
     jitter: Jitter,
     out: VecDeque<Output>,
-    hashing: Option<String>,
+    /// The files being hashed, in the order started.
+    hashing: Vec<String>,
     checking: Option<Vec<String>>,
     /// The uploads on their way, in the order sent.
     uploading: Vec<String>,
@@ -143,7 +148,7 @@ impl Engine {
             config,
             jitter: Jitter::new(setup.seed),
             out: VecDeque::new(),
-            hashing: None,
+            hashing: Vec::new(),
             checking: None,
             uploading: Vec::new(),
             probing: false,

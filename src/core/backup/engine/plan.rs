@@ -3,7 +3,7 @@
 //! what is hashed beside them, and when to be woken.
 
 use crate::core::channel::Phase;
-use crate::core::checksum::HashMethod;
+use crate::core::checksum::{HashMethod, MIB};
 use crate::core::immich;
 use crate::core::settings::MAX_PARALLEL_UPLOADS;
 
@@ -11,7 +11,7 @@ use super::super::io::{CheckRequest, Output, UploadRequest};
 use super::super::{Carrier, ItemState, QueueItem};
 use super::live::LIVE_PHOTO_VIDEO_ID;
 use super::report::FileProgress;
-use super::{Engine, HASH_STEP_BYTES};
+use super::{Engine, HASHES_AT_ONCE, HASH_STEP_BYTES};
 
 impl Engine {
     /// Requests on their way: the uploads, and the check, album request or probe.
@@ -49,8 +49,8 @@ impl Engine {
             self.release_due_retries(now_ms);
             self.start_requests(now_ms);
         }
-        self.start_hash(now_ms);
-        let idle = !self.network_busy() && self.hashing.is_none() && self.outage.is_none();
+        self.start_hashes(now_ms);
+        let idle = !self.network_busy() && self.hashing.is_empty() && self.outage.is_none();
         let all_finished = self.items.all_finished();
         if idle && all_finished && self.albums.is_empty() {
             self.finish(now_ms);
@@ -81,13 +81,10 @@ impl Engine {
     pub(super) fn next_wake(&self) -> Option<i64> {
         if let Some(outage) = &self.outage {
             // A probe goes once nothing is on its way; until then the answers wake the run.
-            // (A wait far beyond any the run accepts is a clock set back: it is over.)
-            let longest = self.config.outage.give_up_after_ms;
-            let after_wait = self
-                .server_wait
-                .until_ms
-                .filter(|until| until.saturating_sub(outage.next_probe_at) <= longest)
-                .unwrap_or(i64::MIN);
+            // The server's wait is one the last step found holding at its time (`advance`
+            // clears a wait that is over or that a clock set back made absurd), whenever the
+            // probe fell due: a clock set forward past the probe's time must not hide it.
+            let after_wait = self.server_wait.until_ms.unwrap_or(i64::MIN);
             return (!self.network_busy()).then_some(outage.next_probe_at.max(after_wait));
         }
         let carried = self.carried_deadline();
@@ -202,29 +199,56 @@ impl Engine {
         self.report(now_ms, Phase::Checking, None);
     }
 
-    /// Hashes the oldest waiting file, beside whatever is on the network.
-    pub(super) fn start_hash(&mut self, now_ms: i64) {
-        if self.hashing.is_some() {
-            return;
+    /// Hashes the oldest waiting files beside whatever is on the network: a file streamed in
+    /// chunks alone, files read whole up to HASHES_AT_ONCE whose bytes together stay within
+    /// the stream bound (no more memory than one such file), since reading a file costs more
+    /// waiting than digesting it.
+    pub(super) fn start_hashes(&mut self, now_ms: i64) {
+        while self.hashing.len() < HASHES_AT_ONCE {
+            let Some((id, size)) = self
+                .items
+                .in_state(ItemState::Pending)
+                .next()
+                .map(|item| (item.id.clone(), item.size))
+            else {
+                return;
+            };
+            let bound = self.settings.hash_stream_min_mb;
+            let method = HashMethod::for_size(size, bound);
+            if !self.hashing.is_empty() {
+                // The bytes of the files read whole; None while a file is streamed.
+                let beside: Option<u64> = self
+                    .hashing
+                    .iter()
+                    .filter_map(|id| self.items.get(id))
+                    .map(|item| {
+                        let whole = HashMethod::for_size(item.size, bound) == HashMethod::Whole;
+                        whole.then_some(item.size)
+                    })
+                    .sum();
+                let budget = u64::from(bound).saturating_mul(MIB);
+                let fits = beside.is_some_and(|bytes| bytes.saturating_add(size) <= budget);
+                if method == HashMethod::Stream || !fits {
+                    return;
+                }
+            }
+            if !self.start_hash(&id, size, method, now_ms) {
+                return;
+            }
         }
+    }
+
+    fn start_hash(&mut self, id: &str, size: u64, method: HashMethod, now_ms: i64) -> bool {
         let policy = self.config.retry;
-        let Some(id) = self
-            .items
-            .in_state(ItemState::Pending)
-            .next()
-            .map(|item| item.id.clone())
-        else {
-            return;
-        };
-        let Ok((name, size)) = self.items.update(&id, |item| {
+        let Ok(name) = self.items.update(id, |item| {
             item.begin_hash(now_ms, &policy)?;
-            Ok((item.name.clone(), item.size))
+            Ok(item.name.clone())
         }) else {
-            return;
+            return false;
         };
-        self.hashing = Some(id.clone());
-        self.trace_hash_started(&id, now_ms);
-        let method = HashMethod::for_size(size, self.settings.hash_stream_min_mb);
+        self.hashing.push(id.to_owned());
+        self.trace_hash_started(id, now_ms);
+        let id = id.to_owned();
         self.out.push_back(Output::Hash { id, size, method });
         if self
             .pacer
@@ -233,10 +257,11 @@ impl Engine {
             let file = FileProgress::hashing(&name, 0, size);
             self.report(now_ms, Phase::Hashing, Some(file));
         }
+        true
     }
 
     pub(super) fn hash_progress(&mut self, id: &str, bytes_done: u64, now_ms: i64) {
-        if self.hashing.as_deref() != Some(id) {
+        if !self.hashing.iter().any(|hashing| hashing == id) {
             return;
         }
         let Some(item) = self.items.get(id) else {

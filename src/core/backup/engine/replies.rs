@@ -27,10 +27,10 @@ impl Engine {
         result: Result<String, String>,
         on_server: Option<String>,
     ) -> Result<(), TransitionError> {
-        if self.hashing.as_deref() != Some(id) {
+        let Some(at) = self.hashing.iter().position(|hashing| hashing == id) else {
             return Ok(());
-        }
-        self.hashing = None;
+        };
+        self.hashing.remove(at);
         match (result, on_server) {
             (Ok(checksum), Some(remote_id)) => {
                 let row = self.change(id, |item| {

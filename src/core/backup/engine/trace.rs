@@ -14,7 +14,8 @@ use super::Engine;
 /// When the work now in progress was handed out.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Started {
-    hash_ms: i64,
+    /// Each hash in progress.
+    hashes_ms: HashMap<String, i64>,
     /// The check, album request or probe.
     request_ms: i64,
     /// Each upload on its way.
@@ -68,7 +69,9 @@ impl Engine {
     }
 
     pub(super) fn trace_hash_started(&mut self, id: &str, now_ms: i64) {
-        self.started.hash_ms = now_ms;
+        if self.settings.advanced_troubleshooting {
+            self.started.hashes_ms.insert(id.to_owned(), now_ms);
+        }
         self.debug(|engine| {
             let (name, size) = engine.name_and_size(id);
             format!("{name}: hashing ({size} bytes)")
@@ -107,13 +110,14 @@ impl Engine {
             })
         };
         match input {
-            Input::Hashed { id, result, .. } if self.hashing.as_ref() == Some(id) => Some(Answer {
+            Input::Hashed { id, result, .. } if self.hashing.contains(id) => Some(Answer {
                 what: Answered::Hash(id.clone()),
                 status: match result {
                     Ok(_) => "hashed".into(),
                     Err(reason) => format!("not readable: {reason}"),
                 },
-                took_ms: now_ms.saturating_sub(self.started.hash_ms),
+                took_ms: now_ms
+                    .saturating_sub(self.started.hashes_ms.get(id).copied().unwrap_or(now_ms)),
             }),
             Input::CheckReply { ids, result } if self.checking.as_ref() == Some(ids) => {
                 request(Answered::Check(ids.len()), result)
@@ -136,8 +140,10 @@ impl Engine {
             status,
             took_ms,
         } = answer;
-        if let Answered::Upload(id) = &what {
-            self.started.uploads_ms.remove(id);
+        match &what {
+            Answered::Upload(id) => _ = self.started.uploads_ms.remove(id),
+            Answered::Hash(id) => _ = self.started.hashes_ms.remove(id),
+            Answered::Check(_) | Answered::Probe => {}
         }
         self.debug(|engine| match what {
             Answered::Hash(id) => {

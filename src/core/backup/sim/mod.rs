@@ -15,6 +15,7 @@ mod pairs;
 mod server;
 mod world;
 use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
+use crate::core::checksum::HashMethod;
 use crate::core::settings::Settings;
 
 const START_MS: i64 = 1_700_000_000_000;
@@ -23,7 +24,7 @@ const SECRET: &str = "sim-secret-key-0123456789";
 /// A request on its way, answered at `at`; a failed one carries the name of what it asked for,
 /// and one answered with a readable `Retry-After` the wait it asks for.
 enum Pending {
-    Hash(String),
+    Hash(String, HashMethod),
     Network(Input, Option<String>, Option<Asked>),
 }
 
@@ -116,6 +117,7 @@ impl Sim {
             queue: self.stored.values().cloned().collect(),
             settings: Settings {
                 parallel_uploads: self.world.parallel,
+                hash_stream_min_mb: self.world.hash_stream_min_mb,
                 ..Settings::default()
             },
             server: "http://sim.test/api".into(),
@@ -144,7 +146,7 @@ impl Sim {
             .iter()
             .filter_map(|(_, p)| match p {
                 Pending::Network(input, ..) => Some(input),
-                Pending::Hash(_) => None,
+                Pending::Hash(..) => None,
             })
             .collect();
         let upload = |input: &Input| match input {
@@ -231,16 +233,28 @@ impl Sim {
                         self.stored.remove(&id);
                     }
                 }
-                Output::Hash { id, size, .. } => {
+                Output::Hash { id, size, method } => {
                     prop_assert!(size > 0, "an empty file is never hashed");
+                    let hashing = self
+                        .pending
+                        .iter()
+                        .filter(|(_, p)| matches!(p, Pending::Hash(..)))
+                        .count();
                     prop_assert!(
-                        !self
-                            .pending
-                            .iter()
-                            .any(|(_, p)| matches!(p, Pending::Hash(_))),
-                        "one hash at a time"
+                        hashing < HASHES_AT_ONCE,
+                        "at most {HASHES_AT_ONCE} hashes at once"
                     );
-                    self.pending.push((self.now + 5, Pending::Hash(id)));
+                    let streamed = |p: &Pending| matches!(p, Pending::Hash(_, HashMethod::Stream));
+                    prop_assert!(
+                        hashing == 0
+                            || (method == HashMethod::Whole
+                                && !self.pending.iter().any(|(_, p)| streamed(p))),
+                        "a streamed file is hashed alone"
+                    );
+                    // Sizes differ: hashes started together end out of order.
+                    let took = 5 + i64::try_from(size / 100).unwrap_or(0);
+                    self.pending
+                        .push((self.now + took, Pending::Hash(id, method)));
                 }
                 Output::Check(ref request) => {
                     prop_assert!(!request.ids.is_empty() && request.ids.len() <= CHECK_BATCH);
@@ -294,7 +308,7 @@ impl Sim {
                             let (at, pending) = self.pending.remove(0);
                             self.now = self.now.max(at);
                             match pending {
-                                Pending::Hash(id) => {
+                                Pending::Hash(id, _) => {
                                     let file = self.file(&id).clone();
                                     let result = if file.unreadable {
                                         Err(format!("NotReadableError {SECRET}"))

@@ -113,6 +113,9 @@ pub(super) struct World {
     pub(super) seed: u64,
     /// The setting `parallelUploads`.
     pub(super) parallel: u32,
+    /// The setting `hashStreamMinMb`: 0 streams every file (one hash at a time), the default
+    /// reads these small files whole (several at once).
+    pub(super) hash_stream_min_mb: u32,
 }
 
 pub(super) fn world() -> impl Strategy<Value = World> {
@@ -127,10 +130,19 @@ pub(super) fn world() -> impl Strategy<Value = World> {
             0..40,
         ),
         any::<u64>(),
-        1u32..=4,
+        (1u32..=4, prop_oneof![Just(0u32), Just(64)]),
     )
         .prop_map(
-            |(files, outages, faults, kills, halts, jumps, seed, parallel)| World {
+            |(
+                files,
+                outages,
+                faults,
+                kills,
+                halts,
+                jumps,
+                seed,
+                (parallel, hash_stream_min_mb),
+            )| World {
                 files,
                 outages,
                 faults,
@@ -139,6 +151,7 @@ pub(super) fn world() -> impl Strategy<Value = World> {
                 jumps,
                 seed,
                 parallel,
+                hash_stream_min_mb,
             },
         )
 }

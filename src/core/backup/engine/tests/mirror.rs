@@ -11,6 +11,13 @@ fn a_file_the_mirror_knows_is_a_duplicate_without_a_check() {
         on_server: Some("remote-0".into()),
     };
     engine.handle_input(known, NOW);
+    // f1 was hashed beside it
+    let unknown = Input::Hashed {
+        id: "f1".into(),
+        result: Ok(sum(1)),
+        on_server: None,
+    };
+    engine.handle_input(unknown, NOW);
     let outputs = run_to_end(&mut engine, |_| Ok(()));
     let persisted = outputs.iter().find_map(|o| match o {
         Output::Persist(rows) => rows.iter().find(|row| row.id == "f0").cloned(),

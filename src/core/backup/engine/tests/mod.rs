@@ -189,6 +189,7 @@ mod carry;
 mod debug_log;
 mod failures;
 mod halt;
+mod hashing;
 mod items;
 mod live;
 mod mirror;

@@ -65,7 +65,9 @@ fn error_notes(grace: u32, statuses: &[u16]) -> Vec<String> {
                 ids: request.ids,
                 result: reply(200, &body),
             }
-        } else if let Some(id) = hash.pop() {
+        } else if !hash.is_empty() {
+            // the oldest hash first: uploads then go in the files' order
+            let id: String = hash.remove(0);
             let n: usize = id[1..].parse().unwrap();
             Input::Hashed {
                 id,

@@ -219,3 +219,54 @@ fn a_halt_during_the_wait_ends_the_run_at_once() {
         "no wait left on the page"
     );
 }
+
+#[test]
+fn a_probe_due_before_the_clock_went_forward_waits_only_for_a_wait_that_holds() {
+    let setup = RunSetup {
+        settings: Settings {
+            parallel_uploads: 2,
+            ..Settings::default()
+        },
+        ..setup(files(2))
+    };
+    let mut engine = Engine::new(setup, EngineConfig::default(), NOW);
+    drain(&mut engine);
+    let check_f0 = check(&hashed(&mut engine, 0)).expect("f0 checked");
+    let accept = reply(200, r#"{"results":[{"id":"f0","action":"accept"}]}"#);
+    engine.handle_input(
+        Input::CheckReply {
+            ids: check_f0.ids,
+            result: accept,
+        },
+        NOW,
+    );
+    let mut outputs = drain(&mut engine);
+    outputs.extend(hashed(&mut engine, 1));
+    let check_f1 = check(&outputs).expect("f1 checked beside the upload of f0");
+    assert!(upload(&outputs).is_some());
+
+    // The upload gets no answer: an outage is suspected, its probe waits for the check.
+    answer_upload(&mut engine, Err(RequestError::Timeout(20)), NOW + 20);
+    drain(&mut engine);
+    // An hour later by the clock, the check is asked to wait a second.
+    let later = NOW + 3_600_000;
+    engine.handle_input(
+        Input::CheckReply {
+            ids: check_f1.ids,
+            result: asking(429, "0"),
+        },
+        later,
+    );
+    let outputs = drain(&mut engine);
+    assert_eq!(
+        outputs.last(),
+        Some(&Output::Wait(Some(later + 1_000))),
+        "woken when the wait is over"
+    );
+    engine.handle_input(Input::Tick, later + 1_000);
+    let outputs = drain(&mut engine);
+    assert!(
+        outputs.iter().any(|o| matches!(o, Output::Probe)),
+        "then probed: {outputs:?}"
+    );
+}
