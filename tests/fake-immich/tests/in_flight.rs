@@ -93,7 +93,11 @@ fn sequential_uploads_and_different_files_at_once_are_not_the_same_file_concurre
     assert_eq!(counts["sameFileConcurrent"], 0);
     assert_eq!(counts["maxConcurrentUploads"], 1);
     let arrivals = get(&server.url("/api/fake-immich/uploads"), &[]).json();
-    assert_eq!(arrivals[sha1_hex(&content)], 3, "each arrival counted by checksum");
+    assert_eq!(
+        arrivals[sha1_hex(&content)],
+        3,
+        "each arrival counted by checksum"
+    );
     assert_eq!(arrivals.as_object().map(serde_json::Map::len), Some(1));
 
     let held = HeldUpload::start(&server, &bytes(3, 10_000));

@@ -130,10 +130,7 @@ pub fn router(state: SharedState) -> Router {
                 .delete(sync::delete_acks),
         )
         .route(requests::PATH, get(requests::counts))
-        .route(
-            requests::UPLOADS_PATH,
-            get(requests::uploads_per_checksum),
-        )
+        .route(requests::UPLOADS_PATH, get(requests::uploads_per_checksum))
         .route(sidecars::PATH, get(sidecars::sidecar))
         .route(faults::PATH, post(faults::add).delete(faults::clear))
         .route(people::PATH, post(people::add))
