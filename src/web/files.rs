@@ -63,6 +63,9 @@ pub async fn digest_whole(blob: &Blob) -> Result<String, FileError> {
 /// SHA-1 of a Blob, at least `HASH_STEP_BYTES` per `step`.
 pub struct BlobHasher {
     reader: ReadableStreamDefaultReader,
+    /// The read of the next chunk, asked for before the current one is hashed: the browser
+    /// reads while the wasm hashes.
+    ahead: Option<JsFuture>,
     size: u64,
     hasher: Sha1Stream,
     buffer: Vec<u8>,
@@ -78,6 +81,7 @@ impl BlobHasher {
             .map_err(|other| unreadable(other.into()))?;
         Ok(BlobHasher {
             reader,
+            ahead: None,
             size,
             hasher: Sha1Stream::new(),
             buffer: Vec::new(),
@@ -96,9 +100,11 @@ impl BlobHasher {
     pub async fn step(&mut self) -> Result<bool, FileError> {
         let goal = self.hasher.bytes_seen() + HASH_STEP_BYTES;
         while self.hasher.bytes_seen() < goal {
-            let result = JsFuture::from(self.reader.read())
-                .await
-                .map_err(unreadable)?;
+            let read = self
+                .ahead
+                .take()
+                .unwrap_or_else(|| JsFuture::from(self.reader.read()));
+            let result = read.await.map_err(unreadable)?;
             let done = Reflect::get(&result, &"done".into()).map_err(unreadable)?;
             if done.as_bool().unwrap_or(false) {
                 return match self.hasher.bytes_seen() {
@@ -113,6 +119,7 @@ impl BlobHasher {
                 .map_err(unreadable)?
                 .dyn_into()
                 .map_err(unreadable)?;
+            self.ahead = Some(JsFuture::from(self.reader.read()));
             self.buffer.resize(chunk.length() as usize, 0);
             chunk.copy_to(&mut self.buffer);
             self.hasher.update(&self.buffer);
