@@ -20,28 +20,35 @@ async function measure(init, hashBlob, { largeMib, files, rounds }) {
   const block = new Uint8Array(MIB_IN_WORKER);
   crypto.getRandomValues(block.subarray(0, 65536));
   for (let i = 65536; i < block.length; i += 65536) block.copyWithin(i, 0, 65536);
-  // A file of `mib` MiB whose every MiB differs from every other file's.
-  let serial = 0;
-  const file = (mib) => {
+  // File `n` of `mib` MiB, the same bytes each time it is made, every MiB unlike any other
+  // file's. Files are made one at a time, untimed, and dropped once hashed: the browser's blob
+  // storage refuses reads once a gigabyte or so of blobs is held.
+  const file = (n, mib) => {
     const parts = [];
     for (let i = 0; i < mib; i++) {
-      serial += 1;
+      const serial = n * 1024 + i;
       block[0] = serial & 255;
-      block[1] = serial >> 8;
+      block[1] = (serial >> 8) & 255;
+      block[2] = serial >> 16;
       parts.push(block.slice());
     }
     return new Blob(parts);
   };
-  const large = file(largeMib);
-  const mixed = [large];
-  for (let i = 0; i < files; i++) mixed.push(file(1 + ((i * 7) % 20)));
+  const largeSpec = [0, largeMib];
+  const mixedSpecs = [largeSpec];
+  for (let i = 0; i < files; i++) mixedSpecs.push([i + 1, 1 + ((i * 7) % 20)]);
   const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
   const subtle = async (blob) => hex(await crypto.subtle.digest('SHA-1', await blob.arrayBuffer()));
-  const timed = async (hash, blobs) => {
-    const t = performance.now();
+  const timed = async (hash, specs) => {
+    let ms = 0;
     const digests = [];
-    for (const blob of blobs) digests.push(await hash(blob));
-    return { ms: performance.now() - t, digests };
+    for (const [n, mib] of specs) {
+      const blob = file(n, mib);
+      const t = performance.now();
+      digests.push(await hash(blob));
+      ms += performance.now() - t;
+    }
+    return { ms, digests };
   };
   const instance = await init();
   const memoryBefore = instance.memory.buffer.byteLength;
@@ -49,21 +56,21 @@ async function measure(init, hashBlob, { largeMib, files, rounds }) {
   const digests = {};
   let memoryGrowth = 0;
   for (let r = 0; r < rounds; r++) {
-    for (const [name, hash, blobs] of [
-      ['largeStreamed', (b) => hashBlob(b, 0), [large]],
-      ['largeSubtle', subtle, [large]],
-      ['auto', (b) => hashBlob(b), mixed],
-      ['streamed', (b) => hashBlob(b, 0), mixed],
-      ['subtle', subtle, mixed],
+    for (const [name, hash, specs] of [
+      ['largeStreamed', (b) => hashBlob(b, 0), [largeSpec]],
+      ['largeSubtle', subtle, [largeSpec]],
+      ['auto', (b) => hashBlob(b), mixedSpecs],
+      ['streamed', (b) => hashBlob(b, 0), mixedSpecs],
+      ['subtle', subtle, mixedSpecs],
     ]) {
-      const { ms, digests: got } = await timed(hash, blobs);
+      const { ms, digests: got } = await timed(hash, specs);
       times[name].push(ms);
       digests[name] = got;
       if (name === 'largeStreamed') memoryGrowth = instance.memory.buffer.byteLength - memoryBefore;
     }
   }
-  const bytes = mixed.reduce((sum, blob) => sum + blob.size, 0);
-  return { times, digests, memoryGrowth, bytes, largeBytes: large.size };
+  const bytes = mixedSpecs.reduce((sum, [, mib]) => sum + mib * MIB_IN_WORKER, 0);
+  return { times, digests, memoryGrowth, bytes, largeBytes: largeMib * MIB_IN_WORKER };
 }
 
 const env = await start({ bypassCsp: true });
