@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 cargo build -p fake-immich --release
 export FAKE_IMMICH_BIN=target/release/fake-immich
+node bench/size.mjs
+node bench/startup.mjs
 node bench/hash.mjs
 node bench/backup.mjs
 node bench/folders.mjs
