@@ -38,6 +38,19 @@ pub enum ItemState {
 }
 
 impl ItemState {
+    /// Every state, in the order declared.
+    pub const ALL: [ItemState; 9] = [
+        ItemState::Pending,
+        ItemState::Hashing,
+        ItemState::Checking,
+        ItemState::Uploading,
+        ItemState::Done,
+        ItemState::Duplicate,
+        ItemState::FailedRetryable,
+        ItemState::FailedPermanent,
+        ItemState::Skipped,
+    ];
+
     /// Done, Duplicate, FailedPermanent and Skipped never change again.
     pub fn is_finished(self) -> bool {
         matches!(

@@ -15,7 +15,7 @@ use super::super::{ItemState, QueueItem, RetryPolicy, TransitionError};
 /// Where a row stands in the queue: oldest first, then in the order rows joined the run.
 type Place = (i64, usize);
 
-const STATES: usize = 9;
+const STATES: usize = ItemState::ALL.len();
 
 fn state_index(state: ItemState) -> usize {
     match state {

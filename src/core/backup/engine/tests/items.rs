@@ -7,22 +7,10 @@ use super::super::items::Items;
 use super::*;
 use crate::core::backup::{ItemState, RetryPolicy};
 
-const STATES: [ItemState; 9] = [
-    ItemState::Pending,
-    ItemState::Hashing,
-    ItemState::Checking,
-    ItemState::Uploading,
-    ItemState::Done,
-    ItemState::Duplicate,
-    ItemState::FailedRetryable,
-    ItemState::FailedPermanent,
-    ItemState::Skipped,
-];
-
 fn change() -> impl Strategy<Value = (usize, usize, Option<i64>, i64)> {
     (
         0usize..40,
-        0usize..STATES.len(),
+        0usize..ItemState::ALL.len(),
         proptest::option::of(-5i64..1_000),
         0i64..5,
     )
@@ -56,14 +44,14 @@ proptest! {
         for (pick, state, retry_at, queued_at) in changes {
             let id = items.rows()[pick % items.rows().len()].id.clone();
             items.update(&id, |row| {
-                row.state = STATES[state];
+                row.state = ItemState::ALL[state];
                 row.retry_at_ms = retry_at;
                 row.queued_at_ms = queued_at;
                 Ok(())
             }).expect("a known row");
         }
         let rows = items.rows().to_vec();
-        for state in STATES {
+        for state in ItemState::ALL {
             let count = rows.iter().filter(|row| row.state == state).count();
             prop_assert_eq!(items.count(state) as usize, count);
             if !state.is_finished() {

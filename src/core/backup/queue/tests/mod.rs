@@ -3,18 +3,6 @@ use super::*;
 const NOW: i64 = 1_000_000;
 const SUM: &str = "a9993e364706816aba3e25717850c26c9cd0d89d";
 
-const ALL_STATES: [ItemState; 9] = [
-    ItemState::Pending,
-    ItemState::Hashing,
-    ItemState::Checking,
-    ItemState::Uploading,
-    ItemState::Done,
-    ItemState::Duplicate,
-    ItemState::FailedRetryable,
-    ItemState::FailedPermanent,
-    ItemState::Skipped,
-];
-
 /// An item in `state` with the fields that state implies; FailedRetryable is due at NOW.
 fn item_in(state: ItemState) -> QueueItem {
     let mut item = QueueItem::new("a1", "IMG_1.jpg", 1234, 5, 10);
@@ -39,7 +27,7 @@ fn check_only_allowed_from<T: std::fmt::Debug>(
     allowed: &[ItemState],
     mut transition: impl FnMut(&mut QueueItem) -> Result<T, TransitionError>,
 ) {
-    for state in ALL_STATES {
+    for state in ItemState::ALL {
         let mut item = item_in(state);
         let before = item.clone();
         match transition(&mut item) {
@@ -71,7 +59,10 @@ fn new_item_is_pending_and_empty() {
 
 #[test]
 fn finished_states() {
-    let finished: Vec<ItemState> = ALL_STATES.into_iter().filter(|s| s.is_finished()).collect();
+    let finished: Vec<ItemState> = ItemState::ALL
+        .into_iter()
+        .filter(|s| s.is_finished())
+        .collect();
     assert_eq!(
         finished,
         vec![

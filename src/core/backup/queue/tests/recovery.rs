@@ -27,8 +27,8 @@ fn empty_pending_files_are_skipped() {
 
 #[test]
 fn a_finished_row_is_never_replaced_by_an_unfinished_one() {
-    for stored in ALL_STATES {
-        for new in ALL_STATES {
+    for stored in ItemState::ALL {
+        for new in ItemState::ALL {
             let allowed = item_in(new).may_replace(&item_in(stored));
             assert_eq!(
                 allowed,
@@ -41,7 +41,7 @@ fn a_finished_row_is_never_replaced_by_an_unfinished_one() {
 
 #[test]
 fn recover_interrupted_resets_only_hashing() {
-    for state in ALL_STATES {
+    for state in ItemState::ALL {
         let mut item = item_in(state);
         item.recover_interrupted(3);
         let expected = if state == ItemState::Hashing {
