@@ -5,12 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startForTests } from './harness.mjs';
-import { waitFor, uploadsSeen, fileIssues, readLogs, messages } from './service-helpers.mjs';
+import { waitFor, uploadsSeen, fileIssues, readLogs } from './service-helpers.mjs';
 import { writeTree, addOpfsFolder, backupFolders, lastRunNumbers, removeOpfs, counts } from './folder-helpers.mjs';
 
-// Each upload waits 400 ms at the server before its body is read: the run lasts long enough to
-// delete a file before its turn.
-const env = startForTests({ uploadDelayMs: 400 });
+// Each upload waits 2 s at the server before its body is read: once three are there (the most
+// on their way at once), none other starts for a while, so a file the server has not seen is
+// not on its way and can be deleted before its turn.
+const env = startForTests({ uploadDelayMs: 2_000 });
 
 const FILES = 16;
 
@@ -23,19 +24,16 @@ test('a file deleted from its folder during the run fails as gone; the others ar
   const sha = await writeTree(page, 'Phone', tree);
   await addOpfsFolder(page, 'Phone');
   await page.click('#backup-start');
-  await waitFor(async () => (await uploadsSeen(env)) >= 3, { timeout: 30_000, interval: 50, message: '3 uploads at the server' });
+  await waitFor(async () => (await uploadsSeen(env)) >= 3, { timeout: 30_000, interval: 20, message: '3 uploads at the server' });
 
-  // The file sent last (files go oldest first, then by path), or before it one not yet on the
-  // server and not the one on its way now.
-  const onServer = await env.checkChecksums(Object.values(sha));
-  const current = (await messages(page, 'updateNotification')).at(-1)?.args?.state?.currentFile;
-  const victim = Object.keys(tree).reverse()
-    .find((p) => onServer[sha[p]].action === 'accept' && !p.endsWith(`/${current}`));
+  // A file whose upload has not reached the server: not one of the three on their way.
+  const arrivals = await env.uploadArrivals();
+  const victim = Object.keys(tree).reverse().find((p) => !arrivals[sha[p]]);
   assert.ok(victim, 'a file still to be sent');
   await removeOpfs(page, 'Phone', victim);
   const sentBefore = await uploadsSeen(env);
   assert.ok(sentBefore < FILES - 1, `the file is deleted while the run goes on (${sentBefore} uploads so far)`);
-  console.log(`deleted ${victim} after ${sentBefore} uploads (the one on its way: ${current})`);
+  console.log(`deleted ${victim} after ${sentBefore} uploads (on their way: ${Object.keys(arrivals).length})`);
 
   const stop = await env.waitForStop();
   assert.equal(stop.args.reason, 'completed', JSON.stringify(stop));
