@@ -9,6 +9,7 @@ import {
   call, clearChannel, libraryView, mirrorCounts, mirroredIds, passwordLogin, secondUser, syncEnded,
   syncNow, upload, uploadMany,
 } from './sync-helpers.mjs';
+import { waitFor } from './service-helpers.mjs';
 
 const env = startForTests({ open: true });
 const FIRST = 5_000;
@@ -152,13 +153,17 @@ test('server details are polled with their ETags: unchanged ones cost a 304', as
     await ib.saveSettings({ ...(await ib.loadSettings()), advancedTroubleshooting: true });
   });
   assert.equal((await syncNow(env.page)).failed, false);
-  const lines = await env.page.evaluate(async () => {
-    const ib = await import(new URL('pkg/immich_background.js', location.href).href);
-    return (await ib.readLogs()).map((entry) => entry.message);
-  });
-  for (const endpoint of ['/server/version', '/server/features', '/users/me']) {
-    assert.ok(lines.includes(`GET ${endpoint}: unchanged (304)`), `${endpoint}: ${lines.slice(-8).join(' | ')}`);
-  }
+  // asked once the library is current, after the sync's end is shown
+  const endpoints = ['/server/version', '/server/features', '/users/me'];
+  let lines = [];
+  const logged = async () => {
+    lines = await env.page.evaluate(async () => {
+      const ib = await import(new URL('pkg/immich_background.js', location.href).href);
+      return (await ib.readLogs()).map((entry) => entry.message);
+    });
+    return endpoints.every((endpoint) => lines.includes(`GET ${endpoint}: unchanged (304)`));
+  };
+  await waitFor(logged, { timeout: 10_000, message: () => `each unchanged (304): ${lines.slice(-8).join(' | ')}` });
 });
 
 test('a reset asked by the server empties the mirror and fills it again, the queue untouched', async () => {

@@ -106,6 +106,8 @@ fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, StoreError> {
     serde_wasm_bindgen::from_value(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// A handle on the database: a clone is the same connection.
+#[derive(Clone)]
 pub struct Store {
     db: Database,
 }
