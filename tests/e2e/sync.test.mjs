@@ -71,13 +71,23 @@ test('changes made by another client reach the mirror and the view', async () =>
   await env.page.waitForFunction(() => document.getElementById('library-counts').textContent.includes('0 partners'));
 });
 
-test('a sync with nothing new writes nothing', async () => {
+test('a sync with nothing new writes nothing, and the page does not read the mirror again', async () => {
   const before = await mirrorCounts(env.page);
+  // the view is written whenever the page reads the mirror (a large one takes seconds); a read
+  // for the last test's batches is over first
+  await env.page.waitForTimeout(3_000);
+  await env.page.evaluate(() => {
+    window.__rendered = 0;
+    new MutationObserver(() => { window.__rendered++; })
+      .observe(document.getElementById('library-counts'), { childList: true, characterData: true, subtree: true });
+  });
   const ended = await syncNow(env.page);
   assert.equal(ended.failed, false, ended.message);
   const messages = await env.page.evaluate(() => window.__channel.map((m) => m.method));
   assert.equal(messages.includes('libraryChanged'), false, 'no batch was committed');
   assert.deepEqual(await mirrorCounts(env.page), before);
+  await env.page.waitForTimeout(1_500);
+  assert.equal(await env.page.evaluate(() => window.__rendered), 0, 'the view was not read again');
 });
 
 test('logout wipes the mirror; a worker stopped mid-sync resumes with nothing missing or doubled', async () => {

@@ -8,6 +8,11 @@ const PAGE_ASSETS = 600;
 // A first sync of a large library stores hundreds of batches: the page reads the mirror at most
 // this often meanwhile, not once per batch.
 const CHANGE_READ_MS = 1_000;
+// Reading a large mirror takes seconds and holds back the worker's next commit: during a sync,
+// between reads for stored batches the page waits this many times the last read's length, so
+// that reading takes at most a tenth of a long sync. The sync's end is read at once. (Live
+// updates come in batches at least 5 s apart and are read as they come.)
+const READ_SPACING = 10;
 
 export function setupLibrary(ib) {
   const note = $('library-note');
@@ -30,6 +35,10 @@ export function setupLibrary(ib) {
   let reading = null;
   let again = false;
   let changeTimer = null;
+  let lastRead = { took: 0, ended: 0 };
+  // whether a batch was stored since the view was read
+  let stale = true;
+  let syncing = false;
 
   // Thumbnails load when they scroll into view, through the worker's credential (wasm).
   const thumbs = new IntersectionObserver((entries) => {
@@ -89,11 +98,15 @@ export function setupLibrary(ib) {
     reading = (async () => {
       do {
         again = false;
+        stale = false;
+        const started = performance.now();
         try {
           view = await ib.libraryView();
+          lastRead = { took: performance.now() - started, ended: performance.now() };
           render();
           showError(error, '');
         } catch (err) {
+          stale = true;
           showError(error, errorMessage(err));
         }
       } while (again);
@@ -105,10 +118,11 @@ export function setupLibrary(ib) {
   /** A batch was stored: read the mirror again soon, once for every batch stored meanwhile. */
   function changed() {
     if (changeTimer) return;
+    const spaced = syncing ? lastRead.ended + READ_SPACING * lastRead.took - performance.now() : 0;
     changeTimer = setTimeout(() => {
       changeTimer = null;
       refresh();
-    }, CHANGE_READ_MS);
+    }, Math.max(CHANGE_READ_MS, spaced));
   }
 
   syncBtn.addEventListener('click', () => {
@@ -120,18 +134,27 @@ export function setupLibrary(ib) {
   });
 
   onChannelMessage((msg) => {
-    if (msg.method === 'libraryChanged') changed();
+    if (msg.method === 'libraryChanged') {
+      stale = true;
+      changed();
+    }
     if (msg.method === 'liveState' && canSync) {
       live.textContent = msg.args.message;
       live.classList.toggle('live', Boolean(msg.args.live));
     }
     if (msg.method === 'syncState') {
+      syncing = Boolean(msg.args.syncing);
       status.textContent = msg.args.message;
       status.classList.toggle('error', Boolean(msg.args.failed));
       // stays enabled while syncing: a worker stopped mid-sync never says it ended, and a press
       // during a sync only makes it look once more
-      // the end of a sync that wrote nothing still refreshes a page opened offline
-      if (!msg.args.syncing) refresh();
+      // a sync that wrote nothing leaves the view as it is (a large mirror takes seconds to
+      // read), unless none could be read yet
+      if (!msg.args.syncing && (stale || !view)) {
+        clearTimeout(changeTimer);
+        changeTimer = null;
+        refresh();
+      }
     }
   });
 
