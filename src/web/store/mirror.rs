@@ -11,7 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::sync::{MirrorContents, MirrorOp, RemoteAsset, SyncBatch};
 
-use super::{from_js, to_js, Store, StoreError, AUTH, LOGIN_KEY, SYNC_STATE};
+use super::{from_js, from_js_via_json, to_js, Store, StoreError, AUTH, LOGIN_KEY, SYNC_STATE};
 
 pub(super) const REMOTE_ASSETS: &str = "remote_assets";
 pub(super) const REMOTE_EXIF: &str = "remote_exif";
@@ -284,7 +284,10 @@ impl Store {
                 .get_all::<JsValue>()
                 .primitive()?
                 .await?;
-            values.into_iter().map(|value| from_js(value?)).collect()
+            values
+                .into_iter()
+                .map(|value| from_js_via_json(&value?))
+                .collect()
         }
         Ok(MirrorContents {
             assets: all(&tx, REMOTE_ASSETS).await?,
