@@ -103,7 +103,7 @@ pub async fn handle_message(data: JsValue, source: Option<String>) -> Result<(),
 
 /// Syncs the library mirror; a session the server revoked stops every service.
 async fn sync_library(store: &Rc<Store>) -> Result<(), DriverError> {
-    let report = sync_driver::sync_until_current().await?;
+    let report = sync_driver::sync_until_current(store).await?;
     if report.is_some_and(|report| report.outcome == SyncOutcome::SessionRevoked) {
         process(store, vec![Input::AuthChecked { accepted: false }]).await?;
     }

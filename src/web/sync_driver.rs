@@ -32,25 +32,24 @@ thread_local! {
 /// Syncs, once more when another trigger came meanwhile (its changes may have missed the
 /// stream). A trigger during a sync of this instance returns at once: that sync covers it.
 /// Returns the last report; None when nothing ran.
-pub async fn sync_until_current() -> Result<Option<SyncReport>, DriverError> {
+pub async fn sync_until_current(store: &Store) -> Result<Option<SyncReport>, DriverError> {
     let (running, _) = SYNCING.get();
     if running {
         SYNCING.set((true, true));
         return Ok(None);
     }
     SYNCING.set((true, false));
-    let mut result = sync().await;
+    let mut result = sync(store).await;
     while matches!(&result, Ok(Some(report)) if report.outcome.is_success()) && SYNCING.get().1 {
         SYNCING.set((true, false));
-        result = sync().await;
+        result = sync(store).await;
     }
     SYNCING.set((false, false));
     result
 }
 
 /// Brings the mirror up to date; None when the login cannot sync (none, or an API key).
-async fn sync() -> Result<Option<SyncReport>, DriverError> {
-    let store = Store::open().await?;
+async fn sync(store: &Store) -> Result<Option<SyncReport>, DriverError> {
     let Some(login) = store.load_login().await? else {
         return Ok(None);
     };
@@ -59,6 +58,7 @@ async fn sync() -> Result<Option<SyncReport>, DriverError> {
     }
     let secret = login.credential.secret().to_owned();
     let http = ImmichHttp::new(login.server, Some(login.credential));
+    let store = store.clone();
     let job = async move { run(&store, &http, &secret).await };
     let report = locks::with_lock(SYNC_LOCK, job).await??;
     Ok(Some(report))
