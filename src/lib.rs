@@ -307,17 +307,9 @@ export interface CarriedUpload { id: string; name: string; size: number; registr
         #[wasm_bindgen(js_name = streamMinMb)] stream_min_mb: Option<u32>,
     ) -> Result<String, JsError> {
         use crate::core::checksum::HashMethod;
-        use crate::web::files::{digest_whole, BlobHasher, FileError};
-        let fail = |e: FileError| JsError::new(&e.to_string());
         let bound = stream_min_mb.unwrap_or(Settings::default().hash_stream_min_mb);
-        match HashMethod::for_size(blob.size() as u64, bound) {
-            HashMethod::Whole => digest_whole(&blob).await.map_err(fail),
-            HashMethod::Stream => {
-                let mut hasher = BlobHasher::new(blob).map_err(fail)?;
-                while hasher.step().await.map_err(fail)? {}
-                Ok(hasher.finish_hex())
-            }
-        }
+        let method = HashMethod::for_size(blob.size() as u64, bound);
+        crate::web::files::digest(blob, method).await.map_err(fail)
     }
 
     /// Adds a folder the user picked (`showDirectoryPicker`): the worker scans it at every run.

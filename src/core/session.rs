@@ -59,8 +59,9 @@ impl Credential {
         }
     }
 
-    /// Only a session may read the library (`/sync/*` answers 403 to API keys).
-    pub fn can_sync(&self) -> bool {
+    /// Only a session may read the library (`/sync/*` answers 403 to API keys) and hear live
+    /// updates (the socket's only credential in a browser is the session cookie).
+    pub fn is_session(&self) -> bool {
         matches!(self, Credential::Session(_))
     }
 }
@@ -272,7 +273,7 @@ mod tests {
         assert!(!format!("{key:?}").contains("k3y"));
         assert_eq!(session.header().1, "Bearer s3cret");
         assert_eq!(session.query_pair(), ("sessionKey", "s3cret"));
-        assert!(session.can_sync() && !key.can_sync());
+        assert!(session.is_session() && !key.is_session());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, Crypto, ReadableStreamDefaultReader};
 
 use crate::core::backup::HASH_STEP_BYTES;
-use crate::core::checksum::Sha1Stream;
+use crate::core::checksum::{HashMethod, Sha1Stream};
 
 #[derive(Debug, Error)]
 pub enum FileError {
@@ -58,6 +58,19 @@ pub async fn digest_whole(blob: &Blob) -> Result<String, FileError> {
         .map(|byte| format!("{byte:02x}"))
         .collect();
     Ok(hex)
+}
+
+/// SHA-1 (lowercase hex) of a whole Blob by `method`, with no progress on the way (the backup
+/// driver steps a `BlobHasher` itself to report it).
+pub async fn digest(blob: Blob, method: HashMethod) -> Result<String, FileError> {
+    match method {
+        HashMethod::Whole => digest_whole(&blob).await,
+        HashMethod::Stream => {
+            let mut hasher = BlobHasher::new(blob)?;
+            while hasher.step().await? {}
+            Ok(hasher.finish_hex())
+        }
+    }
 }
 
 /// SHA-1 of a Blob, at least `HASH_STEP_BYTES` per `step`.

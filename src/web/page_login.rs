@@ -133,7 +133,7 @@ pub async fn current_login() -> PageResult<Option<CurrentLogin>> {
             Credential::Session(_) => "session",
             Credential::ApiKey(_) => "apiKey",
         },
-        can_sync: login.credential.can_sync(),
+        can_sync: login.credential.is_session(),
     }))
 }
 

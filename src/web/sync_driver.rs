@@ -53,7 +53,7 @@ async fn sync(store: &Store) -> Result<Option<SyncReport>, DriverError> {
     let Some(login) = store.load_login().await? else {
         return Ok(None);
     };
-    if !login.credential.can_sync() {
+    if !login.credential.is_session() {
         return Ok(None);
     }
     let secret = login.credential.secret().to_owned();

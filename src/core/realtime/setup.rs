@@ -24,7 +24,7 @@ impl RealtimeSetup {
         session_id: Option<String>,
         seed: u64,
     ) -> Result<Option<RealtimeSetup>, SocketUrlError> {
-        if !matches!(credential, Credential::Session(_)) {
+        if !credential.is_session() {
             return Ok(None);
         }
         Ok(Some(RealtimeSetup {
