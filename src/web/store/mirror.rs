@@ -272,29 +272,38 @@ impl Store {
         Ok(())
     }
 
-    /// The whole mirror, for the library view.
+    /// The whole mirror, for the library view. Every store is read at once and the records are
+    /// decoded after the read-only transaction is over: it holds back the worker's next commit
+    /// only while the database reads, not while a large library is decoded.
     pub async fn load_mirror(&self) -> Result<MirrorContents, StoreError> {
         let tx = self.db.transaction(MIRROR_STORES.to_vec()).build()?;
-        async fn all<T: serde::de::DeserializeOwned>(
-            tx: &Transaction<'_>,
-            store: &str,
+        let (assets, albums, album_assets, users, partners) = {
+            let read = |store: &str| -> Result<_, StoreError> {
+                Ok(tx.object_store(store)?.get_all::<JsValue>().primitive()?)
+            };
+            futures_util::try_join!(
+                read(REMOTE_ASSETS)?,
+                read(ALBUMS)?,
+                read(ALBUM_ASSETS)?,
+                read(USERS)?,
+                read(PARTNERS)?,
+            )?
+        };
+        tx.commit().await?;
+        fn decode<T: serde::de::DeserializeOwned, E: Into<StoreError>>(
+            values: impl IntoIterator<Item = Result<JsValue, E>>,
         ) -> Result<Vec<T>, StoreError> {
-            let values = tx
-                .object_store(store)?
-                .get_all::<JsValue>()
-                .primitive()?
-                .await?;
             values
                 .into_iter()
-                .map(|value| from_js_via_json(&value?))
+                .map(|value| from_js_via_json(&value.map_err(Into::into)?))
                 .collect()
         }
         Ok(MirrorContents {
-            assets: all(&tx, REMOTE_ASSETS).await?,
-            albums: all(&tx, ALBUMS).await?,
-            album_assets: all(&tx, ALBUM_ASSETS).await?,
-            users: all(&tx, USERS).await?,
-            partners: all(&tx, PARTNERS).await?,
+            assets: decode(assets)?,
+            albums: decode(albums)?,
+            album_assets: decode(album_assets)?,
+            users: decode(users)?,
+            partners: decode(partners)?,
         })
     }
 
