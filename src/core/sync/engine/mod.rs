@@ -75,6 +75,9 @@ pub struct SyncEngine {
     /// The acks of the batch in the `Commit` on its way.
     committing: Option<AckSet>,
     acks: AckBook,
+    /// Whether pending acks may be stored: only then does the server's confirmation delete
+    /// them, so a sync with nothing new writes nothing.
+    acks_stored: bool,
     /// Lines of the stream being read, for error messages.
     stream_lines: u64,
     lines: u64,
@@ -99,6 +102,7 @@ impl SyncEngine {
             batch: Batch::default(),
             committing: None,
             acks: AckBook::default(),
+            acks_stored: !setup.pending_acks.is_empty(),
             stream_lines: 0,
             lines: 0,
             changed: false,
@@ -315,8 +319,13 @@ impl SyncEngine {
             }
         }
         // Not while a commit is on its way: it stores acks that are not sent yet.
-        if self.acks.is_empty() && self.committing.is_none() && self.stop_allows_acks() {
+        if self.acks_stored
+            && self.acks.is_empty()
+            && self.committing.is_none()
+            && self.stop_allows_acks()
+        {
             self.out.push_back(SyncOutput::ForgetAcks);
+            self.acks_stored = false;
         }
     }
 
@@ -328,6 +337,7 @@ impl SyncEngine {
             return;
         }
         let acks = self.acks.with(&batch.acks);
+        self.acks_stored |= !acks.is_empty();
         self.out.push_back(SyncOutput::Commit(SyncBatch {
             ops: batch.ops,
             acks,

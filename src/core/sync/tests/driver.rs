@@ -76,6 +76,8 @@ impl Drive {
 pub struct Trace {
     pub streams: Vec<String>,
     pub commits: usize,
+    /// Deletions of the stored pending acks: writes too.
+    pub forgets: usize,
 }
 
 /// One stream's lines as the driver decoded them: ack and whether it writes a row.
@@ -137,7 +139,10 @@ pub fn run(
                     return Err("two commits at once".into());
                 }
             }
-            SyncOutput::ForgetAcks => store.pending_acks.clear(),
+            SyncOutput::ForgetAcks => {
+                trace.forgets += 1;
+                store.pending_acks.clear();
+            }
             SyncOutput::Log(..) => {}
             SyncOutput::Ended(report) => return Ok(End::Report(report)),
             SyncOutput::Idle => {

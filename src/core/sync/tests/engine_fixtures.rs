@@ -79,7 +79,7 @@ fn nothing_new_writes_nothing_and_acks_the_completion() {
     let (report, trace) = sync(&mut store, &mut server, SyncConfig::default());
     assert_eq!(report.outcome, SyncOutcome::NothingNew);
     assert!(!report.changed);
-    assert_eq!(trace.commits, 0);
+    assert_eq!((trace.commits, trace.forgets), (0, 0), "no write at all");
     assert_eq!(store.mirror, before);
     assert_eq!(
         server.acked,
