@@ -29,6 +29,8 @@
 // the difference.
 // BENCH_DEBUG=1 prints every heap sample and a timeline of the worker's requests, IndexedDB
 // transactions and messages during one more nothing-new sync.
+import fs from 'node:fs';
+import os from 'node:os';
 import { EMAIL, PASSWORD } from '../tests/e2e/harness.mjs';
 import { mirrorCounts } from '../tests/e2e/sync-helpers.mjs';
 import { startOnDisk } from './on-disk.mjs';
@@ -111,6 +113,33 @@ async function wasmMemories(session) {
 }
 
 /** Samples Runtime.getHeapUsage every SAMPLE_MS until stop() (which resolves with the peaks). */
+/**
+ * The machine's CPU from /proc/stat every SAMPLE_MS: how many cores were busy, on average,
+ * between two wall-clock times (Date.now(), the same clock in the worker and here). Tells
+ * whether the baseline leaves any core free for the sync's other work (decoding, the network,
+ * the test server). Null where /proc/stat is not there.
+ */
+function sampleCpu() {
+  const read = () => {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // idle and iowait
+    return { at: Date.now(), idle: fields[3] + (fields[4] ?? 0), total: fields.reduce((a, b) => a + b, 0) };
+  };
+  if (!fs.existsSync('/proc/stat')) return { stop() {}, coresBusy: () => null };
+  const samples = [read()];
+  const timer = setInterval(() => samples.push(read()), SAMPLE_MS);
+  timer.unref();
+  return {
+    stop: () => clearInterval(timer),
+    coresBusy(from, to) {
+      const a = samples.findLast((s) => s.at <= from) ?? samples[0];
+      const b = samples.find((s) => s.at >= to) ?? samples.at(-1);
+      if (b.total === a.total) return null;
+      return os.cpus().length * (1 - (b.idle - a.idle) / (b.total - a.total));
+    },
+  };
+}
+
 function sampleHeap(session) {
   const peak = { used: 0, embedder: 0, backing: 0, samples: 0 };
   const t0 = performance.now();
@@ -156,6 +185,12 @@ function clickUntilSynced(button) {
       }
     };
     (window.__benchListen ?? navigator.serviceWorker.addEventListener.bind(navigator.serviceWorker))('message', onMessage);
+    // a sync that never ends (or never starts) fails the bench with what the page heard
+    setTimeout(() => {
+      const heard = (window.__channel ?? []).slice(-5).map((m) => JSON.stringify(m).slice(0, 200));
+      const errors = [...document.querySelectorAll('.error')].map((e) => e.textContent).filter(Boolean);
+      resolve({ failed: true, message: `no end of the sync in 10 minutes; the page's errors: ${errors.join(' | ')}; its last messages: ${heard.join(' ')}` });
+    }, 600_000);
     t0 = performance.now();
     document.getElementById(button).click();
   });
@@ -239,6 +274,7 @@ async function baselinePuts({ batch, name }) {
     opening.result.createObjectStore('remote_exif');
   };
   const target = await request(opening);
+  const startedAt = Date.now();
   const t0 = performance.now();
   for (let at = 0; at < records.length; at += batch) {
     const tx = target.transaction(stores, 'readwrite');
@@ -246,9 +282,10 @@ async function baselinePuts({ batch, name }) {
     await done(tx);
   }
   const ms = performance.now() - t0;
+  const endedAt = Date.now();
   target.close();
   await request(indexedDB.deleteDatabase(name));
-  return { ms, records: records.length, batch };
+  return { ms, records: records.length, batch, startedAt, endedAt };
 }
 
 /**
@@ -360,7 +397,10 @@ async function firstSync(count, { more, done = () => {} }) {
     await env.page.fill('#email', EMAIL);
     await env.page.fill('#password', PASSWORD);
     const stopSampling = sampleHeap(session);
+    const cpu = sampleCpu();
+    const syncStartedAt = Date.now();
     const synced = await env.page.evaluate(clickUntilSynced, 'login');
+    const syncEndedAt = Date.now();
     const heap = await stopSampling();
     const wasmAfter = await wasmMemories(session);
     // what stays once garbage is collected: the peaks above count garbage not yet collected
@@ -373,6 +413,7 @@ async function firstSync(count, { more, done = () => {} }) {
       throw new Error(`the mirror holds ${counts.remote_assets} assets and ${counts.remote_exif} exif of ${count}`);
     }
     const result = { count, generateMs, synced, heap, retained, wasmBefore, wasmAfter };
+    result.syncCores = cpu.coresBusy(syncStartedAt, syncEndedAt);
     if (more) {
       await settle(env.page);
       await env.page.evaluate(pageSettled, { count, quietMs: 2000 + count / 20 });
@@ -381,6 +422,7 @@ async function firstSync(count, { more, done = () => {} }) {
       const batch = Math.round((2 * count) / Math.max(1, synced.batches));
       result.baseline = await worker.evaluate(baselinePuts, { batch, name: 'bench-baseline' });
       if (result.baseline.records !== 2 * count) throw new Error(`the baseline put ${result.baseline.records} records`);
+      result.baselineCores = cpu.coresBusy(result.baseline.startedAt, result.baseline.endedAt);
       phase('baseline (with its reads and deletes)');
       await env.page.evaluate(nothingNewSyncs, 1); // not counted: the first after the baseline's writes
       result.idle = await env.page.evaluate(nothingNewSyncs, IDLE_RUNS);
@@ -388,6 +430,7 @@ async function firstSync(count, { more, done = () => {} }) {
       result.viewMs = await env.page.evaluate(libraryViewMs);
       if (DEBUG) console.log((await nothingNewTimeline(env, session)).map((line) => `  ${line}`).join('\n'));
     }
+    cpu.stop();
     await session.detach();
     done(result);
     return result;
@@ -418,6 +461,10 @@ function print(small, large) {
     + ' transaction, the sync\'s mean batch):'
     + ` ${sec(large.baseline.ms)} (${perSecond(large.baseline.ms)})`);
   console.log(`  ratio PWA / baseline: ${(large.synced.ms / large.baseline.ms).toFixed(2)} (aim: at most 1.0)`);
+  if (large.syncCores !== null && large.baselineCores !== null) {
+    console.log(`  the machine's cores busy on average (of ${os.cpus().length}): ${large.syncCores.toFixed(2)} during the PWA's sync`
+      + ` (Chromium, the test server and serve-www's proxy), ${large.baselineCores.toFixed(2)} during the baseline's puts`);
+  }
   console.log(`  nothing-new sync (Sync now on the ${n(LARGE)}, the page idle, ${IDLE_RUNS} times): median`
     + ` ${median(large.idle).toFixed(0)} ms (${large.idle.map((ms) => ms.toFixed(0)).join(', ')}; aim: under 50 ms)`);
   console.log(`  for reference: the page's library view (the whole mirror read and shaped) of the ${n(LARGE)} takes`
