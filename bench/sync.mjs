@@ -92,10 +92,19 @@ async function workerSession(env) {
     if (message.error) pending.reject(new Error(`${pending.method}: ${message.error.message}`));
     else pending.resolve(message.result);
   });
+  // a call the worker never answers fails the bench, naming it, instead of hanging it
   const send = (method, params = {}) => new Promise((resolve, reject) => {
     const id = ++last;
-    waiting.set(id, { resolve, reject, method });
-    cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
+    const timer = setTimeout(() => {
+      waiting.delete(id);
+      reject(new Error(`${method}: no answer from the service worker in 60 s`));
+    }, 60_000);
+    const settle = (then) => (value) => {
+      clearTimeout(timer);
+      then(value);
+    };
+    waiting.set(id, { resolve: settle(resolve), reject: settle(reject), method });
+    cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(settle(reject));
   });
   return { send, detach: () => cdp.detach() };
 }
