@@ -1,6 +1,8 @@
 //! SHA-1, the checksum Immich deduplicates uploads by: streamed here for large files, or left
 //! to the browser's native digest of the whole file for the rest (`HashMethod`).
 
+use crate::core::sha1::Sha1;
+
 pub const MIB: u64 = 1024 * 1024;
 
 /// How a file is hashed.
@@ -25,10 +27,10 @@ impl HashMethod {
     }
 }
 
-/// Streaming SHA-1 (sha1_smol); the web layer feeds it chunks of a Blob.
+/// Streaming SHA-1; the web layer feeds it chunks of a Blob.
 #[derive(Clone, Default)]
 pub struct Sha1Stream {
-    hasher: sha1_smol::Sha1,
+    hasher: Sha1,
     bytes_seen: u64,
 }
 
@@ -49,7 +51,11 @@ impl Sha1Stream {
 
     /// The digest as 40 lowercase hex digits, the form stored in `QueueItem::checksum`.
     pub fn finish_hex(self) -> String {
-        self.hasher.digest().to_string()
+        self.hasher
+            .digest()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
     }
 }
 

@@ -51,6 +51,7 @@ pub mod realtime;
 pub mod server_url;
 pub mod session;
 pub mod settings;
+pub mod sha1;
 pub mod sync;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

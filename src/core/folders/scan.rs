@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{split_path, FileKind, MediaTypes};
+use crate::core::sha1::Sha1;
 
 /// Whether the browser lets the worker read a folder.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,7 +162,9 @@ pub fn queue_id(entry: &FolderEntry) -> String {
         "{}\u{0}{}\u{0}{}\u{0}{}",
         entry.folder_id, entry.path, entry.size, entry.modified_at_ms
     );
-    let digest = sha1_smol::Sha1::from(version).digest().bytes();
+    let mut sha = Sha1::new();
+    sha.update(version.as_bytes());
+    let digest = sha.digest();
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!("f{hex}")
 }
