@@ -51,12 +51,13 @@ impl Sha1Stream {
 
     /// The digest as 40 lowercase hex digits, the form stored in `QueueItem::checksum`.
     pub fn finish_hex(self) -> String {
-        self.hasher
-            .digest()
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect()
+        hex(&self.hasher.digest())
     }
+}
+
+/// Bytes as lowercase hex digits, two a byte.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// A hex SHA-1 (ours) in base64, the form the server's sync data carries; None for anything

@@ -169,7 +169,7 @@ mod tests {
     fn hex(bytes: &[u8]) -> String {
         let mut sha = Sha1::new();
         sha.update(bytes);
-        sha.digest().iter().map(|b| format!("{b:02x}")).collect()
+        crate::core::checksum::hex(&sha.digest())
     }
 
     #[test]

@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, Crypto, ReadableStreamDefaultReader};
 
 use crate::core::backup::HASH_STEP_BYTES;
-use crate::core::checksum::{HashMethod, Sha1Stream};
+use crate::core::checksum::{self, HashMethod, Sha1Stream};
 
 #[derive(Debug, Error)]
 pub enum FileError {
@@ -52,12 +52,7 @@ pub async fn digest_whole(blob: &Blob) -> Result<String, FileError> {
         .digest_with_str_and_buffer_source("SHA-1", &bytes.unchecked_into())
         .map_err(unreadable)?;
     let digest = JsFuture::from(digest).await.map_err(unreadable)?;
-    let hex = Uint8Array::new(&digest)
-        .to_vec()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    Ok(hex)
+    Ok(checksum::hex(&Uint8Array::new(&digest).to_vec()))
 }
 
 /// SHA-1 (lowercase hex) of a whole Blob by `method`, with no progress on the way (the backup

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{split_path, FileKind, MediaTypes};
+use crate::core::checksum::hex;
 use crate::core::sha1::Sha1;
 
 /// Whether the browser lets the worker read a folder.
@@ -165,8 +166,7 @@ pub fn queue_id(entry: &FolderEntry) -> String {
     let mut sha = Sha1::new();
     sha.update(version.as_bytes());
     let digest = sha.digest();
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("f{hex}")
+    format!("f{}", hex(&digest[..8]))
 }
 
 /// A file as the walk sees it.
