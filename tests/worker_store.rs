@@ -220,7 +220,7 @@ async fn a_queue_longer_than_a_page_loads_every_row_once() {
         .collect();
     store.enqueue(&rows).await.expect("enqueue");
     let mut loaded = store.load_queue().await.expect("load");
-    loaded.sort_by(|a, b| a.queued_at_ms.cmp(&b.queued_at_ms));
+    loaded.sort_by_key(|row| row.queued_at_ms);
     let queued: Vec<QueueItem> = rows.into_iter().map(|(item, _)| item).collect();
     assert_eq!(loaded, queued);
 }

@@ -104,7 +104,8 @@ impl Store {
     }
 
     /// Every queue row, read a page at a time: the rows of a large queue never sit in the JS
-    /// heap all at once.
+    /// heap all at once, and the wasm memory (which never shrinks) holds them once, without the
+    /// copies a growing Vec makes.
     pub async fn load_queue(&self) -> Result<Vec<QueueItem>, StoreError> {
         let mut rows: Vec<QueueItem> = Vec::new();
         loop {
@@ -117,7 +118,12 @@ impl Store {
                     let page = page.with_query::<JsValue, _>(after);
                     page.with_limit(QUEUE_PAGE).primitive()?.await?
                 }
-                None => page.with_limit(QUEUE_PAGE).primitive()?.await?,
+                None => {
+                    let count = queue.count().primitive()?;
+                    let values = page.with_limit(QUEUE_PAGE).primitive()?.await?;
+                    rows.reserve_exact(count.await? as usize);
+                    values
+                }
             };
             let before = rows.len();
             for value in values {
