@@ -12,16 +12,18 @@
 // 2. The run over that queue: from the click on Back up until the worker reports the first
 //    file done, then the time of files 1-1000 (each hashed, checked and uploaded), and the
 //    service worker's memory meanwhile (DevTools protocol on its target: the JS heap's peak
-//    sampled every 100 ms, and the wasm linear memory, which never shrinks, read after the
-//    1,000th file; aim: below 64 MiB). Then the page sends Stop. Running all 100,000 would take
+//    sampled every 100 ms, and the wasm linear memory, which never shrinks, read once the run
+//    has stopped; aim: below 64 MiB). Then the page sends Stop. Running all 100,000 would take
 //    about 20 minutes here, so the cost per step of the first files against the last is
 //    measured on the engine itself (`cargo bench --bench engine_scale`, run by `npm run bench`).
 //
-// BENCH_SCALE_FILES changes the count.
+// BENCH_SCALE_FILES changes the count; BENCH_DEBUG=1 prints the run's progress every 3 s (as the
+// page and the test server see it).
 import { startOnDisk } from './on-disk.mjs';
 import { mib, sampleHeap, wasmMemories, workerSession } from './worker-memory.mjs';
 
 const COUNT = Number(process.env.BENCH_SCALE_FILES ?? 100_000);
+const DEBUG = Boolean(process.env.BENCH_DEBUG);
 const PER_FOLDER = 1_000;
 const RUN_FILES = Math.min(1_000, COUNT);
 const ROOT_FOLDER = 'Scale';
@@ -113,6 +115,16 @@ async function queueBaseline() {
   return { ms, queued: files.length };
 }
 
+/** Runs in the page: asks the worker for its state and resolves once it answers. */
+async function wakeWorker() {
+  await new Promise((resolve) => {
+    navigator.serviceWorker.addEventListener('message', ({ data }) => {
+      if (data?.method === 'updateNotification') resolve();
+    });
+    navigator.serviceWorker.controller.postMessage({ method: 'updateNotification' });
+  });
+}
+
 /**
  * Runs in the page: clicks Back up; resolves with the ms from the click to the first file done
  * and from there to file `files` done, then sends Stop.
@@ -154,15 +166,31 @@ try {
   const state = await env.uploadState();
   if (state.totalCount !== COUNT) throw new Error(`the queue holds ${state.totalCount} of ${COUNT}`);
 
+  // The worker stops when idle (the queueing took a minute): woken first, so that the target
+  // attached to is the one that runs the backup.
+  await env.page.evaluate(wakeWorker);
   const session = await workerSession(env);
   const stopSampling = sampleHeap(session);
+  if (DEBUG) {
+    // from the page and the test server, not the worker: whether the run goes on meanwhile
+    const t0 = Date.now();
+    setInterval(async () => {
+      const state = await env.page.evaluate(() => window.__channel.at(-1)?.args?.state).catch((e) => String(e));
+      const requests = await env.requests().catch(() => ({}));
+      console.log(`  ${((Date.now() - t0) / 1000).toFixed(0)} s: last progress ${JSON.stringify(state)},`
+        + ` ${requests['POST /api/assets'] ?? 0} uploads at the server`);
+    }, 3000).unref();
+  }
   const run = await env.page.evaluate(runFirstFiles, { files: RUN_FILES });
-  const wasm = await wasmMemories(session);
-  const heap = await stopSampling();
-  await session.detach();
   if (run === null) throw new Error(`the run ended before ${RUN_FILES} files were done`);
   const stop = await env.waitForStop(1);
   if (stop.args.reason !== 'stoppedByUser') throw new Error(`the run ended "${stop.args.reason}": ${stop.args.message}`);
+  const heap = await stopSampling();
+  // Read once the run is over and the worker quiet: Runtime.queryObjects sent while the run
+  // ended crashed the renderer in three of five runs. The wasm memory never shrinks.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const wasm = await wasmMemories(session);
+  await session.detach();
   console.log(`  Back up with ${COUNT} queued: first file done after ${sec(run.firstMs)}; files 1-${RUN_FILES} then took`
     + ` ${sec(run.filesMs)} (${(RUN_FILES / (run.filesMs / 1000)).toFixed(0)} files/s)`);
   const wasmBytes = Math.max(...wasm);

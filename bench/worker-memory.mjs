@@ -18,6 +18,14 @@ export async function workerSession(env) {
   const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
   let last = 0;
   const waiting = new Map();
+  // a worker that stops takes its target with it: what was asked of it fails at once, by name
+  cdp.on('Target.detachedFromTarget', (event) => {
+    if (event.sessionId !== sessionId) return;
+    for (const [id, pending] of waiting) {
+      waiting.delete(id);
+      pending.reject(new Error(`${pending.method}: the service worker's target went away (the worker stopped)`));
+    }
+  });
   cdp.on('Target.receivedMessageFromTarget', (event) => {
     if (event.sessionId !== sessionId) return;
     const message = JSON.parse(event.message);
