@@ -18,6 +18,16 @@ impl QueueCounts {
         counts
     }
 
+    /// The rows that take part in runs, from the counts of every row and of the backup
+    /// folders' rows: a folder's finished rows are the folder's record (`QueueItem::in_runs`).
+    pub fn in_runs(all: QueueCounts, of_folders: QueueCounts) -> QueueCounts {
+        let mut counts = all;
+        for state in ItemState::ALL.into_iter().filter(|s| s.is_finished()) {
+            counts.set(state, all.get(state).saturating_sub(of_folders.get(state)));
+        }
+        counts
+    }
+
     pub fn get(&self, state: ItemState) -> u32 {
         self.0[state.index()]
     }
@@ -63,6 +73,55 @@ impl QueueCounts {
             skipped_count: self.get(ItemState::Skipped),
             current_file,
             current_progress,
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::core::backup::ItemSource;
+
+    fn row(n: usize, state: ItemState, source: u8) -> QueueItem {
+        let mut item = QueueItem::new(n.to_string(), "a.jpg", 1, 0, 0);
+        item.state = state;
+        item.source = match source {
+            0 => ItemSource::Stored,
+            1 => ItemSource::Handle,
+            _ => ItemSource::Folder {
+                folder_id: "f1".into(),
+                path: "a.jpg".into(),
+            },
+        };
+        item
+    }
+
+    #[test]
+    fn each_state_has_its_own_place() {
+        for (place, state) in ItemState::ALL.into_iter().enumerate() {
+            assert_eq!(state.index(), place, "{state:?}");
+        }
+    }
+
+    proptest! {
+        /// Counted as the store counts them (every row, and the folders' rows apart), the
+        /// rows in runs are those `QueueItem::in_runs` keeps.
+        #[test]
+        fn in_runs_keeps_what_the_rows_say(
+            rows in prop::collection::vec((0..ItemState::ALL.len(), 0u8..3), 0..60)
+        ) {
+            let rows: Vec<QueueItem> = rows
+                .into_iter()
+                .enumerate()
+                .map(|(n, (state, source))| row(n, ItemState::ALL[state], source))
+                .collect();
+            let of_folders = QueueCounts::of(rows.iter().filter(|r| r.of_backup_folder()));
+            let counted = QueueCounts::in_runs(QueueCounts::of(&rows), of_folders);
+            let kept = QueueCounts::of(rows.iter().filter(|r| r.in_runs()));
+            prop_assert_eq!(counted, kept);
+            prop_assert_eq!(counted.unfinished(), QueueCounts::of(&rows).unfinished());
         }
     }
 }

@@ -17,6 +17,9 @@ use super::json::{from_js_via_json, JsonArray};
 use super::schema::{QUEUE_BY_FOLDER, QUEUE_BY_SOURCE, QUEUE_BY_STATE};
 use super::{from_js, to_js, Store, StoreError, BACKUP_RECORDS, LOCAL_ASSETS, UPLOAD_QUEUE};
 
+/// A backup folder's row as stored: its source's `kind` (`ItemSource::Folder`).
+const FOLDER_KIND: &str = "folder";
+
 /// Queue rows read per transaction by `load_queue`.
 const QUEUE_PAGE: u32 = 2_000;
 
@@ -254,9 +257,8 @@ impl Store {
         Ok(u32::try_from(unsent.len()).unwrap_or(u32::MAX))
     }
 
-    /// How many rows of each state take part in runs (a backup folder's finished rows are the
-    /// folder's record, counted by the folder), read from the queue's indexes: the count of
-    /// each state, less that of the folders' finished rows.
+    /// How many rows of each state take part in runs, from the queue's indexes: the count of
+    /// each state and that of the backup folders' rows.
     pub async fn queue_counts(&self) -> Result<QueueCounts, StoreError> {
         let tx = self.db.transaction(UPLOAD_QUEUE).build()?;
         let queue = tx.object_store(UPLOAD_QUEUE)?;
@@ -271,16 +273,12 @@ impl Store {
             let range = KeyRange::Bound(first.into(), false, last.into(), false);
             rows.push(count(&by_state, range)?);
         }
-        let folders = counts_of(&queue.index(QUEUE_BY_SOURCE)?, &"folder".into())?;
-        let mut counts = QueueCounts::default();
+        let folders = counts_of(&queue.index(QUEUE_BY_SOURCE)?, &FOLDER_KIND.into())?;
+        let mut all = QueueCounts::default();
         for (state, count) in ItemState::ALL.into_iter().zip(join_all(rows).await) {
-            counts.set(state, count?);
+            all.set(state, count?);
         }
-        let folders = folders.await?;
-        for state in ItemState::ALL.into_iter().filter(|s| s.is_finished()) {
-            counts.set(state, counts.get(state).saturating_sub(folders.get(state)));
-        }
-        Ok(counts)
+        Ok(QueueCounts::in_runs(all, folders.await?))
     }
 
     /// How many rows of the backup folder `folder_id` are in each state.
