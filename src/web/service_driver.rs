@@ -11,11 +11,13 @@ use futures_util::FutureExt;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsValue;
 
+use crate::core::backup::QueueItem;
 use crate::core::backup::{Input as RunInput, Refusal};
 use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate, StopReason, Visibility};
 use crate::core::immich;
 use crate::core::lifecycle::{Command, Input, Lifecycle, Output, WakeKind};
 use crate::core::log::LogLevel;
+use crate::core::progress::UploadState;
 use crate::core::session::Credential;
 use crate::core::sync::SyncOutcome;
 use crate::web::backup_driver::{self, log, Control, DriverError};
@@ -173,7 +175,7 @@ async fn observe(
     store: &Store,
     source: Option<(&str, Visibility)>,
 ) -> Result<Vec<Input>, DriverError> {
-    let unfinished = store.queue_counts().await?.unfinished();
+    let unfinished = store.count_unfinished().await?;
     let windows = clients::windows().await?;
     let (mut open, mut visible) = (0, 0);
     for window in windows {
@@ -363,8 +365,10 @@ fn console_warn(what: &str, error: &JsValue) {
 }
 
 async fn report_idle(store: &Store) -> Result<(), DriverError> {
+    let mut items = store.load_queue().await?;
+    items.retain(QueueItem::in_runs);
     let update = ProgressUpdate {
-        state: store.queue_counts().await?.upload_state(None, None),
+        state: UploadState::from_items(&items, None, None),
         notification: None,
         phase: Phase::Idle,
         file_bytes_done: None,
