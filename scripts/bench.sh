@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 cargo build -p fake-immich --release
 export FAKE_IMMICH_BIN=target/release/fake-immich
+cargo bench --bench engine_scale
 node bench/size.mjs
 node bench/startup.mjs
 node bench/hash.mjs
 node bench/backup.mjs
 node bench/folders.mjs
 node bench/sync.mjs
+node bench/scale.mjs

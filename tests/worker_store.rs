@@ -202,3 +202,25 @@ async fn settings_login_state_and_logs_persist() {
         format!("line {}", LOG_CAPACITY + 4)
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_queue_longer_than_a_page_loads_every_row_once() {
+    let store = Store::open_named(&unique_name("pages"))
+        .await
+        .expect("open");
+    // More than two pages of `load_queue`, with ids out of their queue order.
+    let rows: Vec<(QueueItem, JsValue)> = (0..4_500u32)
+        .map(|n| {
+            let id = format!("{:05}", (n * 7_919) % 4_500);
+            (
+                QueueItem::new(id, "a.jpg", 1, 0, i64::from(n)),
+                JsValue::NULL,
+            )
+        })
+        .collect();
+    store.enqueue(&rows).await.expect("enqueue");
+    let mut loaded = store.load_queue().await.expect("load");
+    loaded.sort_by_key(|row| row.queued_at_ms);
+    let queued: Vec<QueueItem> = rows.into_iter().map(|(item, _)| item).collect();
+    assert_eq!(loaded, queued);
+}

@@ -5,7 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::backup::{ItemState, QueueItem};
 use crate::core::channel::Phase;
 use crate::core::settings::Settings;
 
@@ -25,28 +24,6 @@ pub struct UploadState {
 }
 
 impl UploadState {
-    pub fn from_items(
-        items: &[QueueItem],
-        current_file: Option<String>,
-        current_progress: Option<f64>,
-    ) -> UploadState {
-        let count = |wanted: &[ItemState]| {
-            let n = items
-                .iter()
-                .filter(|item| wanted.contains(&item.state))
-                .count();
-            u32::try_from(n).unwrap_or(u32::MAX)
-        };
-        UploadState {
-            total_count: u32::try_from(items.len()).unwrap_or(u32::MAX),
-            completed_count: count(&[ItemState::Done, ItemState::Duplicate]),
-            failed_count: count(&[ItemState::FailedPermanent]),
-            skipped_count: count(&[ItemState::Skipped]),
-            current_file,
-            current_progress,
-        }
-    }
-
     fn finished_count(&self) -> u32 {
         self.completed_count
             .saturating_add(self.failed_count)

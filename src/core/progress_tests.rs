@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::backup::{ItemState, QueueCounts, QueueItem};
 
 fn items(states: &[ItemState]) -> Vec<QueueItem> {
     states
@@ -43,7 +44,7 @@ fn upload_state_counts() {
         FailedRetryable,
         FailedPermanent,
     ]);
-    let state = UploadState::from_items(&items, Some("a.jpg".into()), Some(50.0));
+    let state = QueueCounts::of(&items).upload_state(Some("a.jpg".into()), Some(50.0));
     assert_eq!(
         state,
         UploadState {
@@ -55,12 +56,15 @@ fn upload_state_counts() {
             current_progress: Some(50.0),
         }
     );
-    assert_eq!(UploadState::from_items(&[], None, None).total_count, 0);
+    assert_eq!(
+        QueueCounts::default().upload_state(None, None).total_count,
+        0
+    );
 }
 
 #[test]
 fn upload_state_json_shape() {
-    let json = serde_json::to_value(UploadState::from_items(&[], None, None)).unwrap();
+    let json = serde_json::to_value(QueueCounts::default().upload_state(None, None)).unwrap();
     assert_eq!(
         json,
         serde_json::json!({"totalCount": 0, "completedCount": 0, "failedCount": 0,

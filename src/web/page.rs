@@ -1,6 +1,7 @@
 //! The page side: settings, queueing picked files (copies that fit in the
 //! browser's quota, or file handles), retrying failed ones, reading state and logs.
 
+use futures_util::future::join_all;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, FileSystemFileHandle, StorageEstimate};
@@ -144,14 +145,18 @@ pub async fn enqueue_files(files: &js_sys::Array) -> PageResult<u32> {
 /// reads the file where it is.
 pub async fn enqueue_file_handles(values: &js_sys::Array) -> PageResult<u32> {
     let now = now_ms();
-    let mut picked = Vec::new();
+    let mut handles = Vec::new();
     for (index, value) in values.iter().enumerate() {
         let handle: FileSystemFileHandle = value
             .dyn_into()
             .map_err(|_| PageError::NotAFileHandle(index))?;
-        let file = handles::file_of(&handle)
-            .await
-            .map_err(|e| PageError::Unreadable(handle.name(), e.to_string()))?;
+        handles.push(handle);
+    }
+    // Each file's name, size and date, all asked for at once: one at a time, the waits add up.
+    let files = join_all(handles.iter().map(handles::file_of)).await;
+    let mut picked = Vec::with_capacity(handles.len());
+    for (index, (handle, file)) in handles.into_iter().zip(files).enumerate() {
+        let file = file.map_err(|e| PageError::Unreadable(handle.name(), e.to_string()))?;
         let mut item = new_item(&file, index, now);
         item.source = ItemSource::Handle;
         picked.push((item, JsValue::from(handle)));
@@ -160,9 +165,8 @@ pub async fn enqueue_file_handles(values: &js_sys::Array) -> PageResult<u32> {
 }
 
 pub async fn upload_state() -> PageResult<UploadState> {
-    let mut items = open_store().await?.load_queue().await?;
-    items.retain(QueueItem::in_runs);
-    Ok(UploadState::from_items(&items, None, None))
+    let counts = open_store().await?.queue_counts().await?;
+    Ok(counts.upload_state(None, None))
 }
 
 /// A file of the queue that was not backed up, and why.

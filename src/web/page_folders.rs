@@ -22,8 +22,8 @@ async fn view(store: &Store, record: &FolderRecord) -> PageResult<FolderView> {
         Some(handle) => handles::may_read(&handle).await.unwrap_or(false),
         None => false,
     };
-    let queue = store.load_queue().await?;
-    Ok(FolderView::new(record, readable, &queue))
+    let counts = store.folder_counts(&record.id).await?;
+    Ok(FolderView::new(record, readable, &counts))
 }
 
 /// Adds a folder the user picked (read permission already given); a folder added before is
@@ -58,7 +58,6 @@ pub async fn add_folder(handle: FileSystemDirectoryHandle) -> PageResult<FolderV
 /// Every backup folder with its counts, oldest first.
 pub async fn backup_folders() -> PageResult<Vec<FolderView>> {
     let store = open_store().await?;
-    let queue = store.load_queue().await?;
     let mut folders = store.load_folders().await?;
     folders.sort_by(|a, b| (a.added_at_ms, &a.id).cmp(&(b.added_at_ms, &b.id)));
     let mut views = Vec::with_capacity(folders.len());
@@ -67,7 +66,8 @@ pub async fn backup_folders() -> PageResult<Vec<FolderView>> {
             Some(handle) => handles::may_read(&handle).await.unwrap_or(false),
             None => false,
         };
-        views.push(FolderView::new(record, readable, &queue));
+        let counts = store.folder_counts(&record.id).await?;
+        views.push(FolderView::new(record, readable, &counts));
     }
     Ok(views)
 }

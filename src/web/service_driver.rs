@@ -11,13 +11,11 @@ use futures_util::FutureExt;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsValue;
 
-use crate::core::backup::QueueItem;
 use crate::core::backup::{Input as RunInput, Refusal};
 use crate::core::channel::{ChannelMessage, Phase, ProgressUpdate, StopReason, Visibility};
 use crate::core::immich;
 use crate::core::lifecycle::{Command, Input, Lifecycle, Output, WakeKind};
 use crate::core::log::LogLevel;
-use crate::core::progress::UploadState;
 use crate::core::session::Credential;
 use crate::core::sync::SyncOutcome;
 use crate::web::backup_driver::{self, log, Control, DriverError};
@@ -175,7 +173,7 @@ async fn observe(
     store: &Store,
     source: Option<(&str, Visibility)>,
 ) -> Result<Vec<Input>, DriverError> {
-    let unfinished = store.count_unfinished().await?;
+    let unfinished = store.queue_counts().await?.unfinished();
     let windows = clients::windows().await?;
     let (mut open, mut visible) = (0, 0);
     for window in windows {
@@ -365,10 +363,8 @@ fn console_warn(what: &str, error: &JsValue) {
 }
 
 async fn report_idle(store: &Store) -> Result<(), DriverError> {
-    let mut items = store.load_queue().await?;
-    items.retain(QueueItem::in_runs);
     let update = ProgressUpdate {
-        state: UploadState::from_items(&items, None, None),
+        state: store.queue_counts().await?.upload_state(None, None),
         notification: None,
         phase: Phase::Idle,
         file_bytes_done: None,

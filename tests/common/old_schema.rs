@@ -6,9 +6,9 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::Serialize;
 
-/// Creates the database `name` at schema `version` (1 or 2), with that version's stores.
+/// Creates the database `name` at schema `version` (1 to 3), with that version's stores.
 pub async fn create(name: &str, version: u8) -> Database {
-    assert!(matches!(version, 1 | 2), "no old schema {version}");
+    assert!(matches!(version, 1..=3), "no old schema {version}");
     Database::open(name)
         .with_version(version)
         .with_on_upgrade_needed(move |_, db| {
@@ -33,6 +33,27 @@ pub async fn create(name: &str, version: u8) -> Database {
                     "sync_state",
                 ] {
                     db.create_object_store(store).build()?;
+                }
+            }
+            if version >= 3 {
+                for store in [
+                    "remote_assets",
+                    "remote_exif",
+                    "albums",
+                    "album_assets",
+                    "album_users",
+                    "users",
+                    "partners",
+                ] {
+                    let created = db.create_object_store(store).build()?;
+                    let index = match store {
+                        "remote_assets" => Some("checksum"),
+                        "album_assets" => Some("assetId"),
+                        _ => None,
+                    };
+                    if let Some(index) = index {
+                        created.create_index(index, index.into()).build()?;
+                    }
                 }
             }
             Ok(())

@@ -2,6 +2,7 @@
 //! the engine that owns a run (`engine`), driven through its inputs and outputs (`io`).
 
 mod carried;
+mod counts;
 mod engine;
 mod handover;
 mod io;
@@ -10,6 +11,7 @@ mod retry;
 mod source;
 
 pub use carried::{Carrier, CARRIED_UPLOAD_LIMIT_MS};
+pub use counts::QueueCounts;
 pub use engine::{
     Engine, EngineConfig, OutagePolicy, RunSetup, ALBUM_BATCH, CHECK_BATCH, HASHES_AT_ONCE,
     HASH_STEP_BYTES, STOPPED,

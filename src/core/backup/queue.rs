@@ -51,6 +51,21 @@ impl ItemState {
         ItemState::Skipped,
     ];
 
+    /// Its place in `ALL`, for tables by state.
+    pub fn index(self) -> usize {
+        match self {
+            Self::Pending => 0,
+            Self::Hashing => 1,
+            Self::Checking => 2,
+            Self::Uploading => 3,
+            Self::Done => 4,
+            Self::Duplicate => 5,
+            Self::FailedRetryable => 6,
+            Self::FailedPermanent => 7,
+            Self::Skipped => 8,
+        }
+    }
+
     /// Done, Duplicate, FailedPermanent and Skipped never change again.
     pub fn is_finished(self) -> bool {
         matches!(

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::core::backup::{ItemSource, ItemState, QueueItem};
+use crate::core::backup::{ItemState, QueueCounts};
 
 use super::{FolderRecord, FolderStatus};
 
@@ -35,9 +35,9 @@ pub struct FolderView {
 }
 
 impl FolderView {
-    /// The folder's view from its record and the queue; `readable` is what the browser says
+    /// The folder's view from its record and the counts of its queue rows; `readable` is what the browser says
     /// now (a permission given back in the page counts before the next scan sees it).
-    pub fn new(record: &FolderRecord, readable: bool, queue: &[QueueItem]) -> FolderView {
+    pub fn new(record: &FolderRecord, readable: bool, counts: &QueueCounts) -> FolderView {
         let (state, problem) = match &record.status {
             FolderStatus::Missing { message } => (FolderState::Missing, Some(message.clone())),
             _ if !readable => (FolderState::NeedsPermission, None),
@@ -57,17 +57,47 @@ impl FolderView {
             skipped: record.skipped,
             last_scan_at_ms: record.last_scan_at_ms,
         };
-        let of_folder = queue.iter().filter(
-            |item| matches!(&item.source, ItemSource::Folder { folder_id, .. } if *folder_id == record.id),
-        );
-        for item in of_folder {
-            match item.state {
-                ItemState::Done | ItemState::Duplicate => view.backed_up += 1,
-                ItemState::FailedPermanent => view.failed += 1,
-                ItemState::Skipped => view.skipped += 1,
-                _ => view.waiting += 1,
-            }
-        }
+        view.backed_up =
+            u64::from(counts.get(ItemState::Done)) + u64::from(counts.get(ItemState::Duplicate));
+        view.failed = u64::from(counts.get(ItemState::FailedPermanent));
+        view.skipped += u64::from(counts.get(ItemState::Skipped));
+        view.waiting = u64::from(counts.unfinished());
         view
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::backup::QueueItem;
+
+    #[test]
+    fn the_counts_of_its_rows_become_the_folders_numbers() {
+        let record = FolderRecord::new("f1", "Pictures", 10);
+        let states = [
+            ItemState::Done,
+            ItemState::Duplicate,
+            ItemState::FailedPermanent,
+            ItemState::Skipped,
+            ItemState::Pending,
+            ItemState::Uploading,
+            ItemState::FailedRetryable,
+        ];
+        let rows: Vec<QueueItem> = states
+            .iter()
+            .enumerate()
+            .map(|(n, &state)| QueueItem {
+                state,
+                ..QueueItem::new(n.to_string(), "a.jpg", 1, 0, 0)
+            })
+            .collect();
+        let view = FolderView::new(&record, true, &QueueCounts::of(&rows));
+        assert_eq!(view.state, FolderState::Ok);
+        assert_eq!(
+            (view.backed_up, view.failed, view.waiting),
+            (2, 1, 3),
+            "{view:?}"
+        );
+        assert_eq!(view.skipped, record.skipped + 1);
     }
 }

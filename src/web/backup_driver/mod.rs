@@ -200,7 +200,7 @@ async fn run_locked(
             return Ok(Some((stop, 0)));
         };
         let owner = store.load_queue_owner().await?;
-        let unfinished = store.count_unfinished().await?;
+        let unfinished = store.queue_counts().await?.unfinished();
         match claim_queue(owner.as_ref(), &login.owner(), unfinished) {
             QueueClaim::Keep => {}
             QueueClaim::Take => store.save_queue_owner(&login.owner()).await?,

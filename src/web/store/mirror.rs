@@ -6,12 +6,12 @@
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use indexed_db_futures::KeyRange;
-use serde::Serialize;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::core::sync::{MirrorContents, MirrorOp, RemoteAsset, SyncBatch};
 
-use super::{from_js, from_js_via_json, to_js, Store, StoreError, AUTH, LOGIN_KEY, SYNC_STATE};
+use super::json::{from_js, from_js_via_json, to_js, JsonArray};
+use super::{Store, StoreError, AUTH, LOGIN_KEY, SYNC_STATE};
 
 pub(super) const REMOTE_ASSETS: &str = "remote_assets";
 pub(super) const REMOTE_EXIF: &str = "remote_exif";
@@ -53,26 +53,18 @@ fn pairs_of(first: &str) -> KeyRange<JsValue> {
     KeyRange::Bound(lower, false, upper, true)
 }
 
-/// The records a batch puts, in the order of its ops, as JS objects made in one go: one JSON text
-/// of them all parsed by the browser's `JSON.parse` costs far less than building each object
-/// field by field across the wasm boundary (the same values: the stored form is JSON's).
+/// The records a batch puts, in the order of its ops, as JS objects made in one go.
 fn put_values(ops: &[MirrorOp]) -> Result<js_sys::Array, StoreError> {
-    fn write(json: &mut Vec<u8>, row: &impl Serialize) -> Result<(), StoreError> {
-        if json.len() > 1 {
-            json.push(b',');
-        }
-        serde_json::to_writer(json, row).map_err(|e| StoreError::Db(e.to_string()))
-    }
-    let mut json = vec![b'['];
+    let mut json = JsonArray::new();
     for op in ops {
         match op {
-            MirrorOp::PutUser(row) => write(&mut json, row)?,
-            MirrorOp::PutPartner(row) => write(&mut json, row)?,
-            MirrorOp::PutAsset(row) => write(&mut json, row)?,
-            MirrorOp::PutExif(row) => write(&mut json, row)?,
-            MirrorOp::PutAlbum(row) => write(&mut json, row)?,
-            MirrorOp::PutAlbumUser(row) => write(&mut json, row)?,
-            MirrorOp::PutAlbumAsset(row) => write(&mut json, row)?,
+            MirrorOp::PutUser(row) => json.push(row)?,
+            MirrorOp::PutPartner(row) => json.push(row)?,
+            MirrorOp::PutAsset(row) => json.push(row)?,
+            MirrorOp::PutExif(row) => json.push(row)?,
+            MirrorOp::PutAlbum(row) => json.push(row)?,
+            MirrorOp::PutAlbumUser(row) => json.push(row)?,
+            MirrorOp::PutAlbumAsset(row) => json.push(row)?,
             MirrorOp::DeleteUser(_)
             | MirrorOp::DeletePartner { .. }
             | MirrorOp::DeleteAsset(_)
@@ -81,10 +73,7 @@ fn put_values(ops: &[MirrorOp]) -> Result<js_sys::Array, StoreError> {
             | MirrorOp::DeleteAlbumAsset(_) => {}
         }
     }
-    json.push(b']');
-    let text = std::str::from_utf8(&json).map_err(|e| StoreError::Db(e.to_string()))?;
-    let parsed = js_sys::JSON::parse(text).map_err(|e| StoreError::Db(format!("{e:?}")))?;
-    Ok(parsed.unchecked_into())
+    json.finish()
 }
 
 /// Writes every op in `tx`, each put taking its record from `values` (see `put_values`).

@@ -5,7 +5,6 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::KeyRange;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use wasm_bindgen::prelude::*;
@@ -17,15 +16,18 @@ use crate::core::session::{Credential, QueueOwner, SessionToken};
 use crate::core::settings::Settings;
 
 mod folders;
+mod json;
 mod mirror;
 mod queue;
+mod schema;
 mod service;
 mod sync_state;
 
 pub use sync_state::TaggedReply;
 
+use json::{from_js, to_js};
+
 pub const DB_NAME: &str = "immich-background";
-const SCHEMA_VERSION: u8 = 3;
 
 const SETTINGS: &str = "settings";
 const AUTH: &str = "auth";
@@ -96,25 +98,6 @@ struct LoginRecord {
     session_id: Option<String>,
 }
 
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| StoreError::Db(e.to_string()))
-}
-
-fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, StoreError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-/// The same as `from_js` for the records of a whole store: one JSON text each, made by the
-/// browser's `JSON.stringify`, costs far less than reading each field across the wasm boundary.
-fn from_js_via_json<T: DeserializeOwned>(value: &JsValue) -> Result<T, StoreError> {
-    let corrupt = |reason: String| StoreError::Corrupt(reason);
-    let text = js_sys::JSON::stringify(value)
-        .map_err(|_| corrupt("a stored record is not JSON".into()))?;
-    serde_json::from_str(&String::from(text)).map_err(|e| corrupt(e.to_string()))
-}
-
 /// A handle on the database: a clone is the same connection.
 #[derive(Clone)]
 pub struct Store {
@@ -128,48 +111,9 @@ impl Store {
 
     /// Opens (creating or migrating) a database of this schema under any name; tests use their own.
     pub async fn open_named(name: &str) -> Result<Store, StoreError> {
+        schema::upgrade(name).await?;
         let db = Database::open(name)
-            .with_version(SCHEMA_VERSION)
-            .with_on_upgrade_needed(|event, db| {
-                // Version 1 is the first schema: every store is created from nothing.
-                if event.old_version() < 1.0 {
-                    for store in [
-                        SETTINGS,
-                        AUTH,
-                        LOCAL_ASSETS,
-                        UPLOAD_QUEUE,
-                        BACKUP_RECORDS,
-                        RUN_STATE,
-                    ] {
-                        db.create_object_store(store).build()?;
-                    }
-                    db.create_object_store(LOGS)
-                        .with_auto_increment(true)
-                        .build()?;
-                }
-                // Version 2 adds backup folders and the cache of ETag-tagged replies.
-                if event.old_version() < 2.0 {
-                    for store in [BACKUP_FOLDERS, FOLDER_HANDLES, FOLDER_ENTRIES, SYNC_STATE] {
-                        db.create_object_store(store).build()?;
-                    }
-                }
-                // Version 3 adds the library mirror of the sync service.
-                if event.old_version() < 3.0 {
-                    for store in mirror::MIRROR_STORES {
-                        let created = db.create_object_store(store).build()?;
-                        let index = match store {
-                            mirror::REMOTE_ASSETS => Some(mirror::BY_CHECKSUM),
-                            mirror::ALBUM_ASSETS => Some(mirror::BY_ASSET),
-                            _ => None,
-                        };
-                        // Each index is on the field of its name.
-                        if let Some(index) = index {
-                            created.create_index(index, index.into()).build()?;
-                        }
-                    }
-                }
-                Ok(())
-            })
+            .with_version(schema::SCHEMA_VERSION)
             .await
             .map_err(|e| StoreError::Open(e.to_string()))?;
         Ok(Store { db })

@@ -1,16 +1,27 @@
 //! The upload queue's rows and the picked files they stand for.
 
 use futures_util::future::join_all;
+use indexed_db_futures::index::Index;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::KeyRange;
+use js_sys::Array;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::core::backup::{ItemState, QueueItem};
+use crate::core::backup::{ItemState, QueueCounts, QueueItem};
 use crate::core::sync::BackedUpFile;
 
+use super::json::{from_js_via_json, JsonArray};
+use super::schema::{QUEUE_BY_FOLDER, QUEUE_BY_SOURCE, QUEUE_BY_STATE};
 use super::{from_js, to_js, Store, StoreError, BACKUP_RECORDS, LOCAL_ASSETS, UPLOAD_QUEUE};
+
+/// A backup folder's row as stored: its source's `kind` (`ItemSource::Folder`).
+const FOLDER_KIND: &str = "folder";
+
+/// Queue rows read per transaction by `load_queue`.
+const QUEUE_PAGE: u32 = 2_000;
 
 /// What reached the server, keyed by the file's checksum (which the value does not repeat).
 #[derive(Serialize, Deserialize)]
@@ -80,32 +91,51 @@ impl Store {
             .build()?;
         let assets = tx.object_store(LOCAL_ASSETS)?;
         let queue = tx.object_store(UPLOAD_QUEUE)?;
-        for (item, file) in files {
+        let mut rows = JsonArray::new();
+        for (item, _) in files {
+            rows.push(item)?;
+        }
+        for ((item, file), row) in files.iter().zip(rows.finish()?.iter()) {
             assets
                 .put(file.clone())
                 .with_key(item.id.as_str())
                 .primitive()?;
-            queue
-                .put(to_js(item)?)
-                .with_key(item.id.as_str())
-                .primitive()?;
+            queue.put(row).with_key(item.id.as_str()).primitive()?;
         }
         tx.commit().await?;
         Ok(())
     }
 
+    /// Every queue row, read a page at a time: the rows of a large queue never sit in the JS
+    /// heap all at once, and the wasm memory (which never shrinks) holds them once, without the
+    /// copies a growing Vec makes.
     pub async fn load_queue(&self) -> Result<Vec<QueueItem>, StoreError> {
-        let tx = self.db.transaction(UPLOAD_QUEUE).build()?;
-        let values = tx
-            .object_store(UPLOAD_QUEUE)?
-            .get_all::<JsValue>()
-            .primitive()?
-            .await?;
-        let mut items = Vec::new();
-        for value in values {
-            items.push(from_js::<QueueItem>(value?)?);
+        let mut rows: Vec<QueueItem> = Vec::new();
+        loop {
+            let tx = self.db.transaction(UPLOAD_QUEUE).build()?;
+            let queue = tx.object_store(UPLOAD_QUEUE)?;
+            let page = queue.get_all::<JsValue>();
+            let values = match rows.last() {
+                Some(last) => {
+                    let after = KeyRange::LowerBound(JsValue::from(last.id.as_str()), true);
+                    let page = page.with_query::<JsValue, _>(after);
+                    page.with_limit(QUEUE_PAGE).primitive()?.await?
+                }
+                None => {
+                    let count = queue.count().primitive()?;
+                    let values = page.with_limit(QUEUE_PAGE).primitive()?.await?;
+                    rows.reserve_exact(count.await? as usize);
+                    values
+                }
+            };
+            let before = rows.len();
+            for value in values {
+                rows.push(from_js_via_json(&value?)?);
+            }
+            if rows.len() - before < QUEUE_PAGE as usize {
+                return Ok(rows);
+            }
         }
-        Ok(items)
     }
 
     /// One queue row, if it is still there.
@@ -227,13 +257,72 @@ impl Store {
         Ok(u32::try_from(unsent.len()).unwrap_or(u32::MAX))
     }
 
-    /// How many queued files are not finished.
-    pub async fn count_unfinished(&self) -> Result<u32, StoreError> {
-        let queue = self.load_queue().await?;
-        let unfinished = queue
-            .iter()
-            .filter(|item| !item.state.is_finished())
-            .count();
-        Ok(u32::try_from(unfinished).unwrap_or(u32::MAX))
+    /// How many rows of each state take part in runs, from the queue's indexes: the count of
+    /// each state and that of the backup folders' rows.
+    pub async fn queue_counts(&self) -> Result<QueueCounts, StoreError> {
+        let tx = self.db.transaction(UPLOAD_QUEUE).build()?;
+        let queue = tx.object_store(UPLOAD_QUEUE)?;
+        let by_state = queue.index(QUEUE_BY_STATE)?;
+        let mut rows = Vec::new();
+        for state in ItemState::ALL {
+            let key = state_key(state)?;
+            // [state] up to [state, []]: an array sorts after every number, so after each
+            // [state, queuedAtMs, id] of the state.
+            let first = Array::of1(&key);
+            let last = Array::of2(&key, &Array::new());
+            let range = KeyRange::Bound(first.into(), false, last.into(), false);
+            rows.push(count(&by_state, range)?);
+        }
+        let folders = counts_of(&queue.index(QUEUE_BY_SOURCE)?, &FOLDER_KIND.into())?;
+        let mut all = QueueCounts::default();
+        for (state, count) in ItemState::ALL.into_iter().zip(join_all(rows).await) {
+            all.set(state, count?);
+        }
+        Ok(QueueCounts::in_runs(all, folders.await?))
+    }
+
+    /// How many rows of the backup folder `folder_id` are in each state.
+    pub async fn folder_counts(&self, folder_id: &str) -> Result<QueueCounts, StoreError> {
+        let tx = self.db.transaction(UPLOAD_QUEUE).build()?;
+        let queue = tx.object_store(UPLOAD_QUEUE)?;
+        counts_of(&queue.index(QUEUE_BY_FOLDER)?, &folder_id.into())?.await
+    }
+}
+
+/// The number of keys of `index` in `range`, asked for now.
+fn count(
+    index: &Index<'_>,
+    range: KeyRange<JsValue>,
+) -> Result<impl std::future::Future<Output = Result<u32, StoreError>>, StoreError> {
+    let request = index.count().with_query::<JsValue, _>(range).primitive()?;
+    Ok(async move { Ok(request.await?) })
+}
+
+/// The counts by state of the rows whose key in `index` is [`first`, state], all asked for now.
+fn counts_of(
+    index: &Index<'_>,
+    first: &JsValue,
+) -> Result<impl std::future::Future<Output = Result<QueueCounts, StoreError>>, StoreError> {
+    let mut requests = Vec::new();
+    for state in ItemState::ALL {
+        let key = Array::of2(first, &state_key(state)?);
+        requests.push(count(index, KeyRange::Only(key.into()))?);
+    }
+    Ok(async move {
+        let mut counts = QueueCounts::default();
+        for (state, count) in ItemState::ALL.into_iter().zip(join_all(requests).await) {
+            counts.set(state, count?);
+        }
+        Ok(counts)
+    })
+}
+
+/// A state as rows store it.
+fn state_key(state: ItemState) -> Result<JsValue, StoreError> {
+    match serde_json::to_value(state) {
+        Ok(serde_json::Value::String(key)) => Ok(JsValue::from(key)),
+        _ => Err(StoreError::Db(format!(
+            "{state:?} is not stored as a string"
+        ))),
     }
 }

@@ -10,26 +10,12 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::core::progress::UploadState;
 
-use super::super::{ItemState, QueueItem, RetryPolicy, TransitionError};
+use super::super::{ItemState, QueueCounts, QueueItem, RetryPolicy, TransitionError};
 
 /// Where a row stands in the queue: oldest first, then in the order rows joined the run.
 type Place = (i64, usize);
 
 const STATES: usize = ItemState::ALL.len();
-
-fn state_index(state: ItemState) -> usize {
-    match state {
-        ItemState::Pending => 0,
-        ItemState::Hashing => 1,
-        ItemState::Checking => 2,
-        ItemState::Uploading => 3,
-        ItemState::Done => 4,
-        ItemState::Duplicate => 5,
-        ItemState::FailedRetryable => 6,
-        ItemState::FailedPermanent => 7,
-        ItemState::Skipped => 8,
-    }
-}
 
 #[derive(Debug, Default)]
 pub(super) struct Items {
@@ -39,16 +25,23 @@ pub(super) struct Items {
     by_state: [BTreeSet<Place>; STATES],
     /// Failed rows by retry time (none: due at once).
     retries: BTreeSet<(i64, usize)>,
-    counts: [u32; STATES],
+    counts: QueueCounts,
 }
 
 impl Items {
     /// The rows of a run, oldest first (ties by id).
     pub(super) fn new(mut rows: Vec<QueueItem>) -> Items {
         rows.sort_by(|a, b| (a.queued_at_ms, &a.id).cmp(&(b.queued_at_ms, &b.id)));
-        let mut items = Items::default();
-        for row in rows {
-            items.push(row);
+        let mut items = Items {
+            slots: HashMap::with_capacity(rows.len()),
+            ..Items::default()
+        };
+        for (slot, row) in rows.iter().enumerate() {
+            items.slots.insert(row.id.clone(), slot);
+        }
+        items.rows = rows;
+        for slot in 0..items.rows.len() {
+            items.index(slot);
         }
         items
     }
@@ -85,25 +78,17 @@ impl Items {
 
     /// The unfinished rows in `state`, oldest first.
     pub(super) fn in_state(&self, state: ItemState) -> impl Iterator<Item = &QueueItem> + '_ {
-        self.by_state[state_index(state)]
+        self.by_state[state.index()]
             .iter()
             .map(|&(_, slot)| &self.rows[slot])
     }
 
     pub(super) fn count(&self, state: ItemState) -> u32 {
-        self.counts[state_index(state)]
+        self.counts.get(state)
     }
 
     pub(super) fn all_finished(&self) -> bool {
-        [
-            ItemState::Pending,
-            ItemState::Hashing,
-            ItemState::Checking,
-            ItemState::Uploading,
-            ItemState::FailedRetryable,
-        ]
-        .into_iter()
-        .all(|state| self.count(state) == 0)
+        self.counts.unfinished() == 0
     }
 
     /// The earliest retry time of a failed row (a row with none is due at once and has none).
@@ -131,16 +116,7 @@ impl Items {
         current_file: Option<String>,
         current_progress: Option<f64>,
     ) -> UploadState {
-        UploadState {
-            total_count: u32::try_from(self.rows.len()).unwrap_or(u32::MAX),
-            completed_count: self
-                .count(ItemState::Done)
-                .saturating_add(self.count(ItemState::Duplicate)),
-            failed_count: self.count(ItemState::FailedPermanent),
-            skipped_count: self.count(ItemState::Skipped),
-            current_file,
-            current_progress,
-        }
+        self.counts.upload_state(current_file, current_progress)
     }
 
     /// Every row in the order they joined the run.
@@ -162,9 +138,9 @@ impl Items {
         let retry =
             (state == ItemState::FailedRetryable).then(|| row.retry_at_ms.unwrap_or(i64::MIN));
         let place = self.place(slot);
-        self.counts[state_index(state)] += 1;
+        self.counts.add(state);
         if !state.is_finished() {
-            self.by_state[state_index(state)].insert(place);
+            self.by_state[state.index()].insert(place);
         }
         if let Some(at) = retry {
             self.retries.insert((at, slot));
@@ -177,8 +153,8 @@ impl Items {
         let retry =
             (state == ItemState::FailedRetryable).then(|| row.retry_at_ms.unwrap_or(i64::MIN));
         let place = self.place(slot);
-        self.counts[state_index(state)] -= 1;
-        self.by_state[state_index(state)].remove(&place);
+        self.counts.remove(state);
+        self.by_state[state.index()].remove(&place);
         if let Some(at) = retry {
             self.retries.remove(&(at, slot));
         }

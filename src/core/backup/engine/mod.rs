@@ -173,17 +173,21 @@ impl Engine {
         // stay stored and join a run only while it still owes them (a live photo's video, an
         // album). A new run drops the rows of picked files earlier runs finished, so the
         // numbers shown are its own.
-        let (finished, kept): (Vec<QueueItem>, Vec<QueueItem>) = setup
-            .queue
-            .into_iter()
-            .filter(|item| item.in_runs() || needed.contains(&item.id) || item.album.is_some())
-            .partition(|item| {
-                setup.new_run && item.state.is_finished() && !needed.contains(&item.id)
+        // The rows are changed in place: a queue of 100,000 is not copied.
+        let mut kept = setup.queue;
+        kept.retain(|item| item.in_runs() || needed.contains(&item.id) || item.album.is_some());
+        let mut finished = Vec::new();
+        if setup.new_run {
+            kept.retain(|item| {
+                let done_before = item.state.is_finished() && !needed.contains(&item.id);
+                if done_before {
+                    finished.push(item.id.clone());
+                }
+                !done_before
             });
+        }
         if !finished.is_empty() {
-            engine
-                .out
-                .push_back(Output::Delete(finished.into_iter().map(|i| i.id).collect()));
+            engine.out.push_back(Output::Delete(finished));
         }
         let limit = engine.settings.upload_interruption_limit;
         // The uploads the browser still carries are awaited, not sent again.
@@ -193,8 +197,7 @@ impl Engine {
             .map(|item| item.id.clone())
             .collect();
         let mut changed = Vec::new();
-        let mut rows = Vec::new();
-        for mut item in kept {
+        for item in &mut kept {
             let before = item.clone();
             if !engine.uploading.contains(&item.id) {
                 item.recover_interrupted(limit);
@@ -210,13 +213,12 @@ impl Engine {
                     ),
                 );
             }
-            engine.note_if_skipped(&mut item);
-            if item != before {
+            engine.note_if_skipped(item);
+            if *item != before {
                 changed.push(item.clone());
             }
-            rows.push(item);
         }
-        engine.items = Items::new(rows);
+        engine.items = Items::new(kept);
         engine.persist(changed);
         engine
             .out

@@ -1,0 +1,146 @@
+//! The database's stores and indexes, version by version. The upgrade runs here on web_sys
+//! rather than in indexed_db_futures: version 0.6 of that crate does not hand its upgrade
+//! callback the versionchange transaction, without which no index can be added to a store that
+//! already holds rows (rust-indexed-db issue #66). `Store::open` runs this first, then opens
+//! the database through the crate at the version this leaves.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    IdbDatabase, IdbFactory, IdbObjectStoreParameters, IdbOpenDbRequest, IdbVersionChangeEvent,
+};
+
+use super::{mirror, StoreError};
+use super::{
+    AUTH, BACKUP_FOLDERS, BACKUP_RECORDS, FOLDER_ENTRIES, FOLDER_HANDLES, LOCAL_ASSETS, LOGS,
+    RUN_STATE, SETTINGS, SYNC_STATE, UPLOAD_QUEUE,
+};
+
+pub(super) const SCHEMA_VERSION: u32 = 4;
+
+/// The index of `upload_queue` by state, oldest first: how many rows are in each state, and
+/// the next rows of a state in queue order.
+pub(super) const QUEUE_BY_STATE: &str = "byState";
+const QUEUE_BY_STATE_PATH: [&str; 3] = ["state", "queuedAtMs", "id"];
+/// The index of `upload_queue` by source and state: the rows of backup folders in each state
+/// (a picked file's row has no `source` and is not in it).
+pub(super) const QUEUE_BY_SOURCE: &str = "bySource";
+const QUEUE_BY_SOURCE_PATH: [&str; 2] = ["source.kind", "state"];
+/// The index of `upload_queue` by backup folder and state: a folder's numbers.
+pub(super) const QUEUE_BY_FOLDER: &str = "byFolder";
+const QUEUE_BY_FOLDER_PATH: [&str; 2] = ["source.folderId", "state"];
+
+fn db_error(error: JsValue) -> StoreError {
+    let message = js_sys::Error::from(error.clone())
+        .message()
+        .as_string()
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"));
+    StoreError::Open(message)
+}
+
+fn factory() -> Result<IdbFactory, StoreError> {
+    let global = js_sys::global();
+    let factory = js_sys::Reflect::get(&global, &"indexedDB".into()).map_err(db_error)?;
+    factory
+        .dyn_into()
+        .map_err(|_| StoreError::Open("this browser has no IndexedDB".into()))
+}
+
+fn key_path(parts: &[&str]) -> Array {
+    parts.iter().map(|part| JsValue::from_str(part)).collect()
+}
+
+/// Brings the database `name` to `SCHEMA_VERSION`, creating it if missing.
+pub(super) async fn upgrade(name: &str) -> Result<(), StoreError> {
+    let request = factory()?
+        .open_with_u32(name, SCHEMA_VERSION)
+        .map_err(db_error)?;
+    let failure: Rc<RefCell<Option<JsValue>>> = Rc::default();
+    let failed = Rc::clone(&failure);
+    let upgrading = request.clone();
+    let on_upgrade = Closure::once(move |event: IdbVersionChangeEvent| {
+        if let Err(error) = migrate(&upgrading, event.old_version()) {
+            // Leaves the database as it was: the open fails with this error.
+            if let Some(tx) = upgrading.transaction() {
+                let _ = tx.abort();
+            }
+            failed.borrow_mut().replace(error);
+        }
+    });
+    request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+    let opened = Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    let result = JsFuture::from(opened).await;
+    request.set_onupgradeneeded(None);
+    if let Some(error) = failure.borrow_mut().take() {
+        return Err(db_error(error));
+    }
+    result.map_err(|_| {
+        let reason = request.error().ok().flatten();
+        StoreError::Open(reason.map_or_else(|| "the database did not open".into(), |e| e.message()))
+    })?;
+    let db: IdbDatabase = request.result().map_err(db_error)?.unchecked_into();
+    db.close();
+    Ok(())
+}
+
+/// Each version's changes, from the version the database is at.
+fn migrate(request: &IdbOpenDbRequest, old_version: f64) -> Result<(), JsValue> {
+    let db: IdbDatabase = request.result()?.unchecked_into();
+    // Version 1 is the first schema: every store is created from nothing.
+    if old_version < 1.0 {
+        for store in [
+            SETTINGS,
+            AUTH,
+            LOCAL_ASSETS,
+            UPLOAD_QUEUE,
+            BACKUP_RECORDS,
+            RUN_STATE,
+        ] {
+            db.create_object_store(store)?;
+        }
+        let logs = IdbObjectStoreParameters::new();
+        logs.set_auto_increment(true);
+        db.create_object_store_with_optional_parameters(LOGS, &logs)?;
+    }
+    // Version 2 adds backup folders and the cache of ETag-tagged replies.
+    if old_version < 2.0 {
+        for store in [BACKUP_FOLDERS, FOLDER_HANDLES, FOLDER_ENTRIES, SYNC_STATE] {
+            db.create_object_store(store)?;
+        }
+    }
+    // Version 3 adds the library mirror of the sync service.
+    if old_version < 3.0 {
+        for store in mirror::MIRROR_STORES {
+            let created = db.create_object_store(store)?;
+            let index = match store {
+                mirror::REMOTE_ASSETS => Some(mirror::BY_CHECKSUM),
+                mirror::ALBUM_ASSETS => Some(mirror::BY_ASSET),
+                _ => None,
+            };
+            // Each index is on the field of its name.
+            if let Some(index) = index {
+                created.create_index_with_str(index, index)?;
+            }
+        }
+    }
+    // Version 4 indexes the queue by state, by source and by backup folder, so that counting
+    // rows and finding the next ones read no more than those rows.
+    if old_version < 4.0 {
+        let tx = request
+            .transaction()
+            .ok_or_else(|| JsValue::from_str("no versionchange transaction"))?;
+        let queue = tx.object_store(UPLOAD_QUEUE)?;
+        queue.create_index_with_str_sequence(QUEUE_BY_STATE, &key_path(&QUEUE_BY_STATE_PATH))?;
+        queue.create_index_with_str_sequence(QUEUE_BY_SOURCE, &key_path(&QUEUE_BY_SOURCE_PATH))?;
+        queue.create_index_with_str_sequence(QUEUE_BY_FOLDER, &key_path(&QUEUE_BY_FOLDER_PATH))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! The queue's numbers read from its indexes (schema 4), in a real service worker: they match
+//! the rows whatever their states, sources and folders, follow every write, and a queue of schema 3 is
+//! indexed when it opens.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::old_schema;
+use immich_background::core::backup::{ItemSource, ItemState, QueueCounts, QueueItem};
+use immich_background::web::store::Store;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_service_worker);
+
+fn unique_name(test: &str) -> String {
+    format!("{test}-{}", js_sys::Math::random())
+}
+
+fn row(id: &str, state: ItemState, folder: Option<&str>) -> QueueItem {
+    let mut item = QueueItem::new(id, format!("{id}.jpg"), 5, 1_000, 2_000);
+    item.state = state;
+    if let Some(folder) = folder {
+        item.source = ItemSource::Folder {
+            folder_id: folder.into(),
+            path: format!("a/{id}.jpg"),
+        };
+    }
+    item
+}
+
+/// What a folder's counts must say: its rows, counted one by one.
+async fn folder_by_hand(store: &Store, folder: &str) -> QueueCounts {
+    let rows = store.load_queue().await.expect("load");
+    QueueCounts::of(rows.iter().filter(
+        |row| matches!(&row.source, ItemSource::Folder { folder_id, .. } if folder_id == folder),
+    ))
+}
+
+/// What the counts must say: the rows that take part in runs, counted one by one.
+async fn counted_by_hand(store: &Store) -> QueueCounts {
+    let rows = store.load_queue().await.expect("load");
+    QueueCounts::of(rows.iter().filter(|row| row.in_runs()))
+}
+
+#[wasm_bindgen_test]
+async fn the_counts_follow_the_rows_of_every_state_and_source() {
+    let store = Store::open_named(&unique_name("counts"))
+        .await
+        .expect("open");
+    assert_eq!(
+        store.queue_counts().await.expect("counts"),
+        QueueCounts::default()
+    );
+    let mut rows = Vec::new();
+    for (n, state) in ItemState::ALL.into_iter().enumerate() {
+        rows.push(row(&format!("p{n}"), state, None));
+        rows.push(row(&format!("f{n}"), state, Some("f1")));
+        rows.push(row(&format!("g{n}"), state, Some("f2")));
+    }
+    let queued: Vec<(QueueItem, JsValue)> = rows
+        .iter()
+        .map(|item| (item.clone(), JsValue::from_str("a handle")))
+        .collect();
+    store.enqueue(&queued).await.expect("enqueue");
+    let counts = store.queue_counts().await.expect("counts");
+    assert_eq!(counts, counted_by_hand(&store).await);
+    // Every unfinished state counts its three rows; of a finished one only the picked row.
+    assert_eq!(counts.unfinished(), 5 * 3);
+    assert_eq!(counts.get(ItemState::Done), 1);
+    assert_eq!(counts.total(), 5 * 3 + 4);
+    for folder in ["f1", "f2"] {
+        let of_folder = store.folder_counts(folder).await.expect("folder counts");
+        assert_eq!(of_folder, folder_by_hand(&store, folder).await);
+        assert_eq!(of_folder.total(), 9, "one row of each state");
+    }
+
+    let mut changed = row("p0", ItemState::Uploading, None);
+    changed.checksum = Some("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d".into());
+    let mut finished = row("f0", ItemState::Done, Some("f1"));
+    finished.remote_id = Some("r1".into());
+    finished.checksum = Some("bbf4c61ddcc5e8a2dabede0f3b482cd9aea9434d".into());
+    store.save_items(&[changed, finished]).await.expect("save");
+    store.delete_items(&["p3".into()]).await.expect("delete");
+    let counts = store.queue_counts().await.expect("counts");
+    assert_eq!(counts, counted_by_hand(&store).await);
+    assert_eq!(
+        counts.get(ItemState::Pending),
+        1,
+        "f0 finished, p0 moved on"
+    );
+    assert_eq!(counts.get(ItemState::Uploading), 3, "p3 deleted, p0 joined");
+    assert_eq!(counts.unfinished(), 5 * 3 - 2, "f0 finished, p3 deleted");
+    let of_folder = store.folder_counts("f1").await.expect("folder counts");
+    assert_eq!(of_folder, folder_by_hand(&store, "f1").await);
+    assert_eq!(of_folder.get(ItemState::Done), 2);
+    assert_eq!(
+        store.folder_counts("none").await.expect("none"),
+        QueueCounts::default()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_queue_of_schema_3_is_indexed_when_it_opens() {
+    let name = unique_name("v3");
+    let old = old_schema::create(&name, 3).await;
+    let rows = [
+        ("a", "pending", None),
+        ("b", "failedRetryable", None),
+        ("c", "done", None),
+        ("d", "done", Some("folder")),
+        ("e", "uploading", Some("folder")),
+        ("h", "skipped", Some("handle")),
+    ];
+    for (id, state, kind) in rows {
+        let mut value = serde_json::json!({
+            "id": id, "name": format!("{id}.jpg"), "size": 5, "modifiedAtMs": 1,
+            "queuedAtMs": 2, "state": state,
+        });
+        if let Some(kind) = kind {
+            value["source"] = match kind {
+                "folder" => serde_json::json!({"kind": "folder", "folderId": "f1", "path": id}),
+                _ => serde_json::json!({"kind": kind}),
+            };
+        }
+        old_schema::put(&old, "upload_queue", id, value).await;
+    }
+    old.close();
+
+    let store = Store::open_named(&name).await.expect("open as version 4");
+    let counts = store.queue_counts().await.expect("counts");
+    assert_eq!(counts, counted_by_hand(&store).await);
+    assert_eq!(counts.unfinished(), 3);
+    assert_eq!(
+        counts.get(ItemState::Done),
+        1,
+        "the folder's done row is its own"
+    );
+    assert_eq!(counts.get(ItemState::Skipped), 1, "a picked handle counts");
+    assert_eq!(store.load_queue().await.expect("queue").len(), rows.len());
+}
