@@ -1,12 +1,13 @@
-//! The queue's numbers read from its indexes (schema 4), in a real service worker: they match
-//! the rows whatever their states, sources and folders, follow every write, and a queue of schema 3 is
-//! indexed when it opens.
+//! The queue's index (schema 4), in a real service worker: the numbers read from it match the
+//! rows whatever their states, sources and folders, follow every write, and a queue of schema 3
+//! is indexed when it opens; the files backed up are read through it.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
 
 use common::old_schema;
 use immich_background::core::backup::{ItemSource, ItemState, QueueCounts, QueueItem};
+use immich_background::core::sync::BackedUpFile;
 use immich_background::web::store::Store;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -137,5 +138,63 @@ async fn a_queue_of_schema_3_is_indexed_when_it_opens() {
         "the folder's done row is its own"
     );
     assert_eq!(counts.get(ItemState::Skipped), 1, "a picked handle counts");
+    let of_folder = store.folder_counts("f1").await.expect("folder counts");
+    assert_eq!(of_folder, folder_by_hand(&store, "f1").await);
+    assert_eq!(of_folder.total(), 2, "the folder's rows were indexed");
     assert_eq!(store.load_queue().await.expect("queue").len(), rows.len());
+}
+
+/// A picked file is kept by its backup record, a folder's file by its finished row alone (no
+/// record is written for it: deleting the row forgets it).
+#[wasm_bindgen_test]
+async fn the_files_backed_up_are_the_picked_records_and_the_folders_finished_rows() {
+    let store = Store::open_named(&unique_name("backed-up"))
+        .await
+        .expect("open");
+    let queued: Vec<(QueueItem, JsValue)> = [
+        ("p", None),
+        ("f", Some("f1")),
+        ("g", Some("f2")),
+        ("w", Some("f1")),
+    ]
+    .into_iter()
+    .map(|(id, folder)| (row(id, ItemState::Pending, folder), JsValue::NULL))
+    .collect();
+    store.enqueue(&queued).await.expect("enqueue");
+    let finished: Vec<QueueItem> = [
+        ("p", ItemState::Done),
+        ("f", ItemState::Done),
+        ("g", ItemState::Duplicate),
+    ]
+    .into_iter()
+    .zip(&queued)
+    .map(|((id, state), (item, _))| {
+        let mut item = item.clone();
+        item.state = state;
+        item.checksum = Some(format!("{id:0>40}"));
+        item.remote_id = Some(format!("remote-{id}"));
+        item
+    })
+    .collect();
+    store.save_items(&finished).await.expect("save");
+    let file = |id: &str| BackedUpFile {
+        name: format!("{id}.jpg"),
+        remote_id: format!("remote-{id}"),
+    };
+    let mut files = store.load_backed_up().await.expect("backed up");
+    files.sort_by(|a, b| a.remote_id.cmp(&b.remote_id));
+    assert_eq!(
+        files,
+        vec![file("f"), file("g"), file("p")],
+        "not the waiting one"
+    );
+
+    store
+        .delete_items(&["f".into(), "g".into()])
+        .await
+        .expect("delete");
+    assert_eq!(
+        store.load_backed_up().await.expect("backed up"),
+        vec![file("p")]
+    );
 }

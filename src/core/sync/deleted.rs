@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::rows::RemoteAsset;
 
-/// A file that reached the server from this device, as the backup records keep it.
+/// A file that reached the server from this device, as the backup records (picked files) or a
+/// backup folder's finished rows keep it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BackedUpFile {
@@ -16,7 +17,8 @@ pub struct BackedUpFile {
     pub remote_id: String,
 }
 
-/// The backed-up files the mirror no longer has, not even in the trash, by name. Nothing while
+/// The backed-up files the mirror no longer has, not even in the trash, by name, each asset
+/// once (a folder's file backed up before its rows became its record has both). Nothing while
 /// the mirror is not complete (before the first whole sync, or during a reset): an asset missing
 /// from it may just not have arrived.
 pub fn deleted_on_server(
@@ -28,9 +30,11 @@ pub fn deleted_on_server(
         return Vec::new();
     }
     let on_server: HashSet<&str> = assets.iter().map(|a| a.id.as_str()).collect();
+    let mut listed = HashSet::new();
     let mut gone: Vec<BackedUpFile> = backed_up
         .iter()
         .filter(|file| !on_server.contains(file.remote_id.as_str()))
+        .filter(|file| listed.insert(file.remote_id.as_str()))
         .cloned()
         .collect();
     gone.sort_by(|a, b| (&a.name, &a.remote_id).cmp(&(&b.name, &b.remote_id)));
@@ -75,5 +79,18 @@ mod tests {
             "a trashed copy is still on the server"
         );
         assert!(deleted_on_server(&backed_up, &assets, false).is_empty());
+    }
+
+    #[test]
+    fn an_asset_kept_twice_is_listed_once() {
+        let backed_up = [
+            file("a.jpg", "gone"),
+            file("a.jpg", "gone"),
+            file("b.jpg", "left"),
+        ];
+        assert_eq!(
+            deleted_on_server(&backed_up, &[], true),
+            vec![file("a.jpg", "gone"), file("b.jpg", "left")]
+        );
     }
 }

@@ -10,15 +10,12 @@ use js_sys::Array;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::core::backup::{ItemState, QueueCounts, QueueItem};
+use crate::core::backup::{ItemSource, ItemState, QueueCounts, QueueItem};
 use crate::core::sync::BackedUpFile;
 
 use super::json::{from_js_via_json, JsonArray};
-use super::schema::{QUEUE_BY_FOLDER, QUEUE_BY_SOURCE, QUEUE_BY_STATE};
+use super::schema::QUEUE_BY_STATE;
 use super::{from_js, to_js, Store, StoreError, BACKUP_RECORDS, LOCAL_ASSETS, UPLOAD_QUEUE};
-
-/// A backup folder's row as stored: its source's `kind` (`ItemSource::Folder`).
-const FOLDER_KIND: &str = "folder";
 
 /// Queue rows read per transaction by `load_queue`.
 const QUEUE_PAGE: u32 = 2_000;
@@ -31,16 +28,60 @@ struct BackupRecord<'a> {
     name: &'a str,
 }
 
+/// A queue row as stored: the item, and the backup folder it belongs to ("" for a picked
+/// file) for the queue's index, which counts only rows that have the field.
+#[derive(Serialize)]
+pub(super) struct StoredRow<'a> {
+    #[serde(flatten)]
+    item: &'a QueueItem,
+    /// `schema::QUEUE_FOLDER_FIELD`.
+    folder: &'a str,
+}
+
+impl<'a> StoredRow<'a> {
+    pub(super) fn of(item: &'a QueueItem) -> StoredRow<'a> {
+        let folder = match &item.source {
+            ItemSource::Folder { folder_id, .. } => folder_id.as_str(),
+            ItemSource::Stored | ItemSource::Handle => "",
+        };
+        StoredRow { item, folder }
+    }
+}
+
 impl Store {
-    /// Every file that reached the server from this device (the backup records).
+    /// Every file that reached the server from this device: the backup records of picked
+    /// files, and the finished rows of backup folders (those folders' records).
     pub async fn load_backed_up(&self) -> Result<Vec<BackedUpFile>, StoreError> {
-        let tx = self.db.transaction(BACKUP_RECORDS).build()?;
-        let values = tx
+        let tx = self
+            .db
+            .transaction([BACKUP_RECORDS, UPLOAD_QUEUE])
+            .build()?;
+        let records = tx
             .object_store(BACKUP_RECORDS)?
             .get_all::<JsValue>()
-            .primitive()?
-            .await?;
-        values.into_iter().map(|value| from_js(value?)).collect()
+            .primitive()?;
+        let queue = tx.object_store(UPLOAD_QUEUE)?;
+        let by_state = queue.index(QUEUE_BY_STATE)?;
+        let mut of_folders = Vec::new();
+        for state in [ItemState::Done, ItemState::Duplicate] {
+            let rows = by_state.get_all::<JsValue>();
+            let range = of_folders_in(state)?;
+            of_folders.push(rows.with_query::<JsValue, _>(range).primitive()?);
+        }
+        let mut files = Vec::new();
+        for value in records.await? {
+            files.push(from_js(value?)?);
+        }
+        for rows in join_all(of_folders).await {
+            for value in rows? {
+                let row: QueueItem = from_js_via_json(&value?)?;
+                files.extend(row.remote_id.map(|remote_id| BackedUpFile {
+                    name: row.name,
+                    remote_id,
+                }));
+            }
+        }
+        Ok(files)
     }
 }
 
@@ -73,7 +114,7 @@ pub(super) fn put_unless_finished(
         }
     }
     queue
-        .put(to_js(item)?)
+        .put(to_js(&StoredRow::of(item))?)
         .with_key(item.id.as_str())
         .primitive()?;
     Ok(true)
@@ -93,7 +134,7 @@ impl Store {
         let queue = tx.object_store(UPLOAD_QUEUE)?;
         let mut rows = JsonArray::new();
         for (item, _) in files {
-            rows.push(item)?;
+            rows.push(&StoredRow::of(item))?;
         }
         for ((item, file), row) in files.iter().zip(rows.finish()?.iter()) {
             assets
@@ -151,9 +192,10 @@ impl Store {
         self.get_value(LOCAL_ASSETS, id).await
     }
 
-    /// Writes queue rows in one transaction. Rows that reached the server also record the
-    /// checksum -> remote asset and drop the stored copy of the file, in the same transaction:
-    /// after a kill, either all of it happened or none of it did. A row the core says may not
+    /// Writes queue rows in one transaction. Rows of picked files that reached the server also
+    /// record the checksum -> remote asset and drop the stored copy of the file, in the same
+    /// transaction: after a kill, either all of it happened or none of it did. (A backup
+    /// folder's finished rows stay: they are its record.) A row the core says may not
     /// replace the stored one (a finished row by an unfinished one) is left as stored.
     pub async fn save_items(&self, items: &[QueueItem]) -> Result<(), StoreError> {
         let tx = self
@@ -167,6 +209,9 @@ impl Store {
         let stored_rows = stored_rows(&queue, items.iter()).await?;
         for (item, stored) in items.iter().zip(stored_rows) {
             if !put_unless_finished(&queue, item, stored)? {
+                continue;
+            }
+            if item.of_backup_folder() {
                 continue;
             }
             if let (ItemState::Done | ItemState::Duplicate, Some(checksum), Some(remote_id)) =
@@ -203,7 +248,7 @@ impl Store {
             let mut item = from_js::<QueueItem>(value?)?;
             if item.retry_failed() {
                 queue
-                    .put(to_js(&item)?)
+                    .put(to_js(&StoredRow::of(&item))?)
                     .with_key(item.id.as_str())
                     .primitive()?;
                 retried = retried.saturating_add(1);
@@ -257,36 +302,57 @@ impl Store {
         Ok(u32::try_from(unsent.len()).unwrap_or(u32::MAX))
     }
 
-    /// How many rows of each state take part in runs, from the queue's indexes: the count of
+    /// How many rows of each state take part in runs, from the queue's index: the count of
     /// each state and that of the backup folders' rows.
     pub async fn queue_counts(&self) -> Result<QueueCounts, StoreError> {
         let tx = self.db.transaction(UPLOAD_QUEUE).build()?;
         let queue = tx.object_store(UPLOAD_QUEUE)?;
         let by_state = queue.index(QUEUE_BY_STATE)?;
-        let mut rows = Vec::new();
+        let mut all = Vec::new();
+        let mut of_folders = Vec::new();
         for state in ItemState::ALL {
-            let key = state_key(state)?;
-            // [state] up to [state, []]: an array sorts after every number, so after each
-            // [state, queuedAtMs, id] of the state.
-            let first = Array::of1(&key);
-            let last = Array::of2(&key, &Array::new());
-            let range = KeyRange::Bound(first.into(), false, last.into(), false);
-            rows.push(count(&by_state, range)?);
+            all.push(count(&by_state, of_state(state)?)?);
+            of_folders.push(count(&by_state, of_folders_in(state)?)?);
         }
-        let folders = counts_of(&queue.index(QUEUE_BY_SOURCE)?, &FOLDER_KIND.into())?;
-        let mut all = QueueCounts::default();
-        for (state, count) in ItemState::ALL.into_iter().zip(join_all(rows).await) {
-            all.set(state, count?);
-        }
-        Ok(QueueCounts::in_runs(all, folders.await?))
+        Ok(QueueCounts::in_runs(
+            counts_by_state(all).await?,
+            counts_by_state(of_folders).await?,
+        ))
     }
 
     /// How many rows of the backup folder `folder_id` are in each state.
     pub async fn folder_counts(&self, folder_id: &str) -> Result<QueueCounts, StoreError> {
         let tx = self.db.transaction(UPLOAD_QUEUE).build()?;
         let queue = tx.object_store(UPLOAD_QUEUE)?;
-        counts_of(&queue.index(QUEUE_BY_FOLDER)?, &folder_id.into())?.await
+        let by_state = queue.index(QUEUE_BY_STATE)?;
+        let mut requests = Vec::new();
+        for state in ItemState::ALL {
+            let key = Array::of2(&state_key(state)?, &folder_id.into());
+            requests.push(count(&by_state, KeyRange::Only(key.into()))?);
+        }
+        counts_by_state(requests).await
     }
+}
+
+/// The keys of the rows in `state`: [state] up to [state, []] (an array sorts after every
+/// string, so after each [state, folder]).
+fn of_state(state: ItemState) -> Result<KeyRange<JsValue>, StoreError> {
+    let key = state_key(state)?;
+    let last = Array::of2(&key, &Array::new());
+    Ok(KeyRange::Bound(
+        Array::of1(&key).into(),
+        false,
+        last.into(),
+        false,
+    ))
+}
+
+/// The keys of the backup folders' rows in `state`: those of the state past [state, ""].
+fn of_folders_in(state: ItemState) -> Result<KeyRange<JsValue>, StoreError> {
+    let key = state_key(state)?;
+    let picked = Array::of2(&key, &"".into());
+    let last = Array::of2(&key, &Array::new());
+    Ok(KeyRange::Bound(picked.into(), true, last.into(), false))
 }
 
 /// The number of keys of `index` in `range`, asked for now.
@@ -298,23 +364,15 @@ fn count(
     Ok(async move { Ok(request.await?) })
 }
 
-/// The counts by state of the rows whose key in `index` is [`first`, state], all asked for now.
-fn counts_of(
-    index: &Index<'_>,
-    first: &JsValue,
-) -> Result<impl std::future::Future<Output = Result<QueueCounts, StoreError>>, StoreError> {
-    let mut requests = Vec::new();
-    for state in ItemState::ALL {
-        let key = Array::of2(first, &state_key(state)?);
-        requests.push(count(index, KeyRange::Only(key.into()))?);
+/// The counts of `requests`, one per state in `ItemState::ALL`'s order.
+async fn counts_by_state(
+    requests: Vec<impl std::future::Future<Output = Result<u32, StoreError>>>,
+) -> Result<QueueCounts, StoreError> {
+    let mut counts = QueueCounts::default();
+    for (state, count) in ItemState::ALL.into_iter().zip(join_all(requests).await) {
+        counts.set(state, count?);
     }
-    Ok(async move {
-        let mut counts = QueueCounts::default();
-        for (state, count) in ItemState::ALL.into_iter().zip(join_all(requests).await) {
-            counts.set(state, count?);
-        }
-        Ok(counts)
-    })
+    Ok(counts)
 }
 
 /// A state as rows store it.

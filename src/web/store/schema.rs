@@ -11,7 +11,8 @@ use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    IdbDatabase, IdbFactory, IdbObjectStoreParameters, IdbOpenDbRequest, IdbVersionChangeEvent,
+    IdbCursorWithValue, IdbDatabase, IdbFactory, IdbObjectStore, IdbObjectStoreParameters,
+    IdbOpenDbRequest, IdbVersionChangeEvent,
 };
 
 use super::{mirror, StoreError};
@@ -22,17 +23,16 @@ use super::{
 
 pub(super) const SCHEMA_VERSION: u32 = 4;
 
-/// The index of `upload_queue` by state, oldest first: how many rows are in each state, and
-/// the next rows of a state in queue order.
+/// The index of `upload_queue` by state and backup folder: how many rows are in each state,
+/// of one folder or of all of them. Its key is [state, folder], the folder "" for a picked
+/// file, since an index leaves out a row without its key (`queue::StoredRow` writes the field).
 pub(super) const QUEUE_BY_STATE: &str = "byState";
-const QUEUE_BY_STATE_PATH: [&str; 3] = ["state", "queuedAtMs", "id"];
-/// The index of `upload_queue` by source and state: the rows of backup folders in each state
-/// (a picked file's row has no `source` and is not in it).
-pub(super) const QUEUE_BY_SOURCE: &str = "bySource";
-const QUEUE_BY_SOURCE_PATH: [&str; 2] = ["source.kind", "state"];
-/// The index of `upload_queue` by backup folder and state: a folder's numbers.
-pub(super) const QUEUE_BY_FOLDER: &str = "byFolder";
-const QUEUE_BY_FOLDER_PATH: [&str; 2] = ["source.folderId", "state"];
+const QUEUE_BY_STATE_PATH: [&str; 2] = ["state", QUEUE_FOLDER_FIELD];
+/// The field of a stored queue row that the index reads.
+pub(super) const QUEUE_FOLDER_FIELD: &str = "folder";
+
+/// The callback of a walk over stored rows, which must live until the open settles.
+type Step = Closure<dyn FnMut()>;
 
 fn db_error(error: JsValue) -> StoreError {
     let message = js_sys::Error::from(error.clone())
@@ -61,15 +61,20 @@ pub(super) async fn upgrade(name: &str) -> Result<(), StoreError> {
         .open_with_u32(name, SCHEMA_VERSION)
         .map_err(db_error)?;
     let failure: Rc<RefCell<Option<JsValue>>> = Rc::default();
+    let walk: Rc<RefCell<Option<Step>>> = Rc::default();
     let failed = Rc::clone(&failure);
+    let walking = Rc::clone(&walk);
     let upgrading = request.clone();
     let on_upgrade = Closure::once(move |event: IdbVersionChangeEvent| {
-        if let Err(error) = migrate(&upgrading, event.old_version()) {
-            // Leaves the database as it was: the open fails with this error.
-            if let Some(tx) = upgrading.transaction() {
-                let _ = tx.abort();
+        match migrate(&upgrading, event.old_version()) {
+            Ok(step) => *walking.borrow_mut() = step,
+            Err(error) => {
+                // Leaves the database as it was: the open fails with this error.
+                if let Some(tx) = upgrading.transaction() {
+                    let _ = tx.abort();
+                }
+                failed.borrow_mut().replace(error);
             }
-            failed.borrow_mut().replace(error);
         }
     });
     request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
@@ -79,6 +84,7 @@ pub(super) async fn upgrade(name: &str) -> Result<(), StoreError> {
     });
     let result = JsFuture::from(opened).await;
     request.set_onupgradeneeded(None);
+    drop(walk);
     if let Some(error) = failure.borrow_mut().take() {
         return Err(db_error(error));
     }
@@ -91,8 +97,10 @@ pub(super) async fn upgrade(name: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Each version's changes, from the version the database is at.
-fn migrate(request: &IdbOpenDbRequest, old_version: f64) -> Result<(), JsValue> {
+/// Each version's changes, from the version the database is at. What they ask of the
+/// versionchange transaction is done before the open succeeds; a walk over rows returns its
+/// step, to be kept until then.
+fn migrate(request: &IdbOpenDbRequest, old_version: f64) -> Result<Option<Step>, JsValue> {
     let db: IdbDatabase = request.result()?.unchecked_into();
     // Version 1 is the first schema: every store is created from nothing.
     if old_version < 1.0 {
@@ -131,16 +139,44 @@ fn migrate(request: &IdbOpenDbRequest, old_version: f64) -> Result<(), JsValue> 
             }
         }
     }
-    // Version 4 indexes the queue by state, by source and by backup folder, so that counting
-    // rows and finding the next ones read no more than those rows.
+    // Version 4 indexes the queue by state and backup folder, so that counting rows reads no
+    // row. One index with a short key: its entries cost storage in every row.
     if old_version < 4.0 {
         let tx = request
             .transaction()
             .ok_or_else(|| JsValue::from_str("no versionchange transaction"))?;
         let queue = tx.object_store(UPLOAD_QUEUE)?;
         queue.create_index_with_str_sequence(QUEUE_BY_STATE, &key_path(&QUEUE_BY_STATE_PATH))?;
-        queue.create_index_with_str_sequence(QUEUE_BY_SOURCE, &key_path(&QUEUE_BY_SOURCE_PATH))?;
-        queue.create_index_with_str_sequence(QUEUE_BY_FOLDER, &key_path(&QUEUE_BY_FOLDER_PATH))?;
+        if old_version >= 1.0 {
+            return add_folder_fields(&queue).map(Some);
+        }
     }
-    Ok(())
+    Ok(None)
+}
+
+/// Gives every stored queue row the field the index reads, row by row in the versionchange
+/// transaction. Returns the walk's step, which must live until the open settles.
+fn add_folder_fields(queue: &IdbObjectStore) -> Result<Step, JsValue> {
+    let walk = queue.open_cursor()?;
+    let request = walk.clone();
+    let step = Step::new(move || {
+        let Ok(Some(cursor)) = request
+            .result()
+            .map(|r| r.dyn_into::<IdbCursorWithValue>().ok())
+        else {
+            return;
+        };
+        let row = cursor.value().unwrap_or(JsValue::UNDEFINED);
+        let folder = js_sys::Reflect::get(&row, &"source".into())
+            .and_then(|source| js_sys::Reflect::get(&source, &"folderId".into()))
+            .ok()
+            .filter(JsValue::is_string)
+            .unwrap_or_else(|| JsValue::from_str(""));
+        // A failed request aborts the transaction, and the open fails with its error.
+        let _ = js_sys::Reflect::set(&row, &QUEUE_FOLDER_FIELD.into(), &folder)
+            .and_then(|_| cursor.update(&row))
+            .and_then(|_| cursor.continue_());
+    });
+    walk.set_onsuccess(Some(step.as_ref().unchecked_ref()));
+    Ok(step)
 }
