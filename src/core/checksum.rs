@@ -31,7 +31,6 @@ impl HashMethod {
 #[derive(Clone, Default)]
 pub struct Sha1Stream {
     hasher: Sha1,
-    bytes_seen: u64,
 }
 
 impl Sha1Stream {
@@ -41,12 +40,11 @@ impl Sha1Stream {
 
     pub fn update(&mut self, bytes: &[u8]) {
         self.hasher.update(bytes);
-        self.bytes_seen += bytes.len() as u64;
     }
 
     /// How many bytes were fed so far: the hashing progress of a file.
     pub fn bytes_seen(&self) -> u64 {
-        self.bytes_seen
+        self.hasher.bytes_fed()
     }
 
     /// The digest as 40 lowercase hex digits, the form stored in `QueueItem::checksum`.

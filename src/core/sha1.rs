@@ -38,6 +38,11 @@ impl Sha1 {
         Self::default()
     }
 
+    /// How many bytes were fed so far.
+    pub fn bytes_fed(&self) -> u64 {
+        self.length
+    }
+
     pub fn update(&mut self, mut bytes: &[u8]) {
         self.length = self.length.wrapping_add(bytes.len() as u64);
         if self.pending_len > 0 {
