@@ -32,7 +32,7 @@ mod bindings {
     use crate::core::lifecycle::WakeKind;
     use crate::core::settings::Settings;
     use crate::web::{
-        backup_driver, notify, page, page_fetch, page_folders, page_library, page_login,
+        backup_driver, json, page, page_fetch, page_folders, page_library, page_login,
         service_driver,
     };
 
@@ -165,14 +165,12 @@ export interface CarriedUpload { id: string; name: string; size: number; registr
 "#;
 
     fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
-        notify::to_js(value).map_err(|e| JsError::new(&e.to_string()))
+        json::to_js(value).map_err(fail)
     }
 
-    /// The same value as `to_js`, for large results (the library view): one JSON text parsed
-    /// by the browser costs far less than building each object across the wasm boundary.
+    /// For large results (the library view): see `json::to_js_via_json`.
     fn to_js_via_json<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
-        let text = serde_json::to_string(value).map_err(fail)?;
-        js_sys::JSON::parse(&text).map_err(|_| JsError::new("the result is not valid JSON"))
+        json::to_js_via_json(value).map_err(fail)
     }
 
     /// Every error reaches JavaScript here, as a readable message.
@@ -195,9 +193,9 @@ export interface CarriedUpload { id: string; name: string; size: number; registr
     pub async fn save_settings(
         #[wasm_bindgen(unchecked_param_type = "Settings")] value: JsValue,
     ) -> Result<JsValue, JsError> {
-        let json: serde_json::Value = serde_wasm_bindgen::from_value(value)
+        let settings: serde_json::Value = json::from_js(value)
             .map_err(|e| JsError::new(&format!("settings must be an object: {e}")))?;
-        to_js(&page::save_settings(&json).await.map_err(fail)?)
+        to_js(&page::save_settings(&settings).await.map_err(fail)?)
     }
 
     /// Logs in with email and password (a session: backup and the library mirror) and stores

@@ -10,6 +10,7 @@ pub mod console;
 pub mod files;
 pub mod folders;
 pub mod http;
+pub mod json;
 pub mod locks;
 pub mod notify;
 pub mod page;

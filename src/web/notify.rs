@@ -1,7 +1,6 @@
 //! Telling people what happens: channel messages to every page (clients.postMessage) and system
 //! notifications updated in place by tag.
 
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -11,10 +10,7 @@ use web_sys::{
 
 use crate::core::channel::ChannelMessage;
 use crate::core::progress::{NotificationKind, NotificationPayload};
-
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-}
+use crate::web::json::to_js;
 
 fn worker_scope() -> Option<ServiceWorkerGlobalScope> {
     js_sys::global().dyn_into::<ServiceWorkerGlobalScope>().ok()

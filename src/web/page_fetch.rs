@@ -8,10 +8,10 @@ use web_sys::{Headers, RequestInit, RequestRedirect};
 
 use crate::core::backup::{carried_target, fetch_tag, id_of_tag, HandedUpload};
 use crate::core::log::redact;
-use crate::web::background_fetch;
 use crate::web::http::upload_form;
 use crate::web::sources::{self, Wanted};
 use crate::web::store::{Store, StoreError};
+use crate::web::{background_fetch, json};
 
 /// Why a page could not start a Background Fetch; the worker then sends the file itself.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +55,7 @@ pub async fn start(value: JsValue) -> Result<JsValue, String> {
 
 async fn start_with(store: &Store, value: JsValue) -> Result<JsValue, CarryError> {
     let upload: HandedUpload =
-        serde_wasm_bindgen::from_value(value).map_err(|e| CarryError::Request(e.to_string()))?;
+        json::from_js(value).map_err(|e| CarryError::Request(e.to_string()))?;
     let login = store.load_login().await?.ok_or(CarryError::NotLoggedIn)?;
     let row = store
         .load_item(&upload.id)

@@ -23,7 +23,7 @@ use crate::web::console::now_ms;
 use crate::web::http::ImmichHttp;
 use crate::web::realtime_driver::LiveRequest;
 use crate::web::store::Store;
-use crate::web::{clients, notify, realtime_driver, sync_driver, wakeups};
+use crate::web::{clients, json, notify, realtime_driver, sync_driver, wakeups};
 
 /// The longest a run goes without the lifecycle looking at the time.
 const MAX_TICK_MS: i64 = 5_000;
@@ -40,7 +40,7 @@ thread_local! {
 pub async fn handle_message(data: JsValue, source: Option<String>) -> Result<(), DriverError> {
     let store = Rc::new(Store::open().await?);
     let json: serde_json::Value =
-        serde_wasm_bindgen::from_value(data).map_err(|e| DriverError::Message(e.to_string()))?;
+        json::from_js(data).map_err(|e| DriverError::Message(e.to_string()))?;
     // A page could not start the Background Fetch it was handed: the run's engine sends the
     // file itself. Without a run here nobody waits for it (a later run watches on its own).
     if let Some(Refusal { id, reason }) = Refusal::from_message(&json) {

@@ -17,7 +17,7 @@ use crate::core::backup::{
 };
 use crate::web::console::now_ms;
 use crate::web::store::Store;
-use crate::web::{background_fetch, clients, notify};
+use crate::web::{background_fetch, clients, json};
 
 use super::work::Done;
 use super::{forward, log, Control, DriverError};
@@ -98,9 +98,9 @@ pub(super) fn hand_over(
     async move {
         let posted_at = now_ms();
         let message = serde_json::json!({ "method": HAND_OVER_METHOD, "args": request });
-        let posted = match notify::to_js(&message) {
+        let posted = match json::to_js(&message) {
             Ok(payload) => clients::post_to_one(&payload).await,
-            Err(e) => Err(JsValue::from_str(&e.to_string())),
+            Err(e) => Err(e.into()),
         };
         match posted {
             Ok(true) => watch(handed, store, id, number, posted_at).await,

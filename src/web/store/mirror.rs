@@ -10,8 +10,8 @@ use wasm_bindgen::JsValue;
 
 use crate::core::sync::{MirrorContents, MirrorOp, RemoteAsset, SyncBatch};
 
-use super::json::{from_js, from_js_via_json, to_js, JsonArray};
-use super::{Store, StoreError, AUTH, LOGIN_KEY, SYNC_STATE};
+use super::{from_js, to_js, Store, StoreError, AUTH, LOGIN_KEY, SYNC_STATE};
+use crate::web::json::{from_js_via_json, JsonArray};
 
 pub(super) const REMOTE_ASSETS: &str = "remote_assets";
 pub(super) const REMOTE_EXIF: &str = "remote_exif";
@@ -55,7 +55,7 @@ fn pairs_of(first: &str) -> KeyRange<JsValue> {
 
 /// The records a batch puts, in the order of its ops, as JS objects made in one go.
 fn put_values(ops: &[MirrorOp]) -> Result<js_sys::Array, StoreError> {
-    let mut json = JsonArray::new();
+    let mut json = JsonArray::default();
     for op in ops {
         match op {
             MirrorOp::PutUser(row) => json.push(row)?,
@@ -73,7 +73,7 @@ fn put_values(ops: &[MirrorOp]) -> Result<js_sys::Array, StoreError> {
             | MirrorOp::DeleteAlbumAsset(_) => {}
         }
     }
-    json.finish()
+    Ok(json.finish()?)
 }
 
 /// Writes every op in `tx`, each put taking its record from `values` (see `put_values`).
@@ -284,7 +284,7 @@ impl Store {
         ) -> Result<Vec<T>, StoreError> {
             values
                 .into_iter()
-                .map(|value| from_js_via_json(&value.map_err(Into::into)?))
+                .map(|value| Ok(from_js_via_json(&value.map_err(Into::into)?)?))
                 .collect()
         }
         Ok(MirrorContents {

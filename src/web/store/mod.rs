@@ -16,7 +16,6 @@ use crate::core::session::{Credential, QueueOwner, SessionToken};
 use crate::core::settings::Settings;
 
 mod folders;
-mod json;
 mod mirror;
 mod queue;
 mod schema;
@@ -25,7 +24,7 @@ mod sync_state;
 
 pub use sync_state::TaggedReply;
 
-use json::{from_js, to_js};
+use crate::web::json::{self, JsonError};
 
 pub const DB_NAME: &str = "immich-background";
 
@@ -54,6 +53,25 @@ pub enum StoreError {
     Db(String),
     #[error("a stored record is unreadable: {0}")]
     Corrupt(String),
+}
+
+/// `json::to_js` with the store's error.
+fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
+    Ok(json::to_js(value)?)
+}
+
+/// `json::from_js` with the store's error: a stored value that does not decode is corrupt.
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, StoreError> {
+    Ok(json::from_js(value)?)
+}
+
+impl From<JsonError> for StoreError {
+    fn from(e: JsonError) -> Self {
+        match e {
+            JsonError::Encode(reason) => StoreError::Db(reason),
+            JsonError::Decode(reason) => StoreError::Corrupt(reason),
+        }
+    }
 }
 
 impl From<indexed_db_futures::error::Error> for StoreError {

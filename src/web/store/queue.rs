@@ -13,9 +13,9 @@ use wasm_bindgen::prelude::*;
 use crate::core::backup::{ItemSource, ItemState, QueueCounts, QueueItem};
 use crate::core::sync::BackedUpFile;
 
-use super::json::{from_js_via_json, JsonArray};
 use super::schema::QUEUE_BY_STATE;
 use super::{from_js, to_js, Store, StoreError, BACKUP_RECORDS, LOCAL_ASSETS, UPLOAD_QUEUE};
+use crate::web::json::{from_js_via_json, JsonArray};
 
 /// Queue rows read per transaction by `load_queue`.
 const QUEUE_PAGE: u32 = 2_000;
@@ -132,7 +132,7 @@ impl Store {
             .build()?;
         let assets = tx.object_store(LOCAL_ASSETS)?;
         let queue = tx.object_store(UPLOAD_QUEUE)?;
-        let mut rows = JsonArray::new();
+        let mut rows = JsonArray::default();
         for (item, _) in files {
             rows.push(&StoredRow::of(item))?;
         }
