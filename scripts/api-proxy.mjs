@@ -86,8 +86,12 @@ export function createApiProxy(upstream) {
       if (res.headersSent) res.destroy();
       else res.writeHead(502, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache' }).end('bad gateway\n');
     });
-    // A client that goes away takes its upstream request with it (pipeline destroys `out`).
+    // A client that goes away takes its upstream request with it: while it sends, pipeline
+    // destroys `out`; once it has sent, the closed response does.
     pipeline(req, out, () => {});
+    res.on('close', () => {
+      if (!res.writableFinished) out.destroy();
+    });
   }
 
   function upgrade(req, socket, head) {

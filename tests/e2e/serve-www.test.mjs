@@ -1,7 +1,8 @@
 // serve-www as the reverse proxy of a deployment (no browser): /api of any method and
 // /.well-known/immich go to the server with the browser's Host and X-Forwarded-*, bodies stream
-// both ways, every Set-Cookie comes back, a server that is gone is a 502, and WebSocket upgrades
-// reach fake-immich's socket.io, also through the fault proxy.
+// both ways, a client that leaves closes its request upstream, every Set-Cookie comes back, a
+// server that is gone is a 502, and WebSocket upgrades reach fake-immich's socket.io, also
+// through the fault proxy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -17,6 +18,8 @@ fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>pwa</title
 const children = [];
 let echo;
 let faultProxy;
+/** Resolved when the upstream sees the held request's connection close. */
+let heldClosed;
 
 /** An upstream that answers what it received, or streams (see `routes`). */
 function startEcho() {
@@ -26,6 +29,11 @@ function startEcho() {
       res.writeHead(200, { 'content-type': 'text/plain' });
       req.once('data', () => res.write('first piece arrived\n'));
       req.on('end', () => res.end('body ended\n'));
+    },
+    // Never answers (a server still working on it): resolves `heldClosed` when the caller goes.
+    '/api/held': (req) => {
+      req.resume();
+      heldClosed = new Promise((resolve) => req.socket.once('close', resolve));
     },
     '/api/cookies': (req, res) => {
       req.resume();
@@ -153,6 +161,16 @@ test('bodies stream both ways: the answer starts before the upload has ended', {
   let rest = '';
   for await (const chunk of res) rest += chunk;
   assert.equal(rest, 'body ended\n');
+});
+
+test('a client that leaves before the answer takes its request to the server with it', { timeout: 10_000 }, async () => {
+  heldClosed = null;
+  const req = http.request({ host: '127.0.0.1', port: wwwPort, method: 'POST', path: '/api/held', agent: false });
+  req.on('error', () => {});
+  req.end('a whole body');
+  while (!heldClosed) await new Promise((r) => setTimeout(r, 10));
+  req.destroy();
+  await heldClosed;
 });
 
 test('every Set-Cookie of an answer reaches the browser', async () => {
