@@ -24,7 +24,12 @@ async function main() {
   const logs = setupLogs(ib);
   // onQueued, onPickFolder and the folders' callbacks run on a user's action only, after every
   // section is set up
-  const files = setupFiles(ib, { onQueued: () => backup.refreshState(), onPickFolder: () => folders.add() });
+  // Files picked while a run goes join it; otherwise they wait for Back up.
+  const onQueued = async () => {
+    if (backup.isRunning()) await backup.startRun();
+    await backup.refreshState();
+  };
+  const files = setupFiles(ib, { onQueued, onPickFolder: () => folders.add() });
   const folders = setupFolders(ib, {
     isRunning: () => backup.isRunning(),
     onAdded: () => backup.startRun(),

@@ -2,7 +2,7 @@
 // goes on with the same numbers; Cancel (after a confirmation) leaves in the queue only what was
 // sent; a file the server refused for good is listed with the server's reason, Retry failed
 // backs it up, and "Backups have been failing since" shows from that run until one without a
-// failure.
+// failure; files picked while a run goes join it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startForTests, photos, sha1 } from './harness.mjs';
@@ -127,4 +127,26 @@ test('a refused file is listed with the reason, Retry failed backs it up, failin
     && document.getElementById('backup-failing').hidden, null, { timeout: 15_000 })
     .catch(async () => assert.fail(`issues "${await page.textContent('#file-issues')}", failing "${await page.textContent('#backup-failing')}"`));
   assert.deepEqual(env.pageErrors.map(String), [], 'no uncaught errors in the page');
+});
+
+test('files picked while a run goes join it: every file sent once, in the same run', { timeout: 120_000 }, async () => {
+  const first = photos('first', 6);
+  const more = photos('more', 4);
+  await env.pickFiles(first);
+  const before = await counts();
+  // The first uploads are held long enough for the second pick to land while they are out.
+  await addFault(env, { path: '/api/assets', delayMs: 5_000, count: 3 });
+  await backUpUntil(6, 0);
+  await env.pickFiles(more);
+  const stop = await env.waitForStop();
+  assert.equal(stop.args.reason, 'completed', JSON.stringify(stop));
+  assert.equal(stop.args.message, 'Backed up 10 photos');
+  const state = await env.uploadState();
+  assert.deepEqual([state.totalCount, state.completedCount], [10, 10], JSON.stringify(state));
+  const after = await counts();
+  assert.deepEqual({ uploads: after.uploads - before.uploads, stored: after.stored - before.stored },
+    { uploads: 10, stored: 10 }, 'each file sent once');
+  assert.ok(await env.holdsAll([...first, ...more].map((f) => f.buffer)), 'every file on the server');
+  const stops = (await env.channel()).filter((m) => m.method === 'systemStop');
+  assert.equal(stops.length, 1, `one run: ${JSON.stringify(stops)}`);
 });

@@ -276,7 +276,7 @@ async fn drive(
         match output {
             Output::Ended(stop) => return Ok(stop),
             Output::Wait(until) => {
-                let input = next_input(&mut work, control, until, store).await?;
+                let input = next_input(&mut work, control, until, store, engine).await?;
                 if handed.admits(&input) {
                     engine.handle_input(input, now_ms());
                 }
@@ -324,6 +324,7 @@ async fn next_input(
     control: &mut UnboundedReceiver<Control>,
     until: Option<i64>,
     store: &Store,
+    engine: &Engine,
 ) -> Result<Input, DriverError> {
     loop {
         let wait = until.map_or(STOP_POLL_MS, |at| (at - now_ms()).clamp(0, STOP_POLL_MS));
@@ -348,7 +349,8 @@ async fn next_input(
                 Some(Control::Stop) => return Ok(Input::Stop),
                 Some(Control::Halt(reason, message)) => return Ok(Input::Halt { reason, message }),
                 Some(Control::Queued) => {
-                    return Ok(Input::Queued(store.load_queue().await?));
+                    let known = |id: &str| engine.item(id).is_some();
+                    return Ok(Input::Queued(store.pending_not_in(known).await?));
                 }
                 Some(Control::Input(input)) => return Ok(input),
                 None => {}

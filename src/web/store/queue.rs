@@ -179,6 +179,37 @@ impl Store {
         }
     }
 
+    /// The rows waiting to start that `known` does not know: what a page or a scan queued
+    /// since the run began. Of the other waiting rows only the keys are read.
+    pub async fn pending_not_in(
+        &self,
+        known: impl Fn(&str) -> bool,
+    ) -> Result<Vec<QueueItem>, StoreError> {
+        let tx = self.db.transaction(UPLOAD_QUEUE).build()?;
+        let queue = tx.object_store(UPLOAD_QUEUE)?;
+        let keys = queue
+            .index(QUEUE_BY_STATE)?
+            .get_all_keys::<JsValue>()
+            .with_query::<JsValue, _>(of_state(ItemState::Pending)?)
+            .primitive()?
+            .await?;
+        let mut reads = Vec::new();
+        for key in keys {
+            let key = key?;
+            if key.as_string().is_some_and(|id| !known(&id)) {
+                reads.push(queue.get::<JsValue, _, _>(key).primitive()?);
+            }
+        }
+        let mut rows = Vec::with_capacity(reads.len());
+        for row in join_all(reads).await {
+            // A row deleted since its key was read is not there any more.
+            if let Some(value) = row?.filter(|v| !v.is_undefined() && !v.is_null()) {
+                rows.push(from_js_via_json(&value)?);
+            }
+        }
+        Ok(rows)
+    }
+
     /// One queue row, if it is still there.
     pub async fn load_item(&self, id: &str) -> Result<Option<QueueItem>, StoreError> {
         match self.get_value(UPLOAD_QUEUE, id).await? {
