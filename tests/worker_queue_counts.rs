@@ -198,3 +198,32 @@ async fn the_files_backed_up_are_the_picked_records_and_the_folders_finished_row
         vec![file("p")]
     );
 }
+
+/// What a run takes in when files are queued during it: the waiting rows it does not know, of
+/// every source, and no row of another state.
+#[wasm_bindgen_test]
+async fn the_rows_queued_during_a_run_are_the_waiting_ones_it_does_not_know() {
+    let store = Store::open_named(&unique_name("pending"))
+        .await
+        .expect("open");
+    let queued: Vec<(QueueItem, JsValue)> = [
+        ("known", ItemState::Pending, None),
+        ("new", ItemState::Pending, None),
+        ("new-in-folder", ItemState::Pending, Some("f1")),
+        ("hashing", ItemState::Hashing, None),
+        ("done", ItemState::Done, Some("f1")),
+    ]
+    .into_iter()
+    .map(|(id, state, folder)| (row(id, state, folder), JsValue::NULL))
+    .collect();
+    store.enqueue(&queued).await.expect("enqueue");
+    let mut taken: Vec<String> = store
+        .pending_not_in(|id| id == "known")
+        .await
+        .expect("pending")
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+    taken.sort();
+    assert_eq!(taken, ["new", "new-in-folder"]);
+}
