@@ -6,7 +6,7 @@
 //
 // The folder is an origin-private file system folder, the same FileSystemDirectoryHandle type
 // showDirectoryPicker hands out (tests/e2e/folder-helpers.mjs). Both sides get the same bytes:
-// every file's content comes from a generator seeded with its number.
+// every file's content comes from a generator seeded with its number (bench/file-content.mjs).
 //
 // Scan: from the click on Back up until the worker's first progress report (updateNotification)
 // counting all the files as queued. Before that report the run has asked the server's media
@@ -20,6 +20,7 @@
 // walk alone in the page. BENCH_FOLDER_FILES changes the count; BENCH_DEBUG=1 prints the
 // worker's log and the rows recorded and queued every 2 s while the scan runs.
 import { addOpfsFolder } from '../tests/e2e/folder-helpers.mjs';
+import { installFileContent } from './file-content.mjs';
 import { startOnDisk } from './on-disk.mjs';
 
 const COUNT = Number(process.env.BENCH_FOLDER_FILES ?? 10_000);
@@ -32,22 +33,8 @@ const ROOT_FOLDER = 'Pictures';
  */
 async function makeTree({ mode, count, folders, root }) {
   const perFolder = Math.ceil(count / folders);
-  // xorshift32, seeded per file: the same bytes on both sides, none alike across files
-  const contentOf = (n) => {
-    let x = (Math.imul(n + 1, 0x9e3779b1) ^ 0x5bd1e995) >>> 0 || 1;
-    const next = () => {
-      x ^= x << 13; x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5; x >>>= 0;
-      return x;
-    };
-    const size = 1024 + (next() % (3 * 1024 + 1));
-    const words = new Uint32Array(Math.ceil(size / 4));
-    for (let i = 0; i < words.length; i++) words[i] = next();
-    const bytes = new Uint8Array(words.buffer, 0, size);
-    bytes.set([0xff, 0xd8, 0xff, 0xe0], 0); // a JPEG's first bytes
-    return bytes;
-  };
+  // the same bytes on both sides (bench/file-content.mjs)
+  const contentOf = globalThis.benchFileContent;
   // 1, 2 or 3 levels: album-0, 2001/album-1, 2002/02/album-2, ...
   const dirOf = (f) => {
     const year = String(2000 + (f % 10));
@@ -193,6 +180,7 @@ async function scanSide() {
   };
   try {
     await openLoggedIn(env);
+    await env.page.evaluate(installFileContent);
     const bytes = await env.page.evaluate(makeTree, { mode: 'write', count: COUNT, folders: FOLDERS, root: ROOT_FOLDER });
     const folder = await addOpfsFolder(env.page, ROOT_FOLDER);
     if (folder.state !== 'ok') throw new Error(`the folder was not added: ${JSON.stringify(folder)}`);
@@ -216,6 +204,7 @@ async function copySide() {
   const env = await startOnDisk();
   try {
     await openLoggedIn(env);
+    await env.page.evaluate(installFileContent);
     const bytes = await env.page.evaluate(makeTree, { mode: 'files', count: COUNT, folders: FOLDERS });
     const before = await indexedDbBytes(env.page);
     const measured = await env.page.evaluate(async () => {

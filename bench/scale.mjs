@@ -19,6 +19,7 @@
 //
 // BENCH_SCALE_FILES changes the count; BENCH_DEBUG=1 prints the run's progress every 3 s (as the
 // page and the test server see it).
+import { installFileContent } from './file-content.mjs';
 import { startOnDisk } from './on-disk.mjs';
 import { mib, sampleHeap, wasmMemories, workerSession } from './worker-memory.mjs';
 
@@ -42,19 +43,8 @@ async function makeFiles({ count, perFolder, root }) {
   const writer = async () => {
     while (next < count) {
       const n = next++;
-      // xorshift32 seeded per file: none alike
-      let x = (Math.imul(n + 1, 0x9e3779b1) ^ 0x5bd1e995) >>> 0 || 1;
-      const step = () => {
-        x ^= x << 13; x >>>= 0;
-        x ^= x >>> 17;
-        x ^= x << 5; x >>>= 0;
-        return x;
-      };
-      const size = 1024 + (step() % (3 * 1024 + 1));
-      const words = new Uint32Array(Math.ceil(size / 4));
-      for (let i = 0; i < words.length; i++) words[i] = step();
-      const bytes = new Uint8Array(words.buffer, 0, size);
-      bytes.set([0xff, 0xd8, 0xff, 0xe0], 0);
+      const bytes = globalThis.benchFileContent(n);
+      const size = bytes.length;
       const dir = dirs[Math.floor(n / perFolder)];
       const handle = await dir.getFileHandle(`IMG_${String(n).padStart(6, '0')}.jpg`, { create: true });
       const writable = await handle.createWritable();
@@ -154,6 +144,7 @@ try {
   const { error } = await env.login();
   if (error) throw new Error(`connect failed: ${error}`);
   const sec = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  await env.page.evaluate(installFileContent);
   const bytes = await env.page.evaluate(makeFiles, { count: COUNT, perFolder: PER_FOLDER, root: ROOT_FOLDER });
   console.log(`scale: ${COUNT} files of 1-4 KB (${(bytes / 1e6).toFixed(0)} MB) in the origin-private file system, fresh on-disk profile`);
   const ours = await env.page.evaluate(queueOurs);
