@@ -10,7 +10,8 @@ use immich_background::core::log::{LogEntry, LogLevel, LOG_CAPACITY};
 use immich_background::core::settings::Settings;
 use immich_background::web::store::Store;
 use js_sys::{Array, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::Blob;
 
@@ -223,4 +224,48 @@ async fn a_queue_longer_than_a_page_loads_every_row_once() {
     loaded.sort_by_key(|row| row.queued_at_ms);
     let queued: Vec<QueueItem> = rows.into_iter().map(|(item, _)| item).collect();
     assert_eq!(loaded, queued);
+}
+
+#[wasm_bindgen(inline_js = "
+export function openNewer(name) {
+  return new Promise((resolve) => {
+    const request = indexedDB.open(name, 100);
+    let blocked = false;
+    request.onblocked = () => { blocked = true; };
+    request.onsuccess = () => { request.result.close(); resolve(blocked ? 'opened once unblocked' : 'opened'); };
+    request.onerror = () => resolve(`failed: ${request.error}`);
+    setTimeout(() => resolve(blocked ? 'blocked for 3 s' : 'no answer in 3 s'), 3000);
+  });
+}")]
+extern "C" {
+    /// Opens the database `name` at a version newer than any of ours, as the next version
+    /// of the app would: what happened, as text.
+    #[wasm_bindgen(js_name = openNewer)]
+    fn open_newer(name: &str) -> js_sys::Promise;
+}
+
+async fn newer_version_opens(name: &str) -> String {
+    wasm_bindgen_futures::JsFuture::from(open_newer(name))
+        .await
+        .ok()
+        .and_then(|outcome| outcome.as_string())
+        .unwrap_or_default()
+}
+
+/// The next version of the app upgrades the database at once, whether this version's handles
+/// are gone or still held: neither holds the upgrade back.
+#[wasm_bindgen_test]
+async fn a_newer_version_upgrades_past_dropped_and_held_handles() {
+    let dropped = unique_name("dropped");
+    drop(Store::open_named(&dropped).await.expect("open"));
+    assert_eq!(newer_version_opens(&dropped).await, "opened");
+
+    let held = unique_name("held");
+    let store = Store::open_named(&held).await.expect("open");
+    store.load_settings().await.expect("settings");
+    assert_eq!(newer_version_opens(&held).await, "opened");
+    assert!(
+        store.load_settings().await.is_err(),
+        "the held handle yields: its connection is closed"
+    );
 }

@@ -1,6 +1,8 @@
 //! The IndexedDB schema and its repositories. This module alone knows store names and record
 //! shapes; writes that belong together share one transaction.
 
+use std::rc::Rc;
+
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -15,6 +17,7 @@ use crate::core::server_url::ServerUrl;
 use crate::core::session::{Credential, QueueOwner, SessionToken};
 use crate::core::settings::Settings;
 
+mod connection;
 mod folders;
 mod mirror;
 mod queue;
@@ -22,6 +25,7 @@ mod schema;
 mod service;
 mod sync_state;
 
+use connection::Connection;
 pub use sync_state::TaggedReply;
 
 use crate::web::json::{self, JsonError};
@@ -116,10 +120,10 @@ struct LoginRecord {
     session_id: Option<String>,
 }
 
-/// A handle on the database: a clone is the same connection.
+/// A handle on the database: a clone is the same connection, closed when the last one goes.
 #[derive(Clone)]
 pub struct Store {
-    db: Database,
+    db: Rc<Connection>,
 }
 
 impl Store {
@@ -134,7 +138,9 @@ impl Store {
             .with_version(schema::SCHEMA_VERSION)
             .await
             .map_err(|e| StoreError::Open(e.to_string()))?;
-        Ok(Store { db })
+        Ok(Store {
+            db: Rc::new(Connection::new(db)),
+        })
     }
 
     async fn get_value(&self, store: &str, key: &str) -> Result<Option<JsValue>, StoreError> {
