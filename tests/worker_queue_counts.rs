@@ -227,3 +227,32 @@ async fn the_rows_queued_during_a_run_are_the_waiting_ones_it_does_not_know() {
     taken.sort();
     assert_eq!(taken, ["new", "new-in-folder"]);
 }
+
+/// A stored value that is no row (unreadable before the upgrade) does not stop the rows after
+/// it (in key order) from being indexed, and stays as it was.
+#[wasm_bindgen_test]
+async fn a_value_that_is_no_row_does_not_stop_the_upgrade() {
+    let name = unique_name("junk");
+    let old = old_schema::create(&name, 3).await;
+    old_schema::put(
+        &old,
+        "upload_queue",
+        "a-junk",
+        serde_json::json!("not a row"),
+    )
+    .await;
+    let row = serde_json::json!({
+        "id": "d", "name": "d.jpg", "size": 5, "modifiedAtMs": 1, "queuedAtMs": 2,
+        "state": "pending", "source": {"kind": "folder", "folderId": "f1", "path": "d.jpg"},
+    });
+    old_schema::put(&old, "upload_queue", "d", row).await;
+    old.close();
+
+    let store = Store::open_named(&name).await.expect("open as version 4");
+    let of_folder = store.folder_counts("f1").await.expect("folder counts");
+    assert_eq!(of_folder.get(ItemState::Pending), 1);
+    assert!(
+        store.load_queue().await.is_err(),
+        "the value is still unreadable"
+    );
+}

@@ -139,6 +139,7 @@ fn migrate(request: &IdbOpenDbRequest, old_version: f64) -> Result<Option<Step>,
             }
         }
     }
+    let mut walk = None;
     // Version 4 indexes the queue by state and backup folder, so that counting rows reads no
     // row. One index with a short key: its entries cost storage in every row.
     if old_version < 4.0 {
@@ -148,10 +149,10 @@ fn migrate(request: &IdbOpenDbRequest, old_version: f64) -> Result<Option<Step>,
         let queue = tx.object_store(UPLOAD_QUEUE)?;
         queue.create_index_with_str_sequence(QUEUE_BY_STATE, &key_path(&QUEUE_BY_STATE_PATH))?;
         if old_version >= 1.0 {
-            return add_folder_fields(&queue).map(Some);
+            walk = Some(add_folder_fields(&queue)?);
         }
     }
-    Ok(None)
+    Ok(walk)
 }
 
 /// Gives every stored queue row the field the index reads, row by row in the versionchange
@@ -172,10 +173,18 @@ fn add_folder_fields(queue: &IdbObjectStore) -> Result<Step, JsValue> {
             .ok()
             .filter(JsValue::is_string)
             .unwrap_or_else(|| JsValue::from_str(""));
-        // A failed request aborts the transaction, and the open fails with its error.
-        let _ = js_sys::Reflect::set(&row, &QUEUE_FOLDER_FIELD.into(), &folder)
-            .and_then(|_| cursor.update(&row))
-            .and_then(|_| cursor.continue_());
+        // A value that is no object was unreadable before and is left as it was.
+        let updated = match js_sys::Reflect::set(&row, &QUEUE_FOLDER_FIELD.into(), &folder) {
+            Ok(_) => cursor.update(&row).map(drop),
+            Err(_) => Ok(()),
+        };
+        // A row left without the field would be missing from every count: the upgrade fails
+        // whole instead (the open then fails with AbortError), as a failed request makes it.
+        if updated.and_then(|()| cursor.continue_()).is_err() {
+            if let Some(tx) = request.transaction() {
+                let _ = tx.abort();
+            }
+        }
     });
     walk.set_onsuccess(Some(step.as_ref().unchecked_ref()));
     Ok(step)
