@@ -247,7 +247,7 @@ impl Store {
             .build()?;
         let entries = tx.object_store(FOLDER_ENTRIES)?;
         let queue = tx.object_store(UPLOAD_QUEUE)?;
-        let stored = stored_rows(&queue, queued.iter().map(|(_, item)| item)).await?;
+        let stored = stored_rows(&queue, queued.iter().map(|(_, item)| item.id.as_str())).await?;
         for ((entry, item), stored) in queued.iter().zip(stored) {
             put_entry(&entries, entry)?;
             put_unless_finished(&queue, item, stored)?;

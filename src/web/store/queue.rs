@@ -85,14 +85,15 @@ impl Store {
     }
 }
 
-/// The stored rows of these items, all asked for before the first answer is awaited.
+/// The stored rows of these ids (None for one not there), all asked for before the first
+/// answer is awaited.
 pub(super) async fn stored_rows<'a>(
     queue: &ObjectStore<'_>,
-    items: impl Iterator<Item = &'a QueueItem>,
+    ids: impl Iterator<Item = &'a str>,
 ) -> Result<Vec<Option<JsValue>>, StoreError> {
     let mut reads = Vec::new();
-    for item in items {
-        reads.push(queue.get::<JsValue, _, _>(item.id.as_str()).primitive()?);
+    for id in ids {
+        reads.push(queue.get::<JsValue, _, _>(id).primitive()?);
     }
     let mut rows = Vec::with_capacity(reads.len());
     for row in join_all(reads).await {
@@ -193,21 +194,17 @@ impl Store {
             .with_query::<JsValue, _>(of_state(ItemState::Pending)?)
             .primitive()?
             .await?;
-        let mut reads = Vec::new();
+        let mut unknown = Vec::new();
         for key in keys {
-            let key = key?;
-            if key.as_string().is_some_and(|id| !known(&id)) {
-                reads.push(queue.get::<JsValue, _, _>(key).primitive()?);
-            }
+            unknown.extend(key?.as_string().filter(|id| !known(id)));
         }
-        let mut rows = Vec::with_capacity(reads.len());
-        for row in join_all(reads).await {
-            // A row deleted since its key was read is not there any more.
-            if let Some(value) = row?.filter(|v| !v.is_undefined() && !v.is_null()) {
-                rows.push(from_js_via_json(&value)?);
-            }
-        }
-        Ok(rows)
+        // A row deleted since its key was read is not there any more.
+        let stored = stored_rows(&queue, unknown.iter().map(String::as_str)).await?;
+        stored
+            .into_iter()
+            .flatten()
+            .map(|value| Ok(from_js_via_json(&value)?))
+            .collect()
     }
 
     /// One queue row, if it is still there.
@@ -237,7 +234,7 @@ impl Store {
         let queue = tx.object_store(UPLOAD_QUEUE)?;
         let records = tx.object_store(BACKUP_RECORDS)?;
         let assets = tx.object_store(LOCAL_ASSETS)?;
-        let stored_rows = stored_rows(&queue, items.iter()).await?;
+        let stored_rows = stored_rows(&queue, items.iter().map(|item| item.id.as_str())).await?;
         for (item, stored) in items.iter().zip(stored_rows) {
             if !put_unless_finished(&queue, item, stored)? {
                 continue;
