@@ -30,6 +30,16 @@ fn row(id: &str, state: ItemState, folder: Option<&str>) -> QueueItem {
     item
 }
 
+/// Queues these rows (id, state, backup folder) as picked handles or folder files; returns them.
+async fn enqueue_rows(store: &Store, rows: &[(&str, ItemState, Option<&str>)]) -> Vec<QueueItem> {
+    let queued: Vec<(QueueItem, JsValue)> = rows
+        .iter()
+        .map(|&(id, state, folder)| (row(id, state, folder), JsValue::from_str("a handle")))
+        .collect();
+    store.enqueue(&queued).await.expect("enqueue");
+    queued.into_iter().map(|(item, _)| item).collect()
+}
+
 /// What a folder's counts must say: its rows, counted one by one.
 async fn folder_by_hand(store: &Store, folder: &str) -> QueueCounts {
     let rows = store.load_queue().await.expect("load");
@@ -151,16 +161,17 @@ async fn the_files_backed_up_are_the_picked_records_and_the_folders_finished_row
     let store = Store::open_named(&unique_name("backed-up"))
         .await
         .expect("open");
-    let queued: Vec<(QueueItem, JsValue)> = [
-        ("p", None),
-        ("f", Some("f1")),
-        ("g", Some("f2")),
-        ("w", Some("f1")),
-    ]
-    .into_iter()
-    .map(|(id, folder)| (row(id, ItemState::Pending, folder), JsValue::NULL))
-    .collect();
-    store.enqueue(&queued).await.expect("enqueue");
+    let pending = ItemState::Pending;
+    let queued = enqueue_rows(
+        &store,
+        &[
+            ("p", pending, None),
+            ("f", pending, Some("f1")),
+            ("g", pending, Some("f2")),
+            ("w", pending, Some("f1")),
+        ],
+    )
+    .await;
     let finished: Vec<QueueItem> = [
         ("p", ItemState::Done),
         ("f", ItemState::Done),
@@ -168,7 +179,7 @@ async fn the_files_backed_up_are_the_picked_records_and_the_folders_finished_row
     ]
     .into_iter()
     .zip(&queued)
-    .map(|((id, state), (item, _))| {
+    .map(|((id, state), item)| {
         let mut item = item.clone();
         item.state = state;
         item.checksum = Some(format!("{id:0>40}"));
@@ -206,17 +217,17 @@ async fn the_rows_queued_during_a_run_are_the_waiting_ones_it_does_not_know() {
     let store = Store::open_named(&unique_name("pending"))
         .await
         .expect("open");
-    let queued: Vec<(QueueItem, JsValue)> = [
-        ("known", ItemState::Pending, None),
-        ("new", ItemState::Pending, None),
-        ("new-in-folder", ItemState::Pending, Some("f1")),
-        ("hashing", ItemState::Hashing, None),
-        ("done", ItemState::Done, Some("f1")),
-    ]
-    .into_iter()
-    .map(|(id, state, folder)| (row(id, state, folder), JsValue::NULL))
-    .collect();
-    store.enqueue(&queued).await.expect("enqueue");
+    enqueue_rows(
+        &store,
+        &[
+            ("known", ItemState::Pending, None),
+            ("new", ItemState::Pending, None),
+            ("new-in-folder", ItemState::Pending, Some("f1")),
+            ("hashing", ItemState::Hashing, None),
+            ("done", ItemState::Done, Some("f1")),
+        ],
+    )
+    .await;
     let mut taken: Vec<String> = store
         .pending_not_in(|id| id == "known")
         .await
