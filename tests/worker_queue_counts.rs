@@ -1,4 +1,4 @@
-//! The queue's index (schema 4), in a real service worker: the numbers read from it match the
+//! The queue's index (schema 5), in a real service worker: the numbers read from it match the
 //! rows whatever their states, sources and folders, follow every write, and a queue of schema 3
 //! is indexed when it opens; the files backed up are read through it.
 #![cfg(target_arch = "wasm32")]
@@ -138,7 +138,7 @@ async fn a_queue_of_schema_3_is_indexed_when_it_opens() {
     }
     old.close();
 
-    let store = Store::open_named(&name).await.expect("open as version 4");
+    let store = Store::open_named(&name).await.expect("open as version 5");
     let counts = store.queue_counts().await.expect("counts");
     assert_eq!(counts, counted_by_hand(&store).await);
     assert_eq!(counts.unfinished(), 3);
@@ -211,7 +211,7 @@ async fn the_files_backed_up_are_the_picked_records_and_the_folders_finished_row
 }
 
 /// What a run takes in when files are queued during it: the waiting rows it does not know, of
-/// every source, and no row of another state.
+/// every source, and no row of another state; nothing else waits.
 #[wasm_bindgen_test]
 async fn the_rows_queued_during_a_run_are_the_waiting_ones_it_does_not_know() {
     let store = Store::open_named(&unique_name("pending"))
@@ -228,15 +228,14 @@ async fn the_rows_queued_during_a_run_are_the_waiting_ones_it_does_not_know() {
         ],
     )
     .await;
-    let mut taken: Vec<String> = store
-        .pending_not_in(|id| id == "known")
+    let (rows, waiting) = store
+        .waiting_page(10, |id| id == "known", 1, true)
         .await
-        .expect("pending")
-        .into_iter()
-        .map(|row| row.id)
-        .collect();
+        .expect("waiting");
+    let mut taken: Vec<String> = rows.into_iter().map(|row| row.id).collect();
     taken.sort();
     assert_eq!(taken, ["new", "new-in-folder"]);
+    assert_eq!(waiting, Some(0));
 }
 
 /// A stored value that is no row (unreadable before the upgrade) does not stop the rows after
@@ -259,7 +258,7 @@ async fn a_value_that_is_no_row_does_not_stop_the_upgrade() {
     old_schema::put(&old, "upload_queue", "d", row).await;
     old.close();
 
-    let store = Store::open_named(&name).await.expect("open as version 4");
+    let store = Store::open_named(&name).await.expect("open as version 5");
     let of_folder = store.folder_counts("f1").await.expect("folder counts");
     assert_eq!(of_folder.get(ItemState::Pending), 1);
     assert!(

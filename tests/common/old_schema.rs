@@ -4,11 +4,13 @@
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::KeyPath;
 use serde::Serialize;
 
-/// Creates the database `name` at schema `version` (1 to 3), with that version's stores.
+/// Creates the database `name` at schema `version` (1 to 4), with that version's stores and
+/// indexes.
 pub async fn create(name: &str, version: u8) -> Database {
-    assert!(matches!(version, 1..=3), "no old schema {version}");
+    assert!(matches!(version, 1..=4), "no old schema {version}");
     Database::open(name)
         .with_version(version)
         .with_on_upgrade_needed(move |_, db| {
@@ -20,7 +22,12 @@ pub async fn create(name: &str, version: u8) -> Database {
                 "backup_records",
                 "run_state",
             ] {
-                db.create_object_store(store).build()?;
+                let created = db.create_object_store(store).build()?;
+                // Version 4's index of the queue: by [state, folder].
+                if version >= 4 && store == "upload_queue" {
+                    let key_path = KeyPath::from(["state", "folder"]);
+                    created.create_index("byState", key_path).build()?;
+                }
             }
             db.create_object_store("logs")
                 .with_auto_increment(true)

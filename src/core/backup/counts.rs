@@ -46,6 +46,14 @@ impl QueueCounts {
         *count = count.saturating_sub(1);
     }
 
+    /// These counts and `other`'s, state by state.
+    pub fn plus(mut self, other: QueueCounts) -> QueueCounts {
+        for (count, more) in self.0.iter_mut().zip(other.0) {
+            *count = count.saturating_add(more);
+        }
+        self
+    }
+
     pub fn total(&self) -> u32 {
         self.0.iter().fold(0u32, |sum, &n| sum.saturating_add(n))
     }

@@ -54,8 +54,14 @@ pub enum Input {
     /// already sent is recorded, then the run ends with this reason and message. A `Stop`
     /// meanwhile still ends it at once; a second `Halt` replaces the reason and message.
     Halt { reason: StopReason, message: String },
-    /// Rows the page queued while the run was going (rows the engine knows are ignored).
-    Queued(Vec<QueueItem>),
+    /// The answer to `Output::Load`, or what a page queued during the run: stored rows the
+    /// engine does not hold (those it holds are ignored), the waiting ones in queue order and
+    /// the videos they name, and how many waiting rows the store has beyond them: `Some(n)`
+    /// when counted, `None` when the store only knows that more wait.
+    Loaded {
+        rows: Vec<QueueItem>,
+        waiting: Option<u32>,
+    },
     /// `bytes_done` of the file being hashed are hashed.
     HashProgress { id: String, bytes_done: u64 },
     /// A file's SHA-1 (lowercase hex), or why it could not be read.
@@ -117,8 +123,6 @@ pub struct UploadRequest {
 pub enum Output {
     /// Write these rows (in one transaction) before going on.
     Persist(Vec<QueueItem>),
-    /// Remove these rows and their stored files.
-    Delete(Vec<String>),
     /// Hash this stored file by `method`, reporting `HashProgress` between chunks (when
     /// streamed) and `Hashed` at the end.
     Hash {
@@ -130,6 +134,11 @@ pub enum Output {
     Upload(UploadRequest),
     /// `GET /server/ping`: is the server back?
     Probe,
+    /// Read up to `limit` stored waiting rows the engine does not hold, and the videos they
+    /// name; answered by `Input::Loaded` before any other input.
+    Load {
+        limit: usize,
+    },
     /// Add these server assets to the user's album of this name, created if missing; answered
     /// by `Input::AlbumReply`.
     AddToAlbum {

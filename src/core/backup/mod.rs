@@ -6,6 +6,7 @@ mod counts;
 mod engine;
 mod handover;
 mod io;
+mod paging;
 mod queue;
 mod retry;
 mod source;
@@ -21,6 +22,7 @@ pub use handover::{
     HAND_OVER_METHOD, REFUSED_METHOD,
 };
 pub use io::{CheckRequest, HttpReply, Input, Output, RequestError, RequestResult, UploadRequest};
+pub use paging::{dropped_by_new_run, HASHED_AHEAD, HELD_WHOLE, PAGE_ROWS};
 pub use queue::{
     CheckVerdict, ItemState, QueueItem, RunControl, TransitionError, UploadOutcome, EMPTY_FILE,
     INTERRUPTED_TOO_OFTEN,

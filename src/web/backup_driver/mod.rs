@@ -13,7 +13,9 @@ use wasm_bindgen::JsValue;
 
 use futures_channel::oneshot;
 
-use crate::core::backup::{Carrier, Engine, EngineConfig, Input, ItemState, Output, RunSetup};
+use crate::core::backup::{
+    Carrier, Engine, EngineConfig, Input, ItemState, Output, RunSetup, PAGE_ROWS,
+};
 use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
 use crate::core::log::{LogEntry, LogLevel};
 use crate::core::session::{claim_queue, QueueClaim};
@@ -218,8 +220,14 @@ async fn run_locked(
         }
         let http = ImmichHttp::new(login.server.clone(), Some(login.credential.clone()));
         let stopped = scanning::scan_folders(&store, &http, &mut control).await?;
+        if new_run {
+            store.drop_finished_picked().await?;
+        }
+        let config = EngineConfig::default();
+        let (queue, stored) = store.run_start(config.page_rows).await?;
         let setup = RunSetup {
-            queue: store.load_queue().await?,
+            queue,
+            stored,
             settings,
             server: login.server.api_base().to_owned(),
             secrets: vec![login.credential.secret().to_owned()],
@@ -227,7 +235,7 @@ async fn run_locked(
             seed: (js_sys::Math::random() * u64::MAX as f64) as u64,
             background_fetch: carried::can_hand_over().await?,
         };
-        let mut engine = Engine::new(setup, EngineConfig::default(), now_ms());
+        let mut engine = Engine::new(setup, config, now_ms());
         match stopped {
             Some(Control::Stop) => engine.handle_input(Input::Stop, now_ms()),
             Some(Control::Halt(reason, message)) => {
@@ -244,12 +252,8 @@ async fn run_locked(
         let queued =
             std::iter::from_fn(|| control.try_recv().ok()).any(|c| matches!(c, Control::Queued));
         if !queued || stop.reason != StopReason::Completed {
-            let failed = engine
-                .items()
-                .iter()
-                .filter(|item| item.state == ItemState::FailedPermanent)
-                .count();
-            return Ok(Some((stop, u32::try_from(failed).unwrap_or(u32::MAX))));
+            let failed = engine.counts().get(ItemState::FailedPermanent);
+            return Ok(Some((stop, failed)));
         }
         announce(stop).await?;
         new_run = true;
@@ -282,7 +286,10 @@ async fn drive(
                 }
             }
             Output::Persist(changed) => rows.extend(changed),
-            Output::Delete(ids) => store.delete_items(&ids).await?,
+            Output::Load { limit } => {
+                let loaded = waiting_rows(store, engine, limit, false).await?;
+                engine.handle_input(loaded, now_ms());
+            }
             Output::Hash { id, method, .. } => {
                 work.push(hash(known.clone(), wanted(engine, id), method));
             }
@@ -310,6 +317,21 @@ async fn drive(
             Output::Log(level, message) => log(store, level, message).await,
         }
     }
+}
+
+/// The stored waiting rows the engine does not hold, up to `limit`, for `Input::Loaded`;
+/// `count`: how many more wait is counted (files were queued), not only whether any do.
+async fn waiting_rows(
+    store: &Store,
+    engine: &Engine,
+    limit: usize,
+    count: bool,
+) -> Result<Input, DriverError> {
+    let known = |id: &str| engine.item(id).is_some();
+    let (rows, waiting) = store
+        .waiting_page(limit, known, engine.held(), count)
+        .await?;
+    Ok(Input::Loaded { rows, waiting })
 }
 
 /// Where the engine's file `id` is read from; Err when the run does not know it.
@@ -349,8 +371,7 @@ async fn next_input(
                 Some(Control::Stop) => return Ok(Input::Stop),
                 Some(Control::Halt(reason, message)) => return Ok(Input::Halt { reason, message }),
                 Some(Control::Queued) => {
-                    let known = |id: &str| engine.item(id).is_some();
-                    return Ok(Input::Queued(store.pending_not_in(known).await?));
+                    return waiting_rows(store, engine, PAGE_ROWS, true).await;
                 }
                 Some(Control::Input(input)) => return Ok(input),
                 None => {}

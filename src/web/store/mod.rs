@@ -21,6 +21,8 @@ mod connection;
 mod folders;
 mod mirror;
 mod queue;
+mod ranges;
+mod run_rows;
 mod schema;
 mod service;
 mod sync_state;

@@ -6,13 +6,13 @@ use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::KeyRange;
-use js_sys::Array;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::core::backup::{ItemSource, ItemState, QueueCounts, QueueItem};
 use crate::core::sync::BackedUpFile;
 
+use super::ranges::{of_folder_in, of_folders_in, of_state};
 use super::schema::QUEUE_BY_STATE;
 use super::{from_js, to_js, Store, StoreError, BACKUP_RECORDS, LOCAL_ASSETS, UPLOAD_QUEUE};
 use crate::web::json::{from_js_via_json, JsonArray};
@@ -180,33 +180,6 @@ impl Store {
         }
     }
 
-    /// The rows waiting to start that `known` does not know: what a page or a scan queued
-    /// since the run began. Of the other waiting rows only the keys are read.
-    pub async fn pending_not_in(
-        &self,
-        known: impl Fn(&str) -> bool,
-    ) -> Result<Vec<QueueItem>, StoreError> {
-        let tx = self.db.transaction(UPLOAD_QUEUE).build()?;
-        let queue = tx.object_store(UPLOAD_QUEUE)?;
-        let keys = queue
-            .index(QUEUE_BY_STATE)?
-            .get_all_keys::<JsValue>()
-            .with_query::<JsValue, _>(of_state(ItemState::Pending)?)
-            .primitive()?
-            .await?;
-        let mut unknown = Vec::new();
-        for key in keys {
-            unknown.extend(key?.as_string().filter(|id| !known(id)));
-        }
-        // A row deleted since its key was read is not there any more.
-        let stored = stored_rows(&queue, unknown.iter().map(String::as_str)).await?;
-        stored
-            .into_iter()
-            .flatten()
-            .map(|value| Ok(from_js_via_json(&value)?))
-            .collect()
-    }
-
     /// One queue row, if it is still there.
     pub async fn load_item(&self, id: &str) -> Result<Option<QueueItem>, StoreError> {
         match self.get_value(UPLOAD_QUEUE, id).await? {
@@ -303,18 +276,10 @@ impl Store {
         Ok(())
     }
 
-    /// Removes finished rows of picked files (and any stored file they still hold); returns
-    /// how many.
+    /// The page's "Clear finished": removes the finished rows of picked files a new run would
+    /// drop (and any stored file they still hold); returns how many.
     pub async fn clear_finished(&self) -> Result<u32, StoreError> {
-        let finished: Vec<String> = self
-            .load_queue()
-            .await?
-            .into_iter()
-            .filter(|item| item.state.is_finished() && !item.of_backup_folder())
-            .map(|item| item.id)
-            .collect();
-        self.delete_items(&finished).await?;
-        Ok(u32::try_from(finished.len()).unwrap_or(u32::MAX))
+        self.drop_finished_picked().await
     }
 
     /// Removes every picked file not sent yet (the user cancelled); returns how many.
@@ -335,17 +300,7 @@ impl Store {
     pub async fn queue_counts(&self) -> Result<QueueCounts, StoreError> {
         let tx = self.db.transaction(UPLOAD_QUEUE).build()?;
         let queue = tx.object_store(UPLOAD_QUEUE)?;
-        let by_state = queue.index(QUEUE_BY_STATE)?;
-        let mut all = Vec::new();
-        let mut of_folders = Vec::new();
-        for state in ItemState::ALL {
-            all.push(count(&by_state, of_state(state)?)?);
-            of_folders.push(count(&by_state, of_folders_in(state)?)?);
-        }
-        Ok(QueueCounts::in_runs(
-            counts_by_state(all).await?,
-            counts_by_state(of_folders).await?,
-        ))
+        counts_in_runs(&queue.index(QUEUE_BY_STATE)?)?.await
     }
 
     /// How many rows of the backup folder `folder_id` are in each state.
@@ -355,32 +310,28 @@ impl Store {
         let by_state = queue.index(QUEUE_BY_STATE)?;
         let mut requests = Vec::new();
         for state in ItemState::ALL {
-            let key = Array::of2(&state_key(state)?, &folder_id.into());
-            requests.push(count(&by_state, KeyRange::Only(key.into()))?);
+            requests.push(count(&by_state, of_folder_in(state, folder_id)?)?);
         }
         counts_by_state(requests).await
     }
 }
 
-/// The keys of the rows in `state`: [state] up to [state, []] (an array sorts after every
-/// string, so after each [state, folder]).
-fn of_state(state: ItemState) -> Result<KeyRange<JsValue>, StoreError> {
-    let key = state_key(state)?;
-    let last = Array::of2(&key, &Array::new());
-    Ok(KeyRange::Bound(
-        Array::of1(&key).into(),
-        false,
-        last.into(),
-        false,
-    ))
-}
-
-/// The keys of the backup folders' rows in `state`: those of the state past [state, ""].
-fn of_folders_in(state: ItemState) -> Result<KeyRange<JsValue>, StoreError> {
-    let key = state_key(state)?;
-    let picked = Array::of2(&key, &"".into());
-    let last = Array::of2(&key, &Array::new());
-    Ok(KeyRange::Bound(picked.into(), true, last.into(), false))
+/// The counts of `queue_counts` from the queue's index `by_state`, asked for now.
+pub(super) fn counts_in_runs(
+    by_state: &Index<'_>,
+) -> Result<impl std::future::Future<Output = Result<QueueCounts, StoreError>>, StoreError> {
+    let mut all = Vec::new();
+    let mut of_folders = Vec::new();
+    for state in ItemState::ALL {
+        all.push(count(by_state, of_state(state)?)?);
+        of_folders.push(count(by_state, of_folders_in(state)?)?);
+    }
+    Ok(async move {
+        Ok(QueueCounts::in_runs(
+            counts_by_state(all).await?,
+            counts_by_state(of_folders).await?,
+        ))
+    })
 }
 
 /// The number of keys of `index` in `range`, asked for now.
@@ -401,14 +352,4 @@ async fn counts_by_state(
         counts.set(state, count?);
     }
     Ok(counts)
-}
-
-/// A state as rows store it.
-fn state_key(state: ItemState) -> Result<JsValue, StoreError> {
-    match serde_json::to_value(state) {
-        Ok(serde_json::Value::String(key)) => Ok(JsValue::from(key)),
-        _ => Err(StoreError::Db(format!(
-            "{state:?} is not stored as a string"
-        ))),
-    }
 }

@@ -21,15 +21,24 @@ use super::{
     RUN_STATE, SETTINGS, SYNC_STATE, UPLOAD_QUEUE,
 };
 
-pub(super) const SCHEMA_VERSION: u32 = 4;
+pub(super) const SCHEMA_VERSION: u32 = 5;
 
-/// The index of `upload_queue` by state and backup folder: how many rows are in each state,
-/// of one folder or of all of them. Its key is [state, folder], the folder "" for a picked
-/// file, since an index leaves out a row without its key (`queue::StoredRow` writes the field).
+/// The index of `upload_queue` by state, backup folder and time queued: how many rows are in
+/// each state, of one folder or of all of them, and the waiting rows in the order a run takes
+/// them (picked files, then each folder, oldest first). Its key is [state, folder, queuedAtMs],
+/// the folder "" for a picked file, since an index leaves out a row without its key
+/// (`queue::StoredRow` writes the field). `ranges` has its key ranges.
 pub(super) const QUEUE_BY_STATE: &str = "byState";
-const QUEUE_BY_STATE_PATH: [&str; 2] = ["state", QUEUE_FOLDER_FIELD];
+const QUEUE_BY_STATE_PATH: [&str; 3] = ["state", QUEUE_FOLDER_FIELD, "queuedAtMs"];
 /// The field of a stored queue row that the index reads.
 pub(super) const QUEUE_FOLDER_FIELD: &str = "folder";
+/// The finished rows that still owe an album add, by [state, album]: sparse, as only rows with
+/// an album have its key, so a run finds them without reading the others.
+pub(super) const QUEUE_ALBUM_DEBTS: &str = "albumDebts";
+const QUEUE_ALBUM_DEBTS_PATH: [&str; 2] = ["state", "album"];
+/// The rows naming a live photo's video, by the video's id: sparse, to find who names a video.
+pub(super) const QUEUE_LIVE_LINKS: &str = "liveLinks";
+const QUEUE_LIVE_LINKS_PATH: &str = "liveVideo";
 
 /// The callback of a walk over stored rows, which must live until the open settles.
 type Step = Closure<dyn FnMut()>;
@@ -140,19 +149,36 @@ fn migrate(request: &IdbOpenDbRequest, old_version: f64) -> Result<Option<Step>,
         }
     }
     let mut walk = None;
-    // Version 4 indexes the queue by state and backup folder, so that counting rows reads no
-    // row. One index with a short key: its entries cost storage in every row.
-    if old_version < 4.0 {
-        let tx = request
-            .transaction()
-            .ok_or_else(|| JsValue::from_str("no versionchange transaction"))?;
-        let queue = tx.object_store(UPLOAD_QUEUE)?;
-        queue.create_index_with_str_sequence(QUEUE_BY_STATE, &key_path(&QUEUE_BY_STATE_PATH))?;
-        if old_version >= 1.0 {
-            walk = Some(add_folder_fields(&queue)?);
+    // Version 4 gives every stored queue row the backup folder field the queue's index reads
+    // (the index itself is version 5's now); rows written since carry the field.
+    if (1.0..4.0).contains(&old_version) {
+        walk = Some(add_folder_fields(&queue_store(request)?)?);
+    }
+    // Version 5 indexes the queue by state, folder and time queued, so that counting rows reads
+    // no row and a run reads the waiting ones a page at a time in queue order; and adds the
+    // sparse indexes of what finished rows still owe. Indexes with short keys: their entries
+    // cost storage in every row. The rows the walk above updates are indexed as they change.
+    if old_version < 5.0 {
+        let queue = queue_store(request)?;
+        if old_version >= 4.0 {
+            queue.delete_index(QUEUE_BY_STATE)?;
         }
+        queue.create_index_with_str_sequence(QUEUE_BY_STATE, &key_path(&QUEUE_BY_STATE_PATH))?;
+        queue.create_index_with_str_sequence(
+            QUEUE_ALBUM_DEBTS,
+            &key_path(&QUEUE_ALBUM_DEBTS_PATH),
+        )?;
+        queue.create_index_with_str(QUEUE_LIVE_LINKS, QUEUE_LIVE_LINKS_PATH)?;
     }
     Ok(walk)
+}
+
+/// The queue's store in the versionchange transaction, which alone may change its indexes.
+fn queue_store(request: &IdbOpenDbRequest) -> Result<IdbObjectStore, JsValue> {
+    request
+        .transaction()
+        .ok_or_else(|| JsValue::from_str("no versionchange transaction"))?
+        .object_store(UPLOAD_QUEUE)
 }
 
 /// Gives every stored queue row the field the index reads, row by row in the versionchange

@@ -5,6 +5,10 @@
 //!
 //! Rows change only through `update`, which takes a row out of the indexes and puts it back as
 //! the change left it.
+//!
+//! A run holds only part of the queue (`core::backup::paging`): the rows of runs it does not
+//! hold are counted by state in `beyond`, so the numbers shown and the end of the run still
+//! account for every row.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -26,11 +30,22 @@ pub(super) struct Items {
     /// Failed rows by retry time (none: due at once).
     retries: BTreeSet<(i64, usize)>,
     counts: QueueCounts,
+    /// The stored rows in runs that are not held, by state.
+    beyond: QueueCounts,
+    /// Held rows in Uploading that name a live video (whose upload may wait for it).
+    uploading_with_video: u32,
 }
 
 impl Items {
-    /// The rows of a run, oldest first (ties by id).
-    pub(super) fn new(mut rows: Vec<QueueItem>) -> Items {
+    /// The rows a run starts with, and the counts of the rows of the run it does not hold.
+    pub(super) fn new(rows: Vec<QueueItem>, beyond: QueueCounts) -> Items {
+        let mut items = Items::ordered(rows);
+        items.beyond = beyond;
+        items
+    }
+
+    /// These rows, oldest first (ties by id), with nothing beyond them.
+    fn ordered(mut rows: Vec<QueueItem>) -> Items {
         rows.sort_by(|a, b| (a.queued_at_ms, &a.id).cmp(&(b.queued_at_ms, &b.id)));
         let mut items = Items {
             slots: HashMap::with_capacity(rows.len()),
@@ -46,8 +61,12 @@ impl Items {
         items
     }
 
-    /// A row joins the run (one with a new id: the caller checks `contains`).
+    /// A stored row joins the run (one with a new id: the caller checks `contains`): it is no
+    /// longer beyond.
     pub(super) fn push(&mut self, row: QueueItem) {
+        if row.in_runs() {
+            self.beyond.remove(row.state);
+        }
         let slot = self.rows.len();
         self.slots.insert(row.id.clone(), slot);
         self.rows.push(row);
@@ -83,12 +102,49 @@ impl Items {
             .map(|&(_, slot)| &self.rows[slot])
     }
 
+    /// How many held rows are in `state`.
     pub(super) fn count(&self, state: ItemState) -> u32 {
         self.counts.get(state)
     }
 
+    pub(super) fn uploading_with_video(&self) -> u32 {
+        self.uploading_with_video
+    }
+
+    /// How many stored rows in runs are waiting and not held.
+    pub(super) fn waiting_beyond(&self) -> u32 {
+        self.beyond.get(ItemState::Pending)
+    }
+
+    /// The store's word on its waiting rows not held: how many (`Some`), or only that more
+    /// wait (`None`: at least one, whatever the count said).
+    pub(super) fn set_waiting_beyond(&mut self, waiting: Option<u32>) {
+        let count = waiting.unwrap_or_else(|| self.waiting_beyond().max(1));
+        self.beyond.set(ItemState::Pending, count);
+    }
+
+    /// Every row of the run, held or not, is finished.
     pub(super) fn all_finished(&self) -> bool {
-        self.counts.unfinished() == 0
+        self.counts.unfinished() == 0 && self.beyond.unfinished() == 0
+    }
+
+    /// The rows of the run by state, held or not.
+    pub(super) fn counts(&self) -> QueueCounts {
+        self.counts.plus(self.beyond)
+    }
+
+    /// Lets go of the finished rows `keep` does not want: they stay stored, and in the run's
+    /// numbers (a backup folder's too, which the next run no longer counts).
+    pub(super) fn let_go(&mut self, keep: impl Fn(&QueueItem) -> bool) {
+        let (kept, gone): (Vec<QueueItem>, Vec<QueueItem>) = std::mem::take(&mut self.rows)
+            .into_iter()
+            .partition(|row| !row.state.is_finished() || keep(row));
+        let mut beyond = self.beyond;
+        for row in &gone {
+            beyond.add(row.state);
+        }
+        *self = Items::ordered(kept);
+        self.beyond = beyond;
     }
 
     /// The earliest retry time of a failed row (a row with none is due at once and has none).
@@ -116,12 +172,7 @@ impl Items {
         current_file: Option<String>,
         current_progress: Option<f64>,
     ) -> UploadState {
-        self.counts.upload_state(current_file, current_progress)
-    }
-
-    /// Every row in the order they joined the run.
-    pub(super) fn iter(&self) -> impl Iterator<Item = &QueueItem> + '_ {
-        self.rows.iter()
+        self.counts().upload_state(current_file, current_progress)
     }
 
     pub(super) fn rows(&self) -> &[QueueItem] {
@@ -138,6 +189,9 @@ impl Items {
         let retry =
             (state == ItemState::FailedRetryable).then(|| row.retry_at_ms.unwrap_or(i64::MIN));
         let place = self.place(slot);
+        if state == ItemState::Uploading && row.live_video.is_some() {
+            self.uploading_with_video = self.uploading_with_video.saturating_add(1);
+        }
         self.counts.add(state);
         if !state.is_finished() {
             self.by_state[state.index()].insert(place);
@@ -153,6 +207,9 @@ impl Items {
         let retry =
             (state == ItemState::FailedRetryable).then(|| row.retry_at_ms.unwrap_or(i64::MIN));
         let place = self.place(slot);
+        if state == ItemState::Uploading && row.live_video.is_some() {
+            self.uploading_with_video = self.uploading_with_video.saturating_sub(1);
+        }
         self.counts.remove(state);
         self.by_state[state.index()].remove(&place);
         if let Some(at) = retry {

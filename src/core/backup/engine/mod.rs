@@ -28,6 +28,7 @@ mod ending;
 mod items;
 mod live;
 mod outage;
+mod paging;
 mod plan;
 mod replies;
 mod report;
@@ -43,7 +44,9 @@ use crate::core::settings::Settings;
 
 use super::io::{Input, Output};
 use super::retry::Jitter;
-use super::{ItemState, QueueItem, RetryPolicy, TransitionError};
+use super::{
+    ItemState, QueueCounts, QueueItem, RetryPolicy, TransitionError, HASHED_AHEAD, PAGE_ROWS,
+};
 use items::Items;
 use outage::Outage;
 use server_wait::ServerWait;
@@ -67,8 +70,12 @@ pub const STOPPED: &str = "Backup stopped.";
 /// What a run needs to start.
 #[derive(Clone, Debug)]
 pub struct RunSetup {
-    /// Every stored queue row.
+    /// The rows the run starts with: those in `HELD_WHOLE` states, the first page of the
+    /// waiting ones, the finished ones owing an album, and the videos these rows name.
     pub queue: Vec<QueueItem>,
+    /// How many stored rows in runs are in each state (`Store::queue_counts`): the engine
+    /// counts those it does not hold from these.
+    pub stored: QueueCounts,
     pub settings: Settings,
     /// The server's API address, for messages.
     pub server: String,
@@ -89,6 +96,10 @@ pub struct EngineConfig {
     pub retry: RetryPolicy,
     pub check_batch: usize,
     pub outage: OutagePolicy,
+    /// Waiting rows asked of the store at a time (`paging::PAGE_ROWS`).
+    pub page_rows: usize,
+    /// Files hashed and not uploaded yet, at most (`paging::HASHED_AHEAD`).
+    pub hashed_ahead: usize,
 }
 
 impl Default for EngineConfig {
@@ -97,6 +108,8 @@ impl Default for EngineConfig {
             retry: RetryPolicy::default(),
             check_batch: CHECK_BATCH,
             outage: OutagePolicy::default(),
+            page_rows: PAGE_ROWS,
+            hashed_ahead: HASHED_AHEAD,
         }
     }
 }
@@ -135,6 +148,8 @@ pub struct Engine {
     ended: Option<SystemStop>,
     /// Large files may go by Background Fetch (a page can start one).
     background_fetch: bool,
+    /// An `Output::Load` is not answered yet.
+    loading: bool,
 }
 
 impl Engine {
@@ -163,6 +178,7 @@ impl Engine {
             halt: None,
             ended: None,
             background_fetch: setup.background_fetch,
+            loading: false,
         };
         // Assets a killed or failed run left out of their album are added by this one.
         for row in &setup.queue {
@@ -170,24 +186,15 @@ impl Engine {
         }
         let needed = live::videos_still_needed(&setup.queue);
         // A backup folder's finished rows are its record of what was sent (its counts): they
-        // stay stored and join a run only while it still owes them (a live photo's video, an
-        // album). A new run drops the rows of picked files earlier runs finished, so the
-        // numbers shown are its own.
-        // The rows are changed in place: a queue of 100,000 is not copied.
+        // join a run only while it still owes them (a live photo's video, an album). A new
+        // run's drop of the picked files earlier runs finished is the store's, before the run
+        // (`paging::dropped_by_new_run`). The rows are changed in place, not copied.
         let mut kept = setup.queue;
         kept.retain(|item| item.in_runs() || needed.contains(&item.id) || item.album.is_some());
-        let mut finished = Vec::new();
-        if setup.new_run {
-            kept.retain(|item| {
-                let done_before = item.state.is_finished() && !needed.contains(&item.id);
-                if done_before {
-                    finished.push(item.id.clone());
-                }
-                !done_before
-            });
-        }
-        if !finished.is_empty() {
-            engine.out.push_back(Output::Delete(finished));
+        // What the store counted and the run does not hold, by the states as stored.
+        let mut beyond = setup.stored;
+        for row in kept.iter().filter(|row| row.in_runs()) {
+            beyond.remove(row.state);
         }
         let limit = engine.settings.upload_interruption_limit;
         // The uploads the browser still carries are awaited, not sent again.
@@ -213,21 +220,19 @@ impl Engine {
                     ),
                 );
             }
-            engine.note_if_skipped(item);
+            if item.skip_if_empty() {
+                engine.note_skipped(item);
+            }
             if *item != before {
                 changed.push(item.clone());
             }
         }
-        engine.items = Items::new(kept);
+        engine.items = Items::new(kept, beyond);
         engine.persist(changed);
         engine
             .out
             .push_back(Output::Post(ChannelMessage::Initialized));
-        let unfinished = engine
-            .items
-            .iter()
-            .filter(|i| !i.state.is_finished())
-            .count();
+        let unfinished = engine.items.counts().unfinished();
         let how = if setup.new_run {
             "Backup started"
         } else {
@@ -256,8 +261,8 @@ impl Engine {
                 self.halt(reason, message, now_ms);
                 Ok(())
             }
-            Input::Queued(rows) => {
-                self.merge(rows);
+            Input::Loaded { rows, waiting } => {
+                self.take_in(rows, waiting);
                 Ok(())
             }
             Input::HashProgress { id, bytes_done } => {
@@ -307,9 +312,19 @@ impl Engine {
         }
     }
 
-    /// The queue as the engine holds it now.
+    /// The rows the engine holds now (`paging`: not the whole queue).
     pub fn items(&self) -> &[QueueItem] {
         self.items.rows()
+    }
+
+    /// How many held rows there are.
+    pub fn held(&self) -> usize {
+        self.items.rows().len()
+    }
+
+    /// The rows of the run by state, held or not.
+    pub fn counts(&self) -> QueueCounts {
+        self.items.counts()
     }
 
     /// One row of the queue.
@@ -317,34 +332,15 @@ impl Engine {
         self.items.get(id)
     }
 
-    /// Files a page queued during the run join it; rows the run knows are left alone.
-    fn merge(&mut self, rows: Vec<QueueItem>) {
-        let mut changed = Vec::new();
-        for mut row in rows {
-            if self.items.contains(&row.id) || row.state.is_finished() {
-                continue;
-            }
-            if self.note_if_skipped(&mut row) {
-                changed.push(row.clone());
-            }
-            self.items.push(row);
-        }
-        self.persist(changed);
-    }
-
-    fn note_if_skipped(&mut self, item: &mut QueueItem) -> bool {
-        let skipped = item.skip_if_empty();
-        if skipped {
-            self.log(
-                LogLevel::Info,
-                &format!("{}: {}", item.name, super::EMPTY_FILE),
-            );
-        }
-        skipped
+    pub(super) fn note_skipped(&mut self, item: &QueueItem) {
+        self.log(
+            LogLevel::Info,
+            &format!("{}: {}", item.name, super::EMPTY_FILE),
+        );
     }
 
     /// Writes rows; those whose asset is now on the server are taken for their album.
-    fn persist(&mut self, rows: Vec<QueueItem>) {
+    pub(super) fn persist(&mut self, rows: Vec<QueueItem>) {
         for row in &rows {
             self.albums.collect(row);
         }

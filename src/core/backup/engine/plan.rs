@@ -49,6 +49,7 @@ impl Engine {
             self.release_due_retries(now_ms);
             self.start_requests(now_ms);
         }
+        self.load_if_low();
         self.start_hashes(now_ms);
         let idle = !self.network_busy() && self.hashing.is_empty() && self.outage.is_none();
         let all_finished = self.items.all_finished();
@@ -204,7 +205,7 @@ impl Engine {
     /// the stream bound (no more memory than one such file), since reading a file costs more
     /// waiting than digesting it.
     pub(super) fn start_hashes(&mut self, now_ms: i64) {
-        while self.hashing.len() < HASHES_AT_ONCE {
+        while self.hashing.len() < HASHES_AT_ONCE && self.may_hash_more() {
             let Some((id, size)) = self
                 .items
                 .in_state(ItemState::Pending)

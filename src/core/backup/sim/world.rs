@@ -116,6 +116,13 @@ pub(super) struct World {
     /// The setting `hashStreamMinMb`: 0 streams every file (one hash at a time), the default
     /// reads these small files whole (several at once).
     pub(super) hash_stream_min_mb: u32,
+    /// Waiting rows the engine asks for at a time, and how far hashing may run ahead of the
+    /// uploads: small, so paging and the bound happen in every world.
+    pub(super) page_rows: usize,
+    pub(super) hashed_ahead: usize,
+    /// The sizes of the pages the store answers with (each at most what was asked): a page
+    /// may be short while more rows wait.
+    pub(super) pages: Vec<usize>,
 }
 
 pub(super) fn world() -> impl Strategy<Value = World> {
@@ -131,6 +138,11 @@ pub(super) fn world() -> impl Strategy<Value = World> {
         ),
         any::<u64>(),
         (1u32..=4, prop_oneof![Just(0u32), Just(64)]),
+        (
+            1usize..=6,
+            1usize..=4,
+            proptest::collection::vec(1usize..=6, 0..20),
+        ),
     )
         .prop_map(
             |(
@@ -142,6 +154,7 @@ pub(super) fn world() -> impl Strategy<Value = World> {
                 jumps,
                 seed,
                 (parallel, hash_stream_min_mb),
+                (page_rows, hashed_ahead, pages),
             )| World {
                 files,
                 outages,
@@ -152,6 +165,9 @@ pub(super) fn world() -> impl Strategy<Value = World> {
                 seed,
                 parallel,
                 hash_stream_min_mb,
+                page_rows,
+                hashed_ahead,
+                pages,
             },
         )
 }

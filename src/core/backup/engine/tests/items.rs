@@ -40,7 +40,7 @@ proptest! {
             .enumerate()
             .map(|(i, &at)| QueueItem::new(format!("r{i:02}"), "x.jpg", 1, 0, at))
             .collect();
-        let mut items = Items::new(rows);
+        let mut items = Items::new(rows, QueueCounts::default());
         for (pick, state, retry_at, queued_at) in changes {
             let id = items.rows()[pick % items.rows().len()].id.clone();
             items.update(&id, |row| {
@@ -76,7 +76,7 @@ proptest! {
 
 #[test]
 fn an_unknown_row_is_refused_and_a_failed_change_still_reindexes() {
-    let mut items = Items::new(files(2));
+    let mut items = Items::new(files(2), QueueCounts::default());
     assert_eq!(
         items.update("nope", |_| Ok(())),
         Err(crate::core::backup::TransitionError::Unknown)

@@ -16,6 +16,7 @@ fn sum(n: usize) -> String {
 /// with several uploads in flight).
 fn setup(queue: Vec<QueueItem>) -> RunSetup {
     RunSetup {
+        stored: QueueCounts::of(queue.iter().filter(|row| row.in_runs())),
         queue,
         settings: Settings {
             parallel_uploads: 1,
@@ -27,6 +28,15 @@ fn setup(queue: Vec<QueueItem>) -> RunSetup {
         seed: 42,
         background_fetch: false,
     }
+}
+
+/// What the store hands a run: for a new run, the rows left after its drop of what earlier
+/// runs finished (`dropped_by_new_run`, which the store applies before the run).
+fn run_rows(rows: Vec<QueueItem>, new_run: bool) -> Vec<QueueItem> {
+    let namers = rows.clone();
+    rows.into_iter()
+        .filter(|row| !(new_run && crate::core::backup::dropped_by_new_run(row, &namers)))
+        .collect()
 }
 
 fn files(n: usize) -> Vec<QueueItem> {
@@ -194,6 +204,7 @@ mod items;
 mod live;
 mod mirror;
 mod notify;
+mod paging;
 mod parallel;
 mod retry_after;
 mod run;
