@@ -18,7 +18,7 @@ trap 'rm -rf "$wasm_tmp"' EXIT
 TMPDIR="$wasm_tmp" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=/usr/bin/chromedriver \
-  cargo test --target wasm32-unknown-unknown --test worker_store --test worker_hash --test worker_locks --test worker_folders --test worker_mirror --test worker_queue_counts
+  cargo test --target wasm32-unknown-unknown --test worker_store --test worker_hash --test worker_locks --test worker_folders --test worker_mirror --test worker_queue_counts --test worker_run_rows
 
 echo "== test: official CLI conformance and end to end (headless Chromium)"
 node --test --test-concurrency=1 tests/cli/*.test.mjs tests/e2e/*.test.mjs
