@@ -266,3 +266,55 @@ async fn a_value_that_is_no_row_does_not_stop_the_upgrade() {
         "the value is still unreadable"
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_pages_issues_retry_and_cancel_read_only_their_states() {
+    let store = Store::open_named(&unique_name("issues"))
+        .await
+        .expect("open");
+    let mut failed = row("failed", ItemState::FailedPermanent, None);
+    failed.last_error = Some("unreadable".into());
+    enqueue_rows(
+        &store,
+        &[
+            ("waiting", ItemState::Pending, None),
+            ("sending", ItemState::Uploading, None),
+            ("of-folder", ItemState::Pending, Some("f1")),
+            ("empty", ItemState::Skipped, Some("f1")),
+            ("done", ItemState::Done, None),
+        ],
+    )
+    .await;
+    store.save_items(&[failed]).await.expect("save");
+    let issues = [ItemState::FailedPermanent, ItemState::Skipped];
+    let issues = store.rows_in_states(&issues).await.expect("issues");
+    let ids: Vec<&str> = issues.iter().map(|row| row.id.as_str()).collect();
+    assert_eq!(ids, ["failed", "empty"]);
+    assert_eq!(issues[0].last_error.as_deref(), Some("unreadable"));
+
+    assert_eq!(store.retry_failed().await.expect("retry"), 1);
+    let retried = store
+        .load_item("failed")
+        .await
+        .expect("load")
+        .expect("kept");
+    assert_eq!(retried.state, ItemState::Pending);
+
+    // Cancel: the picked files not finished go with their stored files; the rest stays.
+    assert_eq!(store.delete_unsent().await.expect("cancel"), 3);
+    let mut left: Vec<String> = store
+        .load_queue()
+        .await
+        .expect("load")
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+    left.sort();
+    assert_eq!(left, ["done", "empty", "of-folder"]);
+    assert!(store.load_asset("waiting").await.expect("asset").is_none());
+    assert!(store
+        .load_asset("of-folder")
+        .await
+        .expect("asset")
+        .is_some());
+}

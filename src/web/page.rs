@@ -180,11 +180,11 @@ pub struct FileIssue {
 
 /// The files that failed or were skipped, oldest first, with their reasons.
 pub async fn file_issues() -> PageResult<Vec<FileIssue>> {
-    let mut items = open_store().await?.load_queue().await?;
+    let issues = [ItemState::FailedPermanent, ItemState::Skipped];
+    let mut items = open_store().await?.rows_in_states(&issues).await?;
     items.sort_by(|a, b| (a.queued_at_ms, &a.id).cmp(&(b.queued_at_ms, &b.id)));
     Ok(items
         .into_iter()
-        .filter(|item| matches!(item.state, ItemState::FailedPermanent | ItemState::Skipped))
         .map(|item| FileIssue {
             skipped: item.state == ItemState::Skipped,
             reason: item.last_error.unwrap_or_default(),

@@ -17,6 +17,7 @@ use crate::core::server_url::ServerUrl;
 use crate::core::session::{Credential, QueueOwner, SessionToken};
 use crate::core::settings::Settings;
 
+mod by_state;
 mod connection;
 mod folders;
 mod mirror;

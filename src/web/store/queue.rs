@@ -148,7 +148,8 @@ impl Store {
         Ok(())
     }
 
-    /// Every queue row, read a page at a time: the rows of a large queue never sit in the JS
+    /// Every queue row, read a page at a time (a run never reads them all: `run_rows`; this is
+    /// for checking what is stored): the rows of a large queue never sit in the JS
     /// heap all at once, and the wasm memory (which never shrinks) holds them once, without the
     /// copies a growing Vec makes.
     pub async fn load_queue(&self) -> Result<Vec<QueueItem>, StoreError> {
@@ -233,32 +234,6 @@ impl Store {
         Ok(())
     }
 
-    /// The user's Retry: in one transaction, every row that failed for good starts over (the
-    /// core's `QueueItem::retry_failed`); returns how many. A failed row is finished, so the
-    /// guard of `save_items` would keep it as it is.
-    pub async fn retry_failed(&self) -> Result<u32, StoreError> {
-        let tx = self
-            .db
-            .transaction(UPLOAD_QUEUE)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let queue = tx.object_store(UPLOAD_QUEUE)?;
-        let values = queue.get_all::<JsValue>().primitive()?.await?;
-        let mut retried = 0u32;
-        for value in values {
-            let mut item = from_js::<QueueItem>(value?)?;
-            if item.retry_failed() {
-                queue
-                    .put(to_js(&StoredRow::of(&item))?)
-                    .with_key(item.id.as_str())
-                    .primitive()?;
-                retried = retried.saturating_add(1);
-            }
-        }
-        tx.commit().await?;
-        Ok(retried)
-    }
-
     /// Removes these rows and the stored files they still hold.
     pub async fn delete_items(&self, ids: &[String]) -> Result<(), StoreError> {
         let tx = self
@@ -280,19 +255,6 @@ impl Store {
     /// drop (and any stored file they still hold); returns how many.
     pub async fn clear_finished(&self) -> Result<u32, StoreError> {
         self.drop_finished_picked().await
-    }
-
-    /// Removes every picked file not sent yet (the user cancelled); returns how many.
-    pub async fn delete_unsent(&self) -> Result<u32, StoreError> {
-        let unsent: Vec<String> = self
-            .load_queue()
-            .await?
-            .into_iter()
-            .filter(|item| !item.state.is_finished() && !item.of_backup_folder())
-            .map(|item| item.id)
-            .collect();
-        self.delete_items(&unsent).await?;
-        Ok(u32::try_from(unsent.len()).unwrap_or(u32::MAX))
     }
 
     /// How many rows of each state take part in runs, from the queue's index: the count of

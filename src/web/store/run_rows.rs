@@ -3,10 +3,8 @@
 //! (`core::backup::paging` says which rows those are).
 
 use std::collections::HashSet;
-use std::future::Future;
 
 use futures_util::future::join_all;
-use indexed_db_futures::index::Index;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -16,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use crate::core::backup::{dropped_by_new_run, ItemState, QueueCounts, QueueItem, HELD_WHOLE};
 use crate::web::json::from_js_via_json;
 
+use super::by_state::{decode, rows_in};
 use super::queue::{counts_in_runs, stored_rows};
 use super::ranges::{of_state, picked_in};
 use super::schema::{QUEUE_ALBUM_DEBTS, QUEUE_BY_STATE, QUEUE_LIVE_LINKS};
@@ -161,26 +160,6 @@ impl Store {
         };
         Ok((rows, waiting))
     }
-}
-
-/// The rows of `index` in `range`, asked for now.
-fn rows_in(
-    index: &Index<'_>,
-    range: KeyRange<JsValue>,
-) -> Result<impl Future<Output = Result<Vec<QueueItem>, StoreError>>, StoreError> {
-    let rows = index.get_all::<JsValue>();
-    let request = rows.with_query::<JsValue, _>(range).primitive()?;
-    Ok(async move { decode(request.await?) })
-}
-
-/// Decodes rows read together.
-fn decode(
-    values: impl IntoIterator<Item = Result<JsValue, indexed_db_futures::error::Error>>,
-) -> Result<Vec<QueueItem>, StoreError> {
-    values
-        .into_iter()
-        .map(|value| Ok(from_js_via_json(&value?)?))
-        .collect()
 }
 
 /// Adds to `rows` the videos they name (a live photo's), read by key, unless among them or
