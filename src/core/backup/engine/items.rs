@@ -24,6 +24,10 @@ const STATES: usize = ItemState::ALL.len();
 #[derive(Debug, Default)]
 pub(super) struct Items {
     rows: Vec<QueueItem>,
+    /// Whether each row counts in the run's numbers: not a backup folder's row finished
+    /// before it joined (a record that joins only for what it owes, or one let go earlier in
+    /// this run and read again, already counted in `beyond`).
+    counted: Vec<bool>,
     slots: HashMap<String, usize>,
     /// The unfinished rows of each state in queue order (finished ones need no order).
     by_state: [BTreeSet<Place>; STATES],
@@ -39,22 +43,30 @@ pub(super) struct Items {
 impl Items {
     /// The rows a run starts with, and the counts of the rows of the run it does not hold.
     pub(super) fn new(rows: Vec<QueueItem>, beyond: QueueCounts) -> Items {
+        let rows = rows
+            .into_iter()
+            .map(|row| {
+                let counted = row.in_runs();
+                (row, counted)
+            })
+            .collect();
         let mut items = Items::ordered(rows);
         items.beyond = beyond;
         items
     }
 
-    /// These rows, oldest first (ties by id), with nothing beyond them.
-    fn ordered(mut rows: Vec<QueueItem>) -> Items {
-        rows.sort_by(|a, b| (a.queued_at_ms, &a.id).cmp(&(b.queued_at_ms, &b.id)));
+    /// These rows (each with whether it counts), oldest first (ties by id), with nothing
+    /// beyond them.
+    fn ordered(mut rows: Vec<(QueueItem, bool)>) -> Items {
+        rows.sort_by(|(a, _), (b, _)| (a.queued_at_ms, &a.id).cmp(&(b.queued_at_ms, &b.id)));
         let mut items = Items {
             slots: HashMap::with_capacity(rows.len()),
             ..Items::default()
         };
-        for (slot, row) in rows.iter().enumerate() {
+        for (slot, (row, _)) in rows.iter().enumerate() {
             items.slots.insert(row.id.clone(), slot);
         }
-        items.rows = rows;
+        (items.rows, items.counted) = rows.into_iter().unzip();
         for slot in 0..items.rows.len() {
             items.index(slot);
         }
@@ -64,12 +76,14 @@ impl Items {
     /// A stored row joins the run (one with a new id: the caller checks `contains`): it is no
     /// longer beyond.
     pub(super) fn push(&mut self, row: QueueItem) {
-        if row.in_runs() {
+        let counted = row.in_runs();
+        if counted {
             self.beyond.remove(row.state);
         }
         let slot = self.rows.len();
         self.slots.insert(row.id.clone(), slot);
         self.rows.push(row);
+        self.counted.push(counted);
         self.index(slot);
     }
 
@@ -136,11 +150,14 @@ impl Items {
     /// Lets go of the finished rows `keep` does not want: they stay stored, and in the run's
     /// numbers (a backup folder's too, which the next run no longer counts).
     pub(super) fn let_go(&mut self, keep: impl Fn(&QueueItem) -> bool) {
-        let (kept, gone): (Vec<QueueItem>, Vec<QueueItem>) = std::mem::take(&mut self.rows)
+        let rows = std::mem::take(&mut self.rows);
+        let counted = std::mem::take(&mut self.counted);
+        let (kept, gone): (Vec<_>, Vec<_>) = rows
             .into_iter()
-            .partition(|row| !row.state.is_finished() || keep(row));
+            .zip(counted)
+            .partition(|(row, _)| !row.state.is_finished() || keep(row));
         let mut beyond = self.beyond;
-        for row in &gone {
+        for (row, _) in gone.iter().filter(|(_, counted)| *counted) {
             beyond.add(row.state);
         }
         *self = Items::ordered(kept);
@@ -192,7 +209,9 @@ impl Items {
         if state == ItemState::Uploading && row.live_video.is_some() {
             self.uploading_with_video = self.uploading_with_video.saturating_add(1);
         }
-        self.counts.add(state);
+        if self.counted[slot] {
+            self.counts.add(state);
+        }
         if !state.is_finished() {
             self.by_state[state.index()].insert(place);
         }
@@ -210,7 +229,9 @@ impl Items {
         if state == ItemState::Uploading && row.live_video.is_some() {
             self.uploading_with_video = self.uploading_with_video.saturating_sub(1);
         }
-        self.counts.remove(state);
+        if self.counted[slot] {
+            self.counts.remove(state);
+        }
         self.by_state[state.index()].remove(&place);
         if let Some(at) = retry {
             self.retries.remove(&(at, slot));

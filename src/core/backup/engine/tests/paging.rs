@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use super::*;
+use crate::core::backup::ItemSource;
 use crate::core::channel::ChannelMessage;
 
 /// The store as the worker reads it: rows by id (ids sort in queue order here), written by
@@ -47,8 +48,17 @@ impl Paged {
 
     fn page(&self, engine: &Engine, limit: usize) -> Input {
         let unknown = self.waiting(engine);
-        let rows: Vec<QueueItem> = unknown.iter().take(limit).cloned().collect();
+        let mut rows: Vec<QueueItem> = unknown.iter().take(limit).cloned().collect();
         let more = unknown.len() > rows.len();
+        // The videos the page names come with it, finished or not, unless held.
+        let named: Vec<QueueItem> = rows
+            .iter()
+            .filter_map(|row| self.rows.get(row.live_video.as_deref()?))
+            .filter(|video| engine.item(&video.id).is_none())
+            .filter(|video| !rows.iter().any(|row| row.id == video.id))
+            .cloned()
+            .collect();
+        rows.extend(named);
         Input::Loaded {
             rows,
             waiting: if more { None } else { Some(0) },
@@ -60,6 +70,8 @@ impl Paged {
 #[derive(Default)]
 struct Seen {
     uploads: Vec<String>,
+    /// (photo, the video asset it was linked to) of the uploads that named one.
+    links: Vec<(String, String)>,
     most_held: usize,
     most_ahead: usize,
     loads: usize,
@@ -125,6 +137,13 @@ fn run_paged(
             }
             Output::Upload(request) => {
                 seen.uploads.push(request.id.clone());
+                let link = request
+                    .fields
+                    .iter()
+                    .find(|(name, _)| *name == "livePhotoVideoId");
+                if let Some((_, video)) = link {
+                    seen.links.push((request.id.clone(), video.clone()));
+                }
                 answers.push_back(Input::UploadReply {
                     result: reply(
                         201,
@@ -218,4 +237,26 @@ fn files_queued_during_a_run_join_it_once() {
     assert_eq!(sent.len(), 150);
     assert_eq!(seen.uploads.len(), 150, "each file once");
     assert_eq!(seen.totals.last(), Some(&150));
+}
+
+#[test]
+fn a_photo_paged_in_after_its_video_was_let_go_is_linked_and_counted_once() {
+    let mut store = Paged::new(100);
+    for row in store.rows.values_mut() {
+        row.source = ItemSource::Folder {
+            folder_id: "camera".into(),
+            path: format!("{}.jpg", row.id),
+        };
+    }
+    // The video comes first in queue order, the photo last: pages apart.
+    if let Some(photo) = store.rows.get_mut("f00099") {
+        photo.live_video = Some("f00000".into());
+    }
+    let seen = run_paged(&mut store, small_pages(), |_, _, _| {});
+    assert_eq!(seen.links, [("f00099".to_owned(), "a-f00000".to_owned())]);
+    assert!(
+        seen.totals.iter().all(|&total| total == 100),
+        "{:?}",
+        seen.totals
+    );
 }
