@@ -359,6 +359,15 @@ impl Sim {
                 }
                 Output::Ended(stop) => {
                     prop_assert!(!stop.message.is_empty(), "every end says why");
+                    // A completed run's numbers count every row once, held or not, as stored
+                    // (the sim's files are picked: each takes part in runs).
+                    if stop.reason == StopReason::Completed {
+                        prop_assert_eq!(
+                            engine.counts(),
+                            QueueCounts::of(self.stored.values()),
+                            "the numbers drifted from the rows"
+                        );
+                    }
                     let awaited = self
                         .pending
                         .iter()
