@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use crate::core::backup::{ItemState, QueueItem};
 use crate::web::json::from_js_via_json;
 
-use super::queue::StoredRow;
+use super::queue::{delete_rows, StoredRow};
 use super::ranges::{of_state, picked_in};
 use super::schema::QUEUE_BY_STATE;
 use super::{to_js, Store, StoreError, LOCAL_ASSETS, UPLOAD_QUEUE};
@@ -59,10 +59,7 @@ impl Store {
                 unsent.extend(key?.as_string());
             }
         }
-        for id in &unsent {
-            queue.delete(id.as_str()).primitive()?;
-            assets.delete(id.as_str()).primitive()?;
-        }
+        delete_rows(&queue, &assets, unsent.iter().map(String::as_str))?;
         tx.commit().await?;
         Ok(u32::try_from(unsent.len()).unwrap_or(u32::MAX))
     }

@@ -102,6 +102,20 @@ pub(super) async fn stored_rows<'a>(
     Ok(rows)
 }
 
+/// Deletes these queue rows and the stored files they still hold, in the transaction of
+/// `queue` and `assets`.
+pub(super) fn delete_rows<'a>(
+    queue: &ObjectStore<'_>,
+    assets: &ObjectStore<'_>,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<(), StoreError> {
+    for id in ids {
+        queue.delete(id).primitive()?;
+        assets.delete(id).primitive()?;
+    }
+    Ok(())
+}
+
 /// Writes `item` unless the core says it may not replace the stored row (a finished row by an
 /// unfinished one); returns whether it was written.
 pub(super) fn put_unless_finished(
@@ -243,10 +257,7 @@ impl Store {
             .build()?;
         let queue = tx.object_store(UPLOAD_QUEUE)?;
         let assets = tx.object_store(LOCAL_ASSETS)?;
-        for id in ids {
-            queue.delete(id.as_str()).primitive()?;
-            assets.delete(id.as_str()).primitive()?;
-        }
+        delete_rows(&queue, &assets, ids.iter().map(String::as_str))?;
         tx.commit().await?;
         Ok(())
     }

@@ -15,7 +15,7 @@ use crate::core::backup::{dropped_by_new_run, ItemState, QueueCounts, QueueItem,
 use crate::web::json::from_js_via_json;
 
 use super::by_state::{decode, rows_in};
-use super::queue::{counts_in_runs, stored_rows};
+use super::queue::{counts_in_runs, delete_rows, stored_rows};
 use super::ranges::{of_state, picked_in};
 use super::schema::{QUEUE_ALBUM_DEBTS, QUEUE_BY_STATE, QUEUE_LIVE_LINKS};
 use super::{Store, StoreError, LOCAL_ASSETS, UPLOAD_QUEUE};
@@ -51,16 +51,16 @@ impl Store {
             let naming_it = KeyRange::Only(JsValue::from(row.id.as_str()));
             namer_reads.push(rows_in(&live_links, naming_it)?);
         }
-        let mut dropped = 0u32;
+        let mut dropped = Vec::new();
         for (row, namers) in candidates.iter().zip(join_all(namer_reads).await) {
             if dropped_by_new_run(row, &namers?) {
-                queue.delete(row.id.as_str()).primitive()?;
-                assets.delete(row.id.as_str()).primitive()?;
-                dropped = dropped.saturating_add(1);
+                dropped.push(row.id.as_str());
             }
         }
+        let count = u32::try_from(dropped.len()).unwrap_or(u32::MAX);
+        delete_rows(&queue, &assets, dropped)?;
         tx.commit().await?;
-        Ok(dropped)
+        Ok(count)
     }
 
     /// The rows a run starts with, and the counts of the rows in runs, read in one transaction:
