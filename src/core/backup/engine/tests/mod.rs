@@ -142,6 +142,20 @@ fn ready_to_upload() -> (Engine, Vec<Output>) {
     (engine, outputs)
 }
 
+/// A healthy server's answer to a check: every file accepted.
+fn accept_all(request: &CheckRequest) -> Input {
+    let results: Vec<_> = request
+        .ids
+        .iter()
+        .map(|id| serde_json::json!({"id": id, "action": "accept"}))
+        .collect();
+    let body = serde_json::json!({ "results": results }).to_string();
+    Input::CheckReply {
+        ids: request.ids.clone(),
+        result: reply(200, &body),
+    }
+}
+
 /// Drives the engine as a healthy server would (every check accepted, every upload created as
 /// asset "a-{id}", each album request answered by `album`) until the run ends; returns every
 /// output.
@@ -164,18 +178,7 @@ fn run_to_end(engine: &mut Engine, album: impl Fn(&str) -> Result<(), String>) -
                 result: Ok(crate::core::backup::proptests::checksum_of(id)),
                 on_server: None,
             }),
-            Output::Check(request) => {
-                let results: Vec<_> = request
-                    .ids
-                    .iter()
-                    .map(|id| serde_json::json!({"id": id, "action": "accept"}))
-                    .collect();
-                let body = serde_json::json!({ "results": results }).to_string();
-                answers.push_back(Input::CheckReply {
-                    ids: request.ids.clone(),
-                    result: reply(200, &body),
-                });
-            }
+            Output::Check(request) => answers.push_back(accept_all(request)),
             Output::Upload(request) => answers.push_back(Input::UploadReply {
                 id: request.id.clone(),
                 result: reply(
