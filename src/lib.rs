@@ -221,6 +221,15 @@ export interface CarriedUpload { id: string; name: string; size: number; registr
         )
     }
 
+    /// The origin of a server address as a login would take it ("http://localhost:2283"):
+    /// what an extension asks the user access to. Throws with the login's message when the
+    /// address is not one.
+    #[wasm_bindgen(js_name = serverOrigin)]
+    pub fn server_origin(server_url: String) -> Result<String, JsError> {
+        let server = crate::core::server_url::ServerUrl::parse(&server_url).map_err(fail)?;
+        Ok(server.origin())
+    }
+
     #[wasm_bindgen(js_name = currentLogin, unchecked_return_type = "Login | undefined")]
     pub async fn current_login() -> Result<JsValue, JsError> {
         match page_login::current_login().await.map_err(fail)? {

@@ -4,7 +4,8 @@
 // synchronously at top level, as the platform requires; the wasm loads once per worker start.
 import init, { workerBackgroundFetch, workerMessage, workerWake } from './pkg/immich_background.js';
 
-const ready = init();
+/** The wasm package, loaded once per worker start (the extension's background.js waits on it too). */
+export const ready = init();
 
 const report = (what) => (err) => console.error(`immich-background sw: ${what} failed:`, err);
 
@@ -60,7 +61,7 @@ self.addEventListener('notificationclick', (event) => {
       const all = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
       const mine = all.find((c) => c.url.startsWith(scope));
       if (mine) return mine.focus();
-      return self.clients.openWindow(scope);
+      return self.clients.openWindow(new URL('index.html', scope).href);
     })(),
   );
 });

@@ -29,6 +29,22 @@ impl UploadState {
             .saturating_add(self.failed_count)
             .saturating_add(self.skipped_count)
     }
+
+    /// Files of the run not finished yet.
+    pub fn waiting_count(&self) -> u32 {
+        self.total_count.saturating_sub(self.finished_count())
+    }
+
+    /// The extension's badge: the files waiting, in the four characters a badge shows; empty
+    /// (no badge) when none wait.
+    pub fn badge_text(&self) -> String {
+        match self.waiting_count() {
+            0 => String::new(),
+            n @ 1..=999 => n.to_string(),
+            n @ 1_000..=99_999 => format!("{}k", n / 1_000),
+            _ => "99k+".to_string(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

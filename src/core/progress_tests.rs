@@ -252,3 +252,27 @@ fn pacer_reports_large_files_always_and_small_files_sparingly() {
     );
     assert!(pacer.notification_due(1_300));
 }
+
+#[test]
+fn badge_counts_the_files_still_waiting_in_four_characters() {
+    let badge = |total, completed, failed, skipped| {
+        let mut s = state(total, completed, failed);
+        s.skipped_count = skipped;
+        s.badge_text()
+    };
+    assert_eq!(
+        badge(10, 4, 1, 1),
+        "4",
+        "done, failed and skipped files do not wait"
+    );
+    assert_eq!(badge(10, 7, 2, 1), "", "no badge once none wait");
+    assert_eq!(badge(1_000, 1, 0, 0), "999");
+    assert_eq!(badge(1_000, 0, 0, 0), "1k");
+    assert_eq!(badge(100_000, 1, 0, 0), "99k");
+    assert_eq!(badge(100_000, 0, 0, 0), "99k+");
+    assert_eq!(
+        badge(3, 5, 0, 0),
+        "",
+        "counts past the total are no negative"
+    );
+}

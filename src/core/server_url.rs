@@ -83,6 +83,13 @@ impl ServerUrl {
         &self.api_base
     }
 
+    /// "https://h", "http://127.0.0.1:2283": what a browser grants access to.
+    pub fn origin(&self) -> String {
+        Url::parse(&self.api_base)
+            .map(|url| url.origin().ascii_serialization())
+            .unwrap_or_default()
+    }
+
     /// `endpoint("/server/ping")` -> ".../api/server/ping".
     pub fn endpoint(&self, path: &str) -> String {
         format!("{}/{}", self.api_base, path.trim_start_matches('/'))
@@ -132,6 +139,14 @@ mod tests {
             "https://demo.example.org:8443/api"
         );
         assert_eq!(api("Demo.Example.ORG/"), "https://demo.example.org/api");
+    }
+
+    #[test]
+    fn origin_is_scheme_host_and_port_without_the_api_path() {
+        let origin = |input| ServerUrl::parse(input).expect("valid").origin();
+        assert_eq!(origin("demo.example.org"), "https://demo.example.org");
+        assert_eq!(origin("localhost:2283/photos/"), "http://localhost:2283");
+        assert_eq!(origin("https://h.example:443/api"), "https://h.example");
     }
 
     #[test]

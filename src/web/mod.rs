@@ -7,6 +7,7 @@ pub mod background_fetch;
 pub mod backup_driver;
 pub mod clients;
 pub mod console;
+pub mod extension;
 pub mod files;
 pub mod folders;
 pub mod http;

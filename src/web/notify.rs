@@ -10,6 +10,7 @@ use web_sys::{
 
 use crate::core::channel::ChannelMessage;
 use crate::core::progress::{NotificationKind, NotificationPayload};
+use crate::web::extension;
 use crate::web::json::to_js;
 
 fn worker_scope() -> Option<ServiceWorkerGlobalScope> {
@@ -17,8 +18,12 @@ fn worker_scope() -> Option<ServiceWorkerGlobalScope> {
 }
 
 /// Sends a channel message to every window of this origin, controlled or not (a page that has
-/// just been reloaded is not controlled until the worker claims it).
+/// just been reloaded is not controlled until the worker claims it). In an extension the
+/// progress also goes on its toolbar button: the files waiting.
 pub async fn broadcast(message: &ChannelMessage) -> Result<(), JsValue> {
+    if let ChannelMessage::UpdateNotification(Some(update)) = message {
+        extension::set_badge(&update.state.badge_text()).await?;
+    }
     let payload = to_js(&message.to_json())?;
     if let Some(scope) = worker_scope() {
         let options = ClientQueryOptions::new();

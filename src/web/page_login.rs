@@ -7,6 +7,7 @@ use crate::core::backup::RequestError;
 use crate::core::immich::{self, ApiKey, LoginError, ServerInfo};
 use crate::core::server_url::ServerUrl;
 use crate::core::session::{self, Credential, PasswordLoginError};
+use crate::web::extension;
 use crate::web::http::ImmichHttp;
 use crate::web::page::{log_info, open_store, PageResult};
 use crate::web::store::Login;
@@ -146,6 +147,10 @@ pub async fn logout() -> PageResult<()> {
     // with no login left to end, and stays quiet.
     store.log_out().await?;
     if let Some(login) = login {
+        // An extension's socket carried the session as a cookie it set: it goes too.
+        if let Err(e) = extension::remove_session_cookie(login.server.api_base()).await {
+            web_sys::console::warn_2(&"[immich-background] the session cookie stays:".into(), &e);
+        }
         if let Credential::Session(_) = login.credential {
             let http = ImmichHttp::new(login.server, Some(login.credential));
             // Unreachable or already revoked: the session is forgotten here all the same.

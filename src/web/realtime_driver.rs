@@ -21,6 +21,7 @@ use crate::core::realtime::{
 use crate::core::session::LoginId;
 use crate::web::backup_driver::{log, DriverError};
 use crate::web::console::now_ms;
+use crate::web::extension;
 use crate::web::socket::{Socket, SocketEvent};
 use crate::web::store::{Login, Store};
 use crate::web::{notify, sync_driver};
@@ -54,8 +55,11 @@ struct Live {
     engine: RealtimeEngine,
     /// The login the engine is for: another login gets another engine.
     login: LoginId,
-    /// Redacted from the log lines (the server's words may echo it).
+    /// Redacted from the log lines (the server's words may echo it); an extension's socket
+    /// carries it as a cookie of the server's.
     secret: String,
+    /// The server's API address, whose origin the cookie is for.
+    api_base: String,
     socket: Option<Socket>,
     /// Tells the current socket's events from those of one closed before.
     generation: u64,
@@ -118,6 +122,7 @@ async fn engine_for_stored_login(store: &Store) -> Result<bool, DriverError> {
         engine: RealtimeEngine::new(setup),
         login: id,
         secret: login.credential.secret().to_owned(),
+        api_base: api_base.to_owned(),
         socket: None,
         generation: 0,
         timer: None,
@@ -150,14 +155,18 @@ fn feed(input: RealtimeInput) {
 
 fn perform(output: RealtimeOutput) {
     match output {
-        RealtimeOutput::Socket(SocketCommand::Open(url)) => open(&url),
+        RealtimeOutput::Socket(SocketCommand::Open(url)) => spawn_local(open(url)),
         RealtimeOutput::Socket(SocketCommand::Send(frame)) => with_live(|live| {
             // A failed send is followed by the socket's close, which the engine hears.
             if let Some(socket) = &live.socket {
                 let _ = socket.send(&frame);
             }
         }),
-        RealtimeOutput::Socket(SocketCommand::Close) => with_live(|live| live.socket = None),
+        // A newer generation: an open still on its way (setting the cookie) is dropped.
+        RealtimeOutput::Socket(SocketCommand::Close) => with_live(|live| {
+            live.generation += 1;
+            live.socket = None;
+        }),
         RealtimeOutput::Work(work) => {
             WORK.with(|queue| queue.borrow_mut().push_back(work));
             if !WORKING.replace(true) {
@@ -171,24 +180,38 @@ fn with_live(f: impl FnOnce(&mut Live)) {
     LIVE.with(|live| live.borrow_mut().as_mut().map(f));
 }
 
-fn open(url: &str) {
-    let generation = LIVE.with(|live| {
+async fn open(url: String) {
+    let opening = LIVE.with(|live| {
         live.borrow_mut().as_mut().map(|live| {
             live.generation += 1;
             live.socket = None;
-            live.generation
+            (live.generation, live.api_base.clone(), live.secret.clone())
         })
     });
-    let Some(generation) = generation else {
+    let Some((generation, api_base, secret)) = opening else {
         return;
     };
-    let on_event = move |event: SocketEvent| {
-        let current = LIVE.with(|live| {
+    let current = move || {
+        LIVE.with(|live| {
             live.borrow()
                 .as_ref()
                 .is_some_and(|live| live.generation == generation)
-        });
-        if current {
+        })
+    };
+    // An extension's socket carries the session only as a cookie it sets (a PWA's has the
+    // cookie of its own origin); without it the server refuses the socket, which the engine
+    // hears and answers.
+    if let Err(e) = extension::set_session_cookie(&api_base, &secret).await {
+        let why = redact(&format!("{e:?}"), &[&secret]);
+        console_warn(&format!(
+            "the session cookie for live updates was not set: {why}"
+        ));
+    }
+    if !current() {
+        return;
+    }
+    let on_event = move |event: SocketEvent| {
+        if current() {
             feed(match event {
                 SocketEvent::Opened => RealtimeInput::Opened,
                 SocketEvent::Frame(frame) => RealtimeInput::Frame(frame),
@@ -196,10 +219,9 @@ fn open(url: &str) {
             });
         }
     };
-    match Socket::open(url, on_event) {
+    match Socket::open(&url, on_event) {
         Ok(socket) => with_live(|live| live.socket = Some(socket)),
-        // Told after this output's turn, as a socket's own events are.
-        Err(_) => spawn_local(async { feed(RealtimeInput::OpenFailed) }),
+        Err(_) => feed(RealtimeInput::OpenFailed),
     }
 }
 

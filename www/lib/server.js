@@ -1,6 +1,7 @@
 // Section 1: server login.
 import { $, showError, errorMessage } from './dom.js';
 import { onChannelMessage } from './worker.js';
+import { defaultServerUrl, requestServerAccess } from './platform.js';
 
 export function setupServer(ib, { onLogin, onLogout }) {
   const form = $('login-form');
@@ -28,10 +29,13 @@ export function setupServer(ib, { onLogin, onLogout }) {
 
   /** Runs one of the two logins, showing progress and the outcome. */
   async function logIn(how) {
+    // first, while the click still counts as the user's: an extension asks for the server here
+    const access = requestServerAccess(ib, urlInput.value.trim());
     showError(error, '');
     status.textContent = 'Connecting…';
     loginBtn.disabled = connectBtn.disabled = true;
     try {
+      if (!(await access)) throw new Error('access to this server was not granted: allow it to log in');
       const info = await how();
       urlInput.value = info.serverUrl;
       passwordInput.value = '';
@@ -98,7 +102,7 @@ export function setupServer(ib, { onLogin, onLogout }) {
         // Behind the server's own reverse proxy (a real deployment: a stock server sends no CORS
         // headers) the server is this page's origin; config.json may name another one.
         const named = typeof config.defaultServerUrl === 'string' ? config.defaultServerUrl : '';
-        urlInput.value = named || location.origin;
+        urlInput.value = named || defaultServerUrl();
       }
       if (typeof config.defaultApiKey === 'string' && !keyInput.value) keyInput.value = config.defaultApiKey;
       if (typeof config.defaultEmail === 'string' && !emailInput.value) emailInput.value = config.defaultEmail;

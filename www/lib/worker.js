@@ -1,5 +1,6 @@
 // The page's side of the channel `immich/foregroundChannel`: registers the module service
 // worker, posts commands to it, and hands every message it sends to the listeners.
+import { registerWorker } from './platform.js';
 const KNOWN = new Set([
   'initialized', 'updateNotification', 'systemStop', 'serviceState', 'backgroundFetch', 'syncState', 'libraryChanged', 'liveState',
 ]);
@@ -28,7 +29,7 @@ let registration = null;
 
 export async function register() {
   if (!('serviceWorker' in navigator)) throw new Error('this browser has no service workers: background backup is not available');
-  registration = await navigator.serviceWorker.register('sw.js', { type: 'module', scope: './' });
+  registration = await registerWorker();
   const ready = await navigator.serviceWorker.ready;
   // the worker claims the page on activation; wait (briefly) so replies reach this page
   if (!navigator.serviceWorker.controller) {

@@ -32,6 +32,12 @@ pub struct Args {
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origins: Vec<Origin>,
 
+    /// Admit the socket from browser extensions (`chrome-extension://` origins), which reach
+    /// the server through host permissions the user granted, with no CORS. A stock Immich
+    /// (socket.io) checks no Origin at all; without this switch only listed pages may.
+    #[arg(long)]
+    pub admit_extension_sockets: bool,
+
     /// Email of the seeded user.
     #[arg(long, default_value = "admin@immich.local")]
     pub email: String,

@@ -77,7 +77,7 @@ async fn run(args: Args) -> Result<(), StartError> {
         stall_body: Duration::from_millis(args.stall_body_ms),
         ping_interval: Duration::from_millis(args.ping_interval_ms),
         ping_timeout: Duration::from_millis(args.ping_timeout_ms),
-        allowed_origins: AllowedOrigins::new(args.allow_origins),
+        allowed_origins: AllowedOrigins::new(args.allow_origins, args.admit_extension_sockets),
         request_counts: Default::default(),
         uploads_in_flight: Default::default(),
         faults: Default::default(),

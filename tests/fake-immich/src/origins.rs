@@ -51,21 +51,28 @@ impl FromStr for Origin {
 }
 
 #[derive(Debug, Clone)]
-pub struct AllowedOrigins(Arc<[Origin]>);
+pub struct AllowedOrigins {
+    pages: Arc<[Origin]>,
+    extension_sockets: bool,
+}
 
 impl AllowedOrigins {
-    pub fn new(origins: Vec<Origin>) -> Self {
-        Self(origins.into())
+    pub fn new(origins: Vec<Origin>, extension_sockets: bool) -> Self {
+        Self {
+            pages: origins.into(),
+            extension_sockets,
+        }
     }
 
     fn lists(&self, origin: &HeaderValue) -> bool {
-        self.0
+        self.pages
             .iter()
             .any(|allowed| allowed.0.as_bytes() == origin.as_bytes())
     }
 
     /// Whether a WebSocket handshake may proceed: requests without `Origin` come from
-    /// programs rather than pages; pages must be listed or be served by this server itself.
+    /// programs rather than pages; pages must be listed or be served by this server itself;
+    /// extensions are admitted when the switch says so.
     pub fn admit_socket(&self, headers: &HeaderMap) -> bool {
         let Some(origin) = headers.get(ORIGIN) else {
             return true;
@@ -73,12 +80,16 @@ impl AllowedOrigins {
         let own = headers
             .get(HOST)
             .map(|host| [b"http://", host.as_bytes()].concat());
-        self.lists(origin) || own.is_some_and(|own| own.eq_ignore_ascii_case(origin.as_bytes()))
+        let extension =
+            self.extension_sockets && origin.as_bytes().starts_with(b"chrome-extension://");
+        extension
+            || self.lists(origin)
+            || own.is_some_and(|own| own.eq_ignore_ascii_case(origin.as_bytes()))
     }
 
     /// CORS for the listed origins; none at all when the list is empty.
     pub fn cors(&self) -> Option<CorsLayer> {
-        if self.0.is_empty() {
+        if self.pages.is_empty() {
             return None;
         }
         let allowed = self.clone();
@@ -112,6 +123,7 @@ mod tests {
                 .iter()
                 .map(|o| o.parse().expect("an origin"))
                 .collect(),
+            false,
         )
     }
 
@@ -150,5 +162,15 @@ mod tests {
         assert!(!origins.admit_socket(&socket_headers(Some("https://evil.example"))));
         assert!(!origins.admit_socket(&socket_headers(Some("null"))));
         assert!(allowed(&[]).cors().is_none());
+    }
+
+    #[test]
+    fn extension_sockets_are_admitted_only_with_the_switch() {
+        let extension = Some("chrome-extension://abcdefghijklmnopabcdefghijklmnop");
+        assert!(!allowed(&[]).admit_socket(&socket_headers(extension)));
+        let extensions = AllowedOrigins::new(Vec::new(), true);
+        assert!(extensions.admit_socket(&socket_headers(extension)));
+        assert!(!extensions.admit_socket(&socket_headers(Some("https://evil.example"))));
+        assert!(extensions.cors().is_none());
     }
 }
