@@ -36,121 +36,12 @@ mod bindings {
         service_driver,
     };
 
+    // The types of the values that cross are declared from their Rust types (tsify); these
+    // are JavaScript's own: the wake-up names `workerWake` takes, and the browser's Background
+    // Fetch registration as the page reads it.
     #[wasm_bindgen(typescript_custom_section)]
     const TYPES: &'static str = r#"
-/** The seven settings of the mobile app (same names and defaults), and five of the web's own. */
-export interface Settings {
-  backgroundBackup: boolean;
-  backupRequireWifi: boolean;
-  backupRequireCharging: boolean;
-  /** minutes, 1..=1440 */
-  backupTriggerDelay: number;
-  backgroundBackupTotalProgress: boolean;
-  backgroundBackupSingleProgress: boolean;
-  /** failed uploads in a row before an error notification, 0..=1000 */
-  uploadErrorNotificationGracePeriod: number;
-  /** uploads of one file cut off by the end of the worker before it fails, 1..=100 */
-  uploadInterruptionLimit: number;
-  /** whether a condition the browser cannot tell (WiFi on desktop, charging with no page open) counts as met */
-  backupUnknownConditionsMet: boolean;
-  /** detailed log entries (DEBUG): each step, each request's status and duration */
-  advancedTroubleshooting: boolean;
-  /** MiB, 0..=1048576: files at least this large go by the browser's Background Fetch while a page is open (0: never) */
-  backgroundFetchMinMb: number;
-  /** seconds, 0..=3600: live updates stay connected this long once no page is in front (work in progress keeps them) */
-  realtimeDisconnectDelay: number;
-  /** uploads a run keeps in flight at once, 1..=4 (1: strictly one request at a time) */
-  parallelUploads: number;
-  /** MiB, 0..=1048576: files at least this large are hashed as a stream (one chunk of memory), smaller ones whole by the browser's native SHA-1 (0: all streamed) */
-  hashStreamMinMb: number;
-}
-export interface ServerInfo { serverUrl: string; userName: string; userEmail: string; version: string; }
-/** The library mirror as the page shows it (see core::sync::library_view). */
-export interface LibraryView {
-  counts: { photos: number; videos: number; timeline: number; trashed: number; albums: number; partners: number };
-  /** newest day first; date is YYYY-MM-DD */
-  days: { date: string; assets: LibraryAsset[] }[];
-  trash: LibraryAsset[];
-  albums: { id: string; name: string; count: number; thumbnailAssetId: string | null }[];
-  /** those who share their library with the user, each with their shared assets */
-  partners: { id: string; name: string; assets: LibraryAsset[]; inTimeline: boolean }[];
-  /** files backed up from this device whose server copy was deleted (not sent again unless picked again) */
-  deletedOnServer: { name: string; remoteId: string }[];
-}
-export interface LibraryAsset {
-  id: string; name: string; kind: string; isFavorite: boolean; ownerId: string; takenAt: string | null;
-}
-export interface Login {
-  serverUrl: string;
-  /** "session": a password login (backup and library); "apiKey": backup only */
-  kind: "session" | "apiKey";
-  canSync: boolean;
-}
-export interface UploadState {
-  totalCount: number; completedCount: number; failedCount: number;
-  /** not for the server: empty files */
-  skippedCount: number;
-  currentFile: string | null;
-  /** 0..100, or null when the platform cannot tell (uploads by fetch) */
-  currentProgress: number | null;
-}
-export interface LogEntry { atMs: number; level: "DEBUG" | "INFO" | "WARNING" | "SEVERE"; message: string; }
 export type WakeKind = "sync" | "periodicsync" | "activate";
-export type Condition = "wifi" | "charging";
-export interface ServiceState {
-  phase: "idle" | "waitingForDelay" | "waitingForConditions" | "waitingForWakeUp" | "running" | "paused";
-  /** when the trigger delay ends (ms since the epoch) */
-  dueAtMs: number | null;
-  unmet: Condition[];
-  /** when backups started failing, until a run ends with nothing failed */
-  backupFailedSince: number | null;
-  backgroundBackup: boolean;
-  /** null: unknown (not reported, or the report is too old) */
-  wifi: boolean | null;
-  charging: boolean | null;
-}
-/** A folder the worker scans for new photos and videos, read in place. */
-export interface BackupFolder {
-  id: string;
-  name: string;
-  state: "ok" | "needsPermission" | "missing";
-  /** why it is missing, as the browser said */
-  problem: string | null;
-  /** subfolders left out: '/'-separated paths inside the folder */
-  excluded: string[];
-  /** its files are added to an album of the folder's name */
-  album: boolean;
-  /** photos and videos found by the last complete scan */
-  files: number;
-  backedUp: number;
-  waiting: number;
-  failed: number;
-  /** files the server does not take, and empty files */
-  skipped: number;
-  lastScanAtMs: number | null;
-}
-/** What this origin stores and may store, in bytes, as `navigator.storage.estimate()` says. */
-export interface StorageUse { usage: number; quota: number; }
-/** A queued file that was not backed up: failed, or skipped (never for the server). */
-export interface FileIssue { name: string; skipped: boolean; reason: string; }
-/** Where a queued file's bytes are: a stored copy, a stored file handle, or a backup folder's file. */
-export type ItemSource = { kind: "stored" } | { kind: "handle" } | { kind: "folder"; folderId: string; path: string };
-/** The args of the worker's `backgroundFetch` message: an upload for the page to hand to Background Fetch. */
-export interface UploadRequest {
-  /** the queue row's id; the fetch is tagged "upload:" + id */
-  id: string;
-  name: string;
-  /** SHA-1, lowercase hex */
-  checksum: string;
-  /** the form's text fields, in order */
-  fields: [string, string][];
-  source: ItemSource;
-  /** a sidecar's path in the same backup folder, sent as sidecarData */
-  sidecar: string | null;
-  /** bytes */
-  size: number;
-  carrier: "worker" | "backgroundFetch";
-}
 /** The browser's BackgroundFetchRegistration, as far as the page reads it. */
 export interface BackgroundFetchProgress extends EventTarget {
   readonly id: string;

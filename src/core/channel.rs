@@ -7,6 +7,7 @@ use crate::core::progress::{NotificationPayload, UploadState};
 
 /// `{ "method": ..., "args": ... }`; methods without arguments have no `args`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(tag = "method", content = "args", rename_all = "camelCase")]
 pub enum ChannelMessage {
     /// Worker -> page: a backup run started.
@@ -42,6 +43,7 @@ pub enum ChannelMessage {
 
 /// The live updates as the page shows them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct LiveStatus {
     /// The socket is connected: changes on the server show within seconds.
@@ -51,6 +53,7 @@ pub struct LiveStatus {
 
 /// The sync service as the page shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncStatus {
     pub syncing: bool,
@@ -62,6 +65,7 @@ pub struct SyncStatus {
 
 /// What a page reports about itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct PageState {
     pub visibility: Visibility,
@@ -84,6 +88,7 @@ pub enum Visibility {
 
 /// A condition of the user's that a run waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum Condition {
     Wifi,
@@ -101,6 +106,7 @@ impl Condition {
 
 /// What the background service does now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum ServicePhase {
     /// No run is wanted.
@@ -117,6 +123,7 @@ pub enum ServicePhase {
 
 /// The background service's state, for the pages.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceState {
     pub phase: ServicePhase,
@@ -132,6 +139,7 @@ pub struct ServiceState {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ProgressUpdate {
     pub state: UploadState,
@@ -145,6 +153,7 @@ pub struct ProgressUpdate {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum Phase {
     Hashing,
@@ -156,6 +165,7 @@ pub enum Phase {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SystemStop {
     pub reason: StopReason,
@@ -163,6 +173,7 @@ pub struct SystemStop {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum StopReason {
     Completed,

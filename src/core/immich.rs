@@ -40,6 +40,7 @@ impl std::fmt::Debug for ApiKey {
 
 /// What the page shows after a successful login check.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ServerInfo {
     pub server_url: String,

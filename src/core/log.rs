@@ -12,6 +12,7 @@ const REDACTED: &str = "[redacted]";
 /// The mobile app's levels (INFO, WARNING, SEVERE) and DEBUG for troubleshooting; ordered so
 /// `at_least` can filter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LogLevel {
     /// Detailed entries, kept only with the setting "Advanced troubleshooting".
@@ -22,6 +23,7 @@ pub enum LogLevel {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct LogEntry {
     pub at_ms: i64,

@@ -9,6 +9,7 @@ use crate::core::channel::Phase;
 use crate::core::settings::Settings;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct UploadState {
     pub total_count: u32,
@@ -48,6 +49,7 @@ impl UploadState {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationPayload {
     pub title: String,
@@ -59,6 +61,7 @@ pub struct NotificationPayload {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum NotificationKind {
     TotalProgress,

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// What `navigator.storage.estimate()` reports for this origin, in bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct StorageUse {
     pub usage: u64,
     pub quota: u64,

@@ -12,19 +12,20 @@ pub const MAX_PARALLEL_UPLOADS: u32 = 4;
 pub const SETTINGS_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     pub background_backup: bool,
     pub backup_require_wifi: bool,
     pub backup_require_charging: bool,
-    /// Minutes to wait after a change before a background backup starts.
+    /// Minutes to wait after a change before a background backup starts, 1..=1440.
     pub backup_trigger_delay: u32,
     pub background_backup_total_progress: bool,
     pub background_backup_single_progress: bool,
-    /// How many uploads may fail in a row before an error notification is shown.
+    /// How many uploads may fail in a row before an error notification is shown, 0..=1000.
     pub upload_error_notification_grace_period: u32,
     /// How many times an upload may be cut off by the end of the worker (the browser allows one
-    /// worker event a few minutes) before the file fails.
+    /// worker event a few minutes) before the file fails, 1..=100.
     pub upload_interruption_limit: u32,
     /// Whether a condition the browser cannot tell (WiFi on desktop, charging with no page open)
     /// counts as met.
@@ -32,15 +33,15 @@ pub struct Settings {
     /// Detailed log entries: each step, each request's status and duration.
     pub advanced_troubleshooting: bool,
     /// Files of at least this many MiB are handed to the browser's Background Fetch while a
-    /// page is open, so they outlive the worker; 0: never.
+    /// page is open, so they outlive the worker; 0: never; 0..=1048576.
     pub background_fetch_min_mb: u32,
     /// Seconds the server's live updates stay connected once no page is in front (work in
-    /// progress keeps them longer).
+    /// progress keeps them longer), 0..=3600.
     pub realtime_disconnect_delay: u32,
-    /// Uploads a run keeps in flight at once; 1: strictly one request at a time.
+    /// Uploads a run keeps in flight at once, 1..=4; 1: strictly one request at a time.
     pub parallel_uploads: u32,
     /// Files of at least this many MiB are hashed as a stream (one chunk of memory); smaller
-    /// ones whole by the browser's native SHA-1, faster; 0: every file is streamed.
+    /// ones whole by the browser's native SHA-1, faster; 0: every file is streamed; 0..=1048576.
     pub hash_stream_min_mb: u32,
 }
 

@@ -171,6 +171,7 @@ pub async fn upload_state() -> PageResult<UploadState> {
 
 /// A file of the queue that was not backed up, and why.
 #[derive(serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct FileIssue {
     pub name: String,

@@ -4,7 +4,7 @@
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{FileSystemDirectoryHandle, FileSystemHandle};
 
-use crate::core::folders::{FolderRecord, FolderView};
+use crate::core::folders::{BackupFolder, FolderRecord};
 use crate::web::console::now_ms;
 use crate::web::folders::handles;
 use crate::web::page::{log_info, open_store, PageError, PageResult};
@@ -17,18 +17,18 @@ async fn same_entry(a: &FileSystemDirectoryHandle, b: &FileSystemDirectoryHandle
         .is_ok_and(|same| same.as_bool() == Some(true))
 }
 
-async fn view(store: &Store, record: &FolderRecord) -> PageResult<FolderView> {
+async fn view(store: &Store, record: &FolderRecord) -> PageResult<BackupFolder> {
     let readable = match store.folder_handle(&record.id).await? {
         Some(handle) => handles::may_read(&handle).await.unwrap_or(false),
         None => false,
     };
     let counts = store.folder_counts(&record.id).await?;
-    Ok(FolderView::new(record, readable, &counts))
+    Ok(BackupFolder::new(record, readable, &counts))
 }
 
 /// Adds a folder the user picked (read permission already given); a folder added before is
 /// refused.
-pub async fn add_folder(handle: FileSystemDirectoryHandle) -> PageResult<FolderView> {
+pub async fn add_folder(handle: FileSystemDirectoryHandle) -> PageResult<BackupFolder> {
     let store = open_store().await?;
     let folders = store.load_folders().await?;
     for folder in &folders {
@@ -56,7 +56,7 @@ pub async fn add_folder(handle: FileSystemDirectoryHandle) -> PageResult<FolderV
 }
 
 /// Every backup folder with its counts, oldest first.
-pub async fn backup_folders() -> PageResult<Vec<FolderView>> {
+pub async fn backup_folders() -> PageResult<Vec<BackupFolder>> {
     let store = open_store().await?;
     let mut folders = store.load_folders().await?;
     folders.sort_by(|a, b| (a.added_at_ms, &a.id).cmp(&(b.added_at_ms, &b.id)));
@@ -67,7 +67,7 @@ pub async fn backup_folders() -> PageResult<Vec<FolderView>> {
             None => false,
         };
         let counts = store.folder_counts(&record.id).await?;
-        views.push(FolderView::new(record, readable, &counts));
+        views.push(BackupFolder::new(record, readable, &counts));
     }
     Ok(views)
 }
@@ -85,7 +85,7 @@ pub async fn set_folder_options(
     id: &str,
     excluded: Vec<String>,
     album: bool,
-) -> PageResult<FolderView> {
+) -> PageResult<BackupFolder> {
     let store = open_store().await?;
     let mut record = folder(&store, id).await?;
     record.excluded = excluded;

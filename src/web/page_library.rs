@@ -3,20 +3,21 @@
 
 use serde::Serialize;
 
-use crate::core::sync::{self, BackedUpFile, LibraryView};
+use crate::core::sync::{self, BackedUpFile, Library};
 use crate::web::http::ImmichHttp;
 use crate::web::page::{open_store, PageError, PageResult};
 
 /// The library view, and the files backed up from this device that the server no longer has.
 #[derive(Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct PageLibrary {
+pub struct LibraryView {
     #[serde(flatten)]
-    pub view: LibraryView,
+    pub view: Library,
     pub deleted_on_server: Vec<BackedUpFile>,
 }
 
-pub async fn library_view() -> PageResult<PageLibrary> {
+pub async fn library_view() -> PageResult<LibraryView> {
     let store = open_store().await?;
     let me = store
         .load_login()
@@ -29,7 +30,7 @@ pub async fn library_view() -> PageResult<PageLibrary> {
         &mirror.assets,
         store.mirror_complete().await?,
     );
-    Ok(PageLibrary {
+    Ok(LibraryView {
         view: sync::library_view(&mirror, &me),
         deleted_on_server: deleted,
     })

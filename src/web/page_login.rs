@@ -10,14 +10,16 @@ use crate::core::session::{self, Credential, PasswordLoginError};
 use crate::web::extension;
 use crate::web::http::ImmichHttp;
 use crate::web::page::{log_info, open_store, PageResult};
-use crate::web::store::Login;
+use crate::web::store::Login as StoredLogin;
 
 /// The login the page shows.
 #[derive(Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct CurrentLogin {
+pub struct Login {
     pub server_url: String,
-    /// `session` (password login) or `apiKey`.
+    /// `session` (password login: backup and the library) or `apiKey` (backup only).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "\"session\" | \"apiKey\""))]
     pub kind: &'static str,
     /// Whether the library mirror can be kept (a session; `/sync/*` refuses API keys).
     pub can_sync: bool,
@@ -71,7 +73,7 @@ pub async fn login_with_password(url: &str, email: &str, password: &str) -> Page
         .and_then(|reply| session::current_session_id(reply.status, &reply.body));
     let store = open_store().await?;
     store
-        .save_login(&Login {
+        .save_login(&StoredLogin {
             server,
             credential,
             user_id: login.user_id,
@@ -110,7 +112,7 @@ pub async fn connect(url: &str, api_key: &str) -> PageResult<ServerInfo> {
     let user = immich::parse_user(me.status, &me.body)?;
     let store = open_store().await?;
     store
-        .save_login(&Login {
+        .save_login(&StoredLogin {
             server,
             credential,
             user_id: user.id,
@@ -126,9 +128,9 @@ pub async fn connect(url: &str, api_key: &str) -> PageResult<ServerInfo> {
     })
 }
 
-pub async fn current_login() -> PageResult<Option<CurrentLogin>> {
+pub async fn current_login() -> PageResult<Option<Login>> {
     let login = open_store().await?.load_login().await?;
-    Ok(login.map(|login| CurrentLogin {
+    Ok(login.map(|login| Login {
         server_url: login.server.api_base().to_owned(),
         kind: match login.credential {
             Credential::Session(_) => "session",

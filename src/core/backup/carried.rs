@@ -11,6 +11,7 @@ use super::{ItemState, QueueItem, RetryPolicy, UploadOutcome};
 
 /// How an upload travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum Carrier {
     /// The worker's own `fetch`: any wake-up, but it dies with the worker.

@@ -103,6 +103,7 @@ pub struct CheckRequest {
 /// (`livePhotoVideoId` among them for the photo of a live pair whose video is on the server).
 /// Serialized as a page receives it when it starts a Background Fetch.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct UploadRequest {
     pub id: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Rows written before backup folders existed have no `source`: they are Blob copies.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",

@@ -35,7 +35,7 @@ pub use scan::{
     entry_key, is_gone, observe, queue_id, Change, FolderEntry, FolderRecord, FolderStatus,
     Observation, SeenFile,
 };
-pub use view::{FolderState, FolderView};
+pub use view::{BackupFolder, FolderState};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum FolderError {

@@ -7,6 +7,7 @@ use crate::core::backup::{ItemState, QueueCounts};
 use super::{FolderRecord, FolderStatus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum FolderState {
     Ok,
@@ -15,8 +16,9 @@ pub enum FolderState {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct FolderView {
+pub struct BackupFolder {
     pub id: String,
     pub name: String,
     pub state: FolderState,
@@ -34,16 +36,16 @@ pub struct FolderView {
     pub last_scan_at_ms: Option<i64>,
 }
 
-impl FolderView {
+impl BackupFolder {
     /// The folder's view from its record and the counts of its queue rows; `readable` is what the browser says
     /// now (a permission given back in the page counts before the next scan sees it).
-    pub fn new(record: &FolderRecord, readable: bool, counts: &QueueCounts) -> FolderView {
+    pub fn new(record: &FolderRecord, readable: bool, counts: &QueueCounts) -> BackupFolder {
         let (state, problem) = match &record.status {
             FolderStatus::Missing { message } => (FolderState::Missing, Some(message.clone())),
             _ if !readable => (FolderState::NeedsPermission, None),
             _ => (FolderState::Ok, None),
         };
-        let mut view = FolderView {
+        let mut view = BackupFolder {
             id: record.id.clone(),
             name: record.name.clone(),
             state,
@@ -91,7 +93,7 @@ mod tests {
                 ..QueueItem::new(n.to_string(), "a.jpg", 1, 0, 0)
             })
             .collect();
-        let view = FolderView::new(&record, true, &QueueCounts::of(&rows));
+        let view = BackupFolder::new(&record, true, &QueueCounts::of(&rows));
         assert_eq!(view.state, FolderState::Ok);
         assert_eq!(
             (view.backed_up, view.failed, view.waiting),

@@ -11,6 +11,7 @@ use super::rows::RemoteAsset;
 /// A file that reached the server from this device, as the backup records (picked files) or a
 /// backup folder's finished rows keep it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct BackedUpFile {
     pub name: String,

@@ -35,7 +35,7 @@ pub use polled::{polled, Polled, POLLED_ENDPOINTS};
 pub use rows::{Album, AlbumAsset, AlbumUser, AssetExif, Partner, RemoteAsset, User};
 pub use types::{stream_body, MAX_ACKS_PER_CALL, SYNC_REQUEST_TYPES};
 pub use view::{
-    library_view, AlbumView, Counts, Day, LibraryView, MirrorContents, PartnerView, ViewAsset,
+    library_view, AlbumView, Counts, Day, Library, LibraryAsset, MirrorContents, PartnerView,
 };
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -18,19 +18,21 @@ pub struct MirrorContents {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct LibraryView {
+pub struct Library {
     pub counts: Counts,
     /// The timeline, newest day first.
     pub days: Vec<Day>,
     /// The user's trashed assets, last trashed first.
-    pub trash: Vec<ViewAsset>,
+    pub trash: Vec<LibraryAsset>,
     pub albums: Vec<AlbumView>,
     /// Those who share their library with the user.
     pub partners: Vec<PartnerView>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Counts {
     /// Photos and videos of the timeline.
@@ -44,17 +46,19 @@ pub struct Counts {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Day {
     /// YYYY-MM-DD of where the assets were taken (their local date and time).
     pub date: String,
     /// Newest first.
-    pub assets: Vec<ViewAsset>,
+    pub assets: Vec<LibraryAsset>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
-pub struct ViewAsset {
+pub struct LibraryAsset {
     /// The server's id: `/assets/{id}/thumbnail`.
     pub id: String,
     pub name: String,
@@ -67,6 +71,7 @@ pub struct ViewAsset {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct AlbumView {
     pub id: String,
@@ -77,20 +82,21 @@ pub struct AlbumView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct PartnerView {
     /// The partner's user id.
     pub id: String,
     pub name: String,
     /// Their assets shared with the user, newest first.
-    pub assets: Vec<ViewAsset>,
+    pub assets: Vec<LibraryAsset>,
     /// Their assets also show in the user's timeline.
     pub in_timeline: bool,
 }
 
 /// The library of the user `me`. The timeline holds `me`'s assets and those of partners who
 /// show in it, as Immich's: in the timeline (not archived, hidden or locked) and not trashed.
-pub fn library_view(mirror: &MirrorContents, me: &str) -> LibraryView {
+pub fn library_view(mirror: &MirrorContents, me: &str) -> Library {
     let sharing: Vec<&Partner> = mirror
         .partners
         .iter()
@@ -170,7 +176,7 @@ pub fn library_view(mirror: &MirrorContents, me: &str) -> LibraryView {
         albums: albums.len(),
         partners: partners.len(),
     };
-    LibraryView {
+    Library {
         counts,
         days,
         trash: trashed.into_iter().map(view).collect(),
@@ -224,8 +230,8 @@ fn day_of(asset: &RemoteAsset) -> String {
         .to_owned()
 }
 
-fn view(asset: &RemoteAsset) -> ViewAsset {
-    ViewAsset {
+fn view(asset: &RemoteAsset) -> LibraryAsset {
+    LibraryAsset {
         id: asset.id.clone(),
         name: asset.original_file_name.clone(),
         kind: asset.kind.clone(),

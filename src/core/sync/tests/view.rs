@@ -1,7 +1,7 @@
 use super::super::{library_view, Counts, MirrorOp, Partner, RemoteAsset};
 use super::*;
 
-fn names(assets: &[super::super::ViewAsset]) -> Vec<&str> {
+fn names(assets: &[super::super::LibraryAsset]) -> Vec<&str> {
     assets.iter().map(|a| a.name.as_str()).collect()
 }
 
