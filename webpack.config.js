@@ -54,7 +54,7 @@ const shared = (outDir, entry, files) => ({
   plugins: [
     new CopyPlugin({
       patterns: [
-        ...['index.html', 'sw.js', 'icon.svg', 'style.css', ...optionalIcons].map((f) => copy(`www/${f}`, f)),
+        ...['index.html', 'sw.js', 'worker-events.js', 'icon.svg', 'style.css', ...optionalIcons].map((f) => copy(`www/${f}`, f)),
         ...files,
         copy(WASM_JS, WASM_JS),
         copy(WASM_BIN, WASM_BIN),

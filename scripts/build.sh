@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds what the PWA and the tests run: the test server, the wasm package (pkg/), the PWA
-# (dist/) and the browser extension (dist/extension/, and zipped for a store upload).
+# Builds what the PWA and the tests run: the test server, the wasm package (pkg/, the npm
+# package immich-background), the PWA (dist/) and the browser extension (dist/extension/, and
+# zipped for a store upload).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -12,6 +13,7 @@ echo "== build: wasm package (pkg/)"
 # slower (npm run bench prints the size). Every test runs this build.
 CARGO_PROFILE_RELEASE_OPT_LEVEL=s CARGO_PROFILE_RELEASE_STRIP=true \
   wasm-pack build --target web --release --out-dir pkg --no-pack
+node scripts/package.mjs
 echo "== build: PWA (dist/) and extension (dist/extension/)"
 npx webpack --mode production
 rm -f dist/immich-background-extension.zip
