@@ -1,12 +1,13 @@
 // The browser extension (dist/extension/), loaded unpacked, against a server that sends no CORS
 // headers (a stock Immich): log in through the host permission, back up a folder whose worker is
 // stopped mid-run with no page open and woken by its own alarm, the files waiting on the badge,
-// live updates over the socket the session cookie authorizes, and the toolbar popup's Back up.
+// live updates over the socket the session cookie authorizes, and the toolbar popup's Back up
+// (a large file left to the worker: Background Fetch does not reach such a server).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startExtension } from './extension-helpers.mjs';
 import { writeTree, addOpfsFolder } from './folder-helpers.mjs';
-import { waitFor, saveSettings, uploadsSeen } from './service-helpers.mjs';
+import { waitFor, saveSettings, uploadsSeen, readLogs } from './service-helpers.mjs';
 import { call, libraryView, passwordLogin, upload } from './sync-helpers.mjs';
 
 const FILES = 30;
@@ -72,6 +73,10 @@ test('log in, back up a folder: the worker stopped mid-run with no page open is 
   assert.ok(sends.filter((n) => n > 1).length <= 1, `only the upload the stop cut off went twice: ${sends}`);
   assert.equal((await env.requests()).sameFileConcurrent, 0);
   await waitFor(async () => (await badge()) === '', { timeout: 15_000, message: 'no badge once none wait' });
+  // notifications as in the PWA: the total progress, shown by the extension's worker
+  const notes = await (await env.worker()).evaluate(async () => (await self.registration.getNotifications())
+    .map((n) => ({ tag: n.tag, title: n.title, body: n.body })));
+  assert.ok(notes.some((n) => n.tag === 'immich-backup-total' && /^Backed up \d+ photos$/.test(n.body)), `notifications: ${JSON.stringify(notes)}`);
 });
 
 test('the toolbar popup shows the backup and its Back up sends new files', { timeout: 120_000 }, async () => {
@@ -81,14 +86,23 @@ test('the toolbar popup shows the backup and its Back up sends new files', { tim
   assert.equal(await popup.isDisabled('#popup-start'), false);
   assert.equal(await popup.isDisabled('#popup-stop'), true);
 
+  // With the options page open a file of at least backgroundFetchMinMb would go by Background
+  // Fetch, which fails from an extension to a server with no CORS: the page leaves it to the
+  // worker at once.
   const page = await env.openOptions();
-  await writeTree(page, 'Camera', sizes('2026-12', 3));
-  await page.close();
+  await saveSettings(page, { backgroundFetchMinMb: 1 });
+  const written = await writeTree(page, 'Camera', { ...sizes('2026-12', 2), '2026-12/clip.mp4': 3 * 1024 * 1024 });
   await popup.click('#popup-start');
   await waitFor(async () => (await env.api('/api/assets/statistics')).total === FILES + 3,
     { timeout: 60_000, interval: 250, message: 'the 3 new files backed up' });
   await waitFor(async () => (await popup.textContent('#popup-status')) === 'Everything is backed up',
     { timeout: 15_000, message: 'the popup follows the run to its end' });
+  const arrivals = await env.uploadArrivals();
+  assert.deepEqual(Object.values(written).map((sha) => arrivals[sha] ?? 0), [1, 1, 1], 'each new file sent once');
+  const logs = (await readLogs(page)).map((e) => `${e.level} ${e.message}`);
+  assert.ok(logs.some((l) => /^INFO clip\.mp4: Background Fetch could not start \(an extension cannot/.test(l)), logs.join('\n'));
+  assert.ok(!logs.some((l) => l.startsWith('WARNING')), `no warning: ${logs.join('\n')}`);
+  await page.close();
   await popup.close();
 });
 

@@ -3,6 +3,7 @@
 // worker and the page. The page shows the bytes sent in the per-file bar, also after a reload.
 import { errorMessage } from './dom.js';
 import { post, onChannelMessage } from './worker.js';
+import { backgroundFetchRefusal } from './platform.js';
 
 /** `show({ name, uploaded, total })` while one is on its way, `show(null)` once none is. */
 export function setupCarried(ib, { show }) {
@@ -39,6 +40,7 @@ export function setupCarried(ib, { show }) {
     if (msg.method !== 'backgroundFetch') return;
     const request = msg.args ?? {};
     try {
+      if (backgroundFetchRefusal) throw new Error(backgroundFetchRefusal);
       attach(await ib.startBackgroundFetch(request));
     } catch (err) {
       // the worker sends the file itself

@@ -12,3 +12,6 @@ export const requestServerAccess = async () => true;
 
 /** The server address a first login is offered: behind the server's reverse proxy, this origin. */
 export const defaultServerUrl = () => location.origin;
+
+/** Why this page cannot hand uploads to the browser's Background Fetch (null: it can). */
+export const backgroundFetchRefusal = null;
