@@ -52,6 +52,9 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }));
   }
 
+  // the worker answers with the current state (a typed message of the channel)
+  await post({ method: 'updateNotification', args: null });
+
   byId<HTMLButtonElement>('connect').addEventListener('click', async () => {
     try {
       const key = byId<HTMLInputElement>('api-key').value;
