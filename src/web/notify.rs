@@ -22,7 +22,10 @@ fn worker_scope() -> Option<ServiceWorkerGlobalScope> {
 /// progress also goes on its toolbar button: the files waiting.
 pub async fn broadcast(message: &ChannelMessage) -> Result<(), JsValue> {
     if let ChannelMessage::UpdateNotification(Some(update)) = message {
-        extension::set_badge(&update.state.badge_text()).await?;
+        // The badge is a hint: the pages still hear the numbers when it cannot be set.
+        if let Err(e) = extension::set_badge(&update.state.badge_text()).await {
+            web_sys::console::warn_2(&"[immich-background] badge not set:".into(), &e);
+        }
     }
     let payload = to_js(&message.to_json())?;
     if let Some(scope) = worker_scope() {

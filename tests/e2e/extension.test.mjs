@@ -13,7 +13,7 @@ import { call, libraryView, passwordLogin, upload } from './sync-helpers.mjs';
 const FILES = 30;
 let env;
 before(async () => {
-  env = await startExtension({ uploadDelayMs: 300 });
+  env = await startExtension({ uploadDelayMs: 400 });
 });
 after(async () => {
   await env?.stop();
