@@ -13,9 +13,7 @@ use wasm_bindgen::JsValue;
 
 use futures_channel::oneshot;
 
-use crate::core::backup::{
-    Carrier, Engine, EngineConfig, Input, ItemState, Output, RunSetup, PAGE_ROWS,
-};
+use crate::core::backup::{Carrier, Engine, EngineConfig, Input, ItemState, Output, RunSetup};
 use crate::core::channel::{ChannelMessage, StopReason, SystemStop};
 use crate::core::log::{LogEntry, LogLevel};
 use crate::core::session::{claim_queue, QueueClaim};
@@ -371,7 +369,7 @@ async fn next_input(
                 Some(Control::Stop) => return Ok(Input::Stop),
                 Some(Control::Halt(reason, message)) => return Ok(Input::Halt { reason, message }),
                 Some(Control::Queued) => {
-                    return waiting_rows(store, engine, PAGE_ROWS, true).await;
+                    return waiting_rows(store, engine, engine.page_rows(), true).await;
                 }
                 Some(Control::Input(input)) => return Ok(input),
                 None => {}

@@ -317,6 +317,11 @@ impl Engine {
         self.items.rows()
     }
 
+    /// How many rows a page of waiting files holds (its `Output::Load`s ask as many).
+    pub fn page_rows(&self) -> usize {
+        self.config.page_rows
+    }
+
     /// How many held rows there are.
     pub fn held(&self) -> usize {
         self.items.rows().len()
