@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  API_KEY, CHROMIUM_ARGS, FAKE_IMMICH_BIN, ROOT, killChild, spawnAndWait, waitForReady,
+  API_KEY, CHROMIUM_ARGS, FAKE_IMMICH_BIN, ROOT, killChild, serverApi, spawnAndWait, waitForReady,
 } from './harness.mjs';
 
 const EXTENSION = path.resolve(ROOT, process.env.E2E_EXTENSION ?? 'dist/extension');
@@ -118,16 +118,7 @@ export async function startExtension({ uploadDelayMs } = {}) {
     await blank.close();
   };
 
-  env.api = async (apiPath, { method = 'GET', body } = {}) => {
-    const res = await fetch(env.serverUrl + apiPath, {
-      method,
-      headers: { 'x-api-key': API_KEY, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${apiPath}: HTTP ${res.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
+  env.api = serverApi(env.serverUrl);
   env.requests = () => env.api('/api/fake-immich/requests');
   env.uploadArrivals = () => env.api('/api/fake-immich/uploads');
   return env;

@@ -105,6 +105,23 @@ export function freePort() {
 }
 
 /**
+ * `api(path, { method, body })`: a fake-immich API path (e.g. '/api/assets/statistics') of the
+ * server at `serverUrl`, with the API key; resolves with the JSON answer (null when empty).
+ */
+export function serverApi(serverUrl) {
+  return async (apiPath, { method = 'GET', body } = {}) => {
+    const res = await fetch(serverUrl + apiPath, {
+      method,
+      headers: { 'x-api-key': API_KEY, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${apiPath}: HTTP ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+}
+
+/**
  * Starts everything. By default the page and the server share one origin, as behind a reverse
  * proxy in production: serve-www forwards /api to fake-immich (started without CORS, as a stock
  * server), and the page logs in to its own origin. Options: crossOrigin (the page on its own
@@ -209,17 +226,7 @@ export async function start({
     throw err;
   }
 
-  /** GET/POST a fake-immich API path (e.g. '/api/assets/statistics') with the API key. */
-  env.api = async (apiPath, { method = 'GET', body } = {}) => {
-    const res = await fetch(env.serverUrl + apiPath, {
-      method,
-      headers: { 'x-api-key': API_KEY, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${apiPath}: HTTP ${res.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
+  env.api = serverApi(env.serverUrl);
   env.statistics = () => env.api('/api/assets/statistics');
   /**
    * How many requests fake-immich received per 'METHOD /route' (e.g. 'POST /api/assets',

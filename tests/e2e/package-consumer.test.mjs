@@ -11,7 +11,7 @@ import path from 'node:path';
 import webpack from 'webpack';
 import { chromium } from 'playwright-core';
 import {
-  API_KEY, CHROMIUM_ARGS, FAKE_IMMICH_BIN, ROOT, freePort, killChild, photos, sha1, spawnAndWait,
+  API_KEY, CHROMIUM_ARGS, FAKE_IMMICH_BIN, ROOT, freePort, killChild, photos, serverApi, sha1, spawnAndWait,
 } from './harness.mjs';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'immich-e2e-consumer-'));
@@ -102,7 +102,7 @@ test('packed, installed, type-checked strictly, bundled: the scratch app backs u
   assert.equal(await page.$eval('#stopped', (e) => e.dataset.reason), 'completed');
   assert.equal(await page.textContent('#progress'), '6 of 6 backed up, 0 failed');
 
-  const arrivals = await (await fetch(`${serverUrl}/api/fake-immich/uploads`, { headers: { 'x-api-key': API_KEY } })).json();
+  const arrivals = await serverApi(serverUrl)('/api/fake-immich/uploads');
   assert.deepEqual(files.map((f) => arrivals[sha1(f.buffer)] ?? 0), [1, 1, 1, 1, 1, 1], 'each file uploaded once');
   assert.deepEqual(errors.map(String), []);
 });
