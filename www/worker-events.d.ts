@@ -1,8 +1,10 @@
-// The declaration of worker-events.js, shipped with the npm package as `immich-background/worker`.
+// The declaration of worker-events.js, shipped with the npm package as `immich-background/worker`
+// (next to the package's main module, whose types it names).
+import type { WakeKind } from './immich_background.js';
 
 /** The exports of the package's main module that a service worker hands its events to. */
 export interface WorkerExports {
-  workerWake(kind: "sync" | "periodicsync" | "activate", lastChance: boolean): Promise<boolean>;
+  workerWake(kind: WakeKind, lastChance: boolean): Promise<boolean>;
   workerMessage(data: any, source?: string | null): Promise<void>;
   workerBackgroundFetch(event: any): Promise<void>;
 }

@@ -57,69 +57,68 @@ pub enum AlarmWhen {
     },
 }
 
-/// Sets (or replaces) the alarm `name`; false without `chrome.alarms`.
-pub async fn set_alarm(name: &str, when: AlarmWhen) -> Result<bool, JsValue> {
-    let Some(alarms) = chrome_api("alarms")? else {
+/// Calls `chrome.<api>.<method>(args())` and waits for it; false (nothing built or called)
+/// where the worker has no such API.
+async fn call_if_present(
+    api: &str,
+    method: &str,
+    args: impl FnOnce() -> Result<Vec<JsValue>, JsValue>,
+) -> Result<bool, JsValue> {
+    let Some(object) = chrome_api(api)? else {
         return Ok(false);
     };
-    let info = match when {
-        AlarmWhen::Soonest => object(&[("delayInMinutes", minutes(0))])?,
-        AlarmWhen::Every { period_ms } => object(&[("periodInMinutes", minutes(period_ms))])?,
-    };
-    call(&alarms, "create", &[name.into(), info.into()]).await?;
+    call(&object, method, &args()?).await?;
     Ok(true)
 }
 
+/// Sets (or replaces) the alarm `name`; false without `chrome.alarms`.
+pub async fn set_alarm(name: &str, when: AlarmWhen) -> Result<bool, JsValue> {
+    call_if_present("alarms", "create", || {
+        let info = match when {
+            AlarmWhen::Soonest => object(&[("delayInMinutes", minutes(0))])?,
+            AlarmWhen::Every { period_ms } => object(&[("periodInMinutes", minutes(period_ms))])?,
+        };
+        Ok(vec![name.into(), info.into()])
+    })
+    .await
+}
+
+const SESSION_COOKIE: &str = "immich_access_token";
+
 /// Gives the server's live-updates socket the session: an extension's WebSocket carries only a
 /// cookie of the server's set with SameSite None (TOOLCHAIN.md), so the session cookie Immich
-/// reads is set that way, as Immich sets its own (path /), for the server's host only and out of
-/// reach of its pages' scripts. False without `chrome.cookies`.
-pub async fn set_session_cookie(server: &str, token: &str) -> Result<bool, JsValue> {
-    let Some(cookies) = chrome_api("cookies")? else {
-        return Ok(false);
-    };
-    let details = object(&[
-        ("url", server.into()),
-        ("path", "/".into()),
-        ("name", "immich_access_token".into()),
-        ("value", token.into()),
-        ("sameSite", "no_restriction".into()),
-        ("secure", JsValue::TRUE),
-        ("httpOnly", JsValue::TRUE),
-    ])?;
-    call(&cookies, "set", &[details.into()]).await?;
-    Ok(true)
+/// reads is set that way, as Immich sets its own (path /), for the server's origin only and out
+/// of reach of its pages' scripts. False without `chrome.cookies`.
+pub async fn set_session_cookie(origin: &str, token: &str) -> Result<bool, JsValue> {
+    call_if_present("cookies", "set", || {
+        let details = object(&[
+            ("url", origin.into()),
+            ("path", "/".into()),
+            ("name", SESSION_COOKIE.into()),
+            ("value", token.into()),
+            ("sameSite", "no_restriction".into()),
+            ("secure", JsValue::TRUE),
+            ("httpOnly", JsValue::TRUE),
+        ])?;
+        Ok(vec![details.into()])
+    })
+    .await
 }
 
 /// Removes the session cookie `set_session_cookie` set (logged out); false without
 /// `chrome.cookies`.
-pub async fn remove_session_cookie(server: &str) -> Result<bool, JsValue> {
-    let Some(cookies) = chrome_api("cookies")? else {
-        return Ok(false);
-    };
-    // `remove` matches the cookie by url, whose path must lie under the cookie's (/).
-    let origin = url::Url::parse(server)
-        .map_err(|e| js_sys::Error::new(&format!("not a server address: {e}")))?
-        .origin()
-        .ascii_serialization();
-    let details = object(&[
-        ("url", origin.into()),
-        ("name", "immich_access_token".into()),
-    ])?;
-    call(&cookies, "remove", &[details.into()]).await?;
-    Ok(true)
+pub async fn remove_session_cookie(origin: &str) -> Result<bool, JsValue> {
+    call_if_present("cookies", "remove", || {
+        let details = object(&[("url", origin.into()), ("name", SESSION_COOKIE.into())])?;
+        Ok(vec![details.into()])
+    })
+    .await
 }
 
 /// The text on the extension's toolbar button (empty: none); false without `chrome.action`.
 pub async fn set_badge(text: &str) -> Result<bool, JsValue> {
-    let Some(action) = chrome_api("action")? else {
-        return Ok(false);
-    };
-    call(
-        &action,
-        "setBadgeText",
-        &[object(&[("text", text.into())])?.into()],
-    )
-    .await?;
-    Ok(true)
+    call_if_present("action", "setBadgeText", || {
+        Ok(vec![object(&[("text", text.into())])?.into()])
+    })
+    .await
 }

@@ -150,7 +150,7 @@ pub async fn logout() -> PageResult<()> {
     store.log_out().await?;
     if let Some(login) = login {
         // An extension's socket carried the session as a cookie it set: it goes too.
-        if let Err(e) = extension::remove_session_cookie(login.server.api_base()).await {
+        if let Err(e) = extension::remove_session_cookie(&login.server.origin()).await {
             web_sys::console::warn_2(&"[immich-background] the session cookie stays:".into(), &e);
         }
         if let Credential::Session(_) = login.credential {

@@ -58,8 +58,8 @@ struct Live {
     /// Redacted from the log lines (the server's words may echo it); an extension's socket
     /// carries it as a cookie of the server's.
     secret: String,
-    /// The server's API address, whose origin the cookie is for.
-    api_base: String,
+    /// The server's origin, which the cookie is for.
+    origin: String,
     socket: Option<Socket>,
     /// Tells the current socket's events from those of one closed before.
     generation: u64,
@@ -122,7 +122,7 @@ async fn engine_for_stored_login(store: &Store) -> Result<bool, DriverError> {
         engine: RealtimeEngine::new(setup),
         login: id,
         secret: login.credential.secret().to_owned(),
-        api_base: api_base.to_owned(),
+        origin: login.server.origin(),
         socket: None,
         generation: 0,
         timer: None,
@@ -185,10 +185,10 @@ async fn open(url: String) {
         live.borrow_mut().as_mut().map(|live| {
             live.generation += 1;
             live.socket = None;
-            (live.generation, live.api_base.clone(), live.secret.clone())
+            (live.generation, live.origin.clone(), live.secret.clone())
         })
     });
-    let Some((generation, api_base, secret)) = opening else {
+    let Some((generation, origin, secret)) = opening else {
         return;
     };
     let current = move || {
@@ -201,7 +201,7 @@ async fn open(url: String) {
     // An extension's socket carries the session only as a cookie it sets (a PWA's has the
     // cookie of its own origin); without it the server refuses the socket, which the engine
     // hears and answers.
-    if let Err(e) = extension::set_session_cookie(&api_base, &secret).await {
+    if let Err(e) = extension::set_session_cookie(&origin, &secret).await {
         let why = redact(&format!("{e:?}"), &[&secret]);
         console_warn(&format!(
             "the session cookie for live updates was not set: {why}"
